@@ -1,0 +1,25 @@
+# Two commands on a fresh machine: `make templates` and `make test`.
+# Both create .venv and install rolec (pinned by constraints.txt) on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: templates test check clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+templates: $(STAMP)
+	$(BIN)/rolec build specs --out out
+
+check: $(STAMP)
+	$(BIN)/rolec check specs --out out
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,61 @@
+"""Inject sensitive data from Parameter Store and Secrets Manager into containers."""
+
+from __future__ import annotations
+
+from ..ir import Grant
+from ..keys import KMS_KEYS, decrypt_grants
+from ..resources import parameter, secret
+from ..schema import Field, List, Obj, Str
+from . import Context, Feature
+
+KEY = "features.secrets"
+
+
+def _needs_a_source(block: dict, node, path: str, checker) -> None:
+    if not block["ssm_parameters"] and not block["secrets_manager"]:
+        checker.error(node, path, "expected ssm_parameters, secrets_manager or both")
+
+
+SCHEMA = Obj(
+    "a mapping with ssm_parameters and/or secrets_manager, and optionally kms_keys",
+    {
+        "ssm_parameters": Field(List(Str("an SSM parameter name or ARN", convert=parameter), max_items=500), default=(),
+                                doc="Parameter Store parameters named in the task definition's secrets."),
+        "secrets_manager": Field(List(Str("a Secrets Manager secret name or ARN", convert=secret), max_items=500), default=(),
+                                 doc="Secrets Manager secrets named in the task definition's secrets (valueFrom ARNs are cut back to the secret)."),
+        "kms_keys": Field(KMS_KEYS, default=(), doc="Customer managed keys that encrypt those parameters or secrets."),
+    },
+    validate=_needs_a_source,
+)
+
+PARAMETER_REASON = "the task definition injects this Parameter Store parameter, which ECS reads with ssm:GetParameters"
+SECRET_REASON = "the task definition injects this Secrets Manager secret, which ECS reads with secretsmanager:GetSecretValue"
+REFERENCE_REASON = (
+    "this parameter references a Secrets Manager secret, so ECS also needs secretsmanager:GetSecretValue on the secret"
+)
+
+
+def grants(block: dict, ctx: Context):
+    parameters = block["ssm_parameters"]
+    if parameters:
+        yield Grant("Secrets", "GetParameters", ("ssm:GetParameters",), tuple(p.arn for p in parameters),
+                    tuple(ctx.source(f"{KEY}.ssm_parameters[{i}]", PARAMETER_REASON) for i in range(len(parameters))))
+    secrets = block["secrets_manager"]
+    if secrets:
+        yield Grant("Secrets", "GetSecretValue", ("secretsmanager:GetSecretValue",), tuple(secrets),
+                    tuple(ctx.source(f"{KEY}.secrets_manager[{i}]", SECRET_REASON) for i in range(len(secrets))))
+    referenced = [(i, p.referenced_secret) for i, p in enumerate(parameters) if p.referenced_secret is not None]
+    if referenced:
+        yield Grant("Secrets", "GetSecretValue", ("secretsmanager:GetSecretValue",), tuple(s for _, s in referenced),
+                    tuple(ctx.source(f"{KEY}.ssm_parameters[{i}]", REFERENCE_REASON) for i, _ in referenced))
+    yield from decrypt_grants("Secrets", f"{KEY}.kms_keys", block["kms_keys"], ctx)
+
+
+FEATURE = Feature(
+    name="secrets",
+    sid="Secrets",
+    order=40,
+    summary="Inject secrets from SSM Parameter Store and Secrets Manager.",
+    schema=SCHEMA,
+    grants=grants,
+)

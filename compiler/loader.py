@@ -1,0 +1,74 @@
+"""Read a spec file into a YAML node tree that remembers where every value stands.
+
+Only composition runs, never construction of arbitrary objects: tags such as
+`!!python/object` are refused before anything is built, anchors and aliases are
+refused (no alias bombs), and size is bounded before parsing starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostic, SpecError
+
+MAX_SPEC_BYTES = 1024 * 1024
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "bool", "null", "float", "timestamp", "seq", "map")
+}
+
+
+def load(path: Path, display: str) -> yaml.Node:
+    """Compose `path` into a node tree, or raise SpecError pointing at the problem."""
+    data = path.read_bytes()
+    if len(data) > MAX_SPEC_BYTES:
+        _fail(display, 1, 1, f"spec is {len(data)} bytes; at most {MAX_SPEC_BYTES} are accepted")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        _fail(display, line, col, f"spec is not valid UTF-8 (byte 0x{data[exc.start]:02x})")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        _fail(display, line, col, f"invalid YAML: {problem}")
+    except yaml.YAMLError as exc:
+        _fail(display, 1, 1, f"invalid YAML: {exc}")
+    if node is None:
+        _fail(display, 1, 1, "spec is empty; expected a mapping that starts with 'version: 1'")
+    _check_nodes(node, display)
+    return node
+
+
+def _check_nodes(root: yaml.Node, display: str) -> None:
+    """Refuse aliases (a node reached twice) and non-standard tags, in one linear walk."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            _fail(display, *position(node), "YAML anchors and aliases are not supported in specs")
+        seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS:
+            _fail(display, *position(node), f"YAML tag '{node.tag}' is not allowed in specs")
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((value, key))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _fail(display: str, line: int, col: int, message: str) -> None:
+    raise SpecError([Diagnostic(display, line, col, message)])

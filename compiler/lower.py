@@ -1,0 +1,50 @@
+"""Lower a validated spec to the permission IR (`ir.Role`)."""
+
+from __future__ import annotations
+
+from .features import Context, catalog
+from .ir import Condition, Grant, Note, Role, merge
+from .model import Spec
+from .resources import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
+from .text import Pseudo, Text
+
+SOURCE_ARN = Text.of("arn:", Pseudo.PARTITION, ":ecs:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":*")
+
+
+def lower(spec: Spec) -> Role:
+    grants: list[Grant] = []
+    notes: list[Note] = []
+    for feature in catalog():
+        block = spec.features.get(feature.name)
+        if block is None:
+            continue
+        ctx = Context(feature.name, spec.positions, spec.managed_policy)
+        for grant in feature.grants(block, ctx):
+            if spec.managed_policy and not grant.conditions and set(grant.actions) <= MANAGED_POLICY_ACTIONS:
+                key = grant.sources[0].key
+                notes.append(Note(feature.name, key, grant.sources[0].line,
+                                  f"{', '.join(grant.actions)} already granted on every resource by "
+                                  "AmazonECSTaskExecutionRolePolicy (managed_policy: true); no statement added"))
+                continue
+            grants.append(grant)
+    trust = ()
+    if spec.source_account:
+        trust = (
+            Condition("StringEquals", "aws:SourceAccount", (Text.of(Pseudo.ACCOUNT),)),
+            Condition("ArnLike", "aws:SourceArn", (SOURCE_ARN,)),
+        )
+    role = spec.role
+    return Role(
+        id=spec.id,
+        spec_path=spec.path,
+        description=spec.description,
+        name=role["name"],
+        path=role["path"],
+        permissions_boundary=role["permissions_boundary"],
+        max_session_duration=role["max_session_duration"],
+        tags=tuple(sorted(role["tags"].items())),
+        trust_conditions=trust,
+        managed_policies=(MANAGED_POLICY,) if spec.managed_policy else (),
+        statements=merge(grants),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,130 @@
+"""Spec format version 1: its schema, and loading a file into a validated `Spec`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import loader
+from .errors import Diagnostic, SpecError
+from .features import catalog
+from .resources import IAM_NAME_RE, policy
+from .schema import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
+
+ROLE_ID_RE = r"[a-z0-9][a-z0-9-]{0,63}"
+SPEC_VERSION = 1
+
+
+class Version(Type):
+    what = f"the spec format version ({SPEC_VERSION})"
+
+    def check(self, node, path, checker):
+        value = Int(SPEC_VERSION, SPEC_VERSION).check(node, path, Checker(checker.display))
+        if value is INVALID:
+            return checker.error(node, path, f"unsupported spec version {node.value!r}; this rolec reads version {SPEC_VERSION}")
+        return value
+
+
+ROLE = Obj(
+    "a mapping with name, path, permissions_boundary, max_session_duration and tags",
+    {
+        "name": Field(Str("an IAM role name (letters, digits, + = , . @ _ -)", pattern=IAM_NAME_RE, max_len=64),
+                      doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one."),
+        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=r"/(?:[\x21-\x7e]*/)?", max_len=512),
+                      default="/", doc="IAM path of the role."),
+        "permissions_boundary": Field(Str("an IAM policy name or ARN", convert=policy),
+                                      doc="Managed policy that bounds the role's permissions: a name (this account) or ARN."),
+        "max_session_duration": Field(Int(3600, 43200), doc="Maximum session duration in seconds."),
+        "tags": Field(Map(Str("a tag key (at most 128 characters, not starting with aws:)", pattern=r"(?!aws:)[\w.:/=+\-@ ]+", max_len=128),
+                          Str("a tag value (at most 256 characters)", pattern=r"[\w.:/=+\-@ ]*", max_len=256)),
+                      default={}, doc="Tags on the role."),
+    },
+)
+
+TRUST = Obj(
+    "a mapping with source_account",
+    {
+        "source_account": Field(Bool(), default=False,
+                                doc="Add aws:SourceAccount and aws:SourceArn conditions to the trust policy (confused deputy)."),
+    },
+)
+
+
+def _features() -> Obj:
+    return Obj(
+        "a mapping of features: " + ", ".join(f.name for f in catalog()),
+        {f.name: Field(f.schema, doc=f.summary) for f in catalog()},
+    )
+
+
+def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
+    features = {name: block for name, block in document["features"].items() if block is not None}
+    if not features and not document["managed_policy"]:
+        checker.error(node, path, "the role grants nothing: list at least one feature under 'features' or set managed_policy: true")
+    for feature in catalog():
+        if features.get(feature.name) is None:
+            continue
+        for key, message in feature.conflicts(features[feature.name], document):
+            line, col = checker.positions.get(key, (1, 1))
+            checker.diagnostics.append(Diagnostic(checker.display, line, col, f"{key}: {message}"))
+
+
+def spec_schema() -> Obj:
+    return Obj(
+        "a mapping with version, description, role, managed_policy, trust and features",
+        {
+            "version": Field(Version(), required=True, doc="Spec format version; always 1."),
+            "description": Field(Str("a description (at most 1000 characters)", pattern=r"[\t\n\r\x20-\x7e\xa1-\xff]*", max_len=1000),
+                                 doc="Description of the role, shown in IAM."),
+            "role": Field(ROLE, default=None, doc="Settings of the IAM role itself."),
+            "managed_policy": Field(Bool(), default=False,
+                                    doc="Attach the AWS managed AmazonECSTaskExecutionRolePolicy (partition-aware ARN)."),
+            "trust": Field(TRUST, default=None, doc="Trust policy options."),
+            "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
+        },
+        validate=_whole_spec,
+    )
+
+
+@dataclass(frozen=True)
+class Spec:
+    id: str
+    path: str
+    description: str | None
+    role: dict
+    managed_policy: bool
+    source_account: bool
+    features: dict[str, dict]
+    positions: dict[str, tuple[int, int]]
+
+
+def role_id(path: Path, display: str) -> str:
+    stem = path.name.removesuffix(".yaml")
+    if not re.fullmatch(ROLE_ID_RE, stem):
+        raise SpecError([Diagnostic(display, 1, 1,
+                                    f"the file name gives the role id {stem!r}; expected lowercase letters, digits and - "
+                                    "(starting with a letter or digit, at most 64 characters) followed by .yaml")])
+    return stem
+
+
+def load_spec(path: Path, display: str) -> Spec:
+    """Read and validate one spec file; raise SpecError with every problem found."""
+    spec_id = role_id(path, display)
+    node = loader.load(path, display)
+    checker = Checker(display)
+    document = spec_schema().check(node, "", checker)
+    if checker.diagnostics or document is INVALID:
+        raise SpecError(checker.diagnostics or [Diagnostic(display, 1, 1, "invalid spec")])
+    role = document["role"] or {name: f.default for name, f in ROLE.fields.items()}
+    trust = document["trust"] or {"source_account": False}
+    return Spec(
+        id=spec_id,
+        path=display,
+        description=document["description"],
+        role=role,
+        managed_policy=document["managed_policy"],
+        source_account=trust["source_account"],
+        features={name: block for name, block in document["features"].items() if block is not None},
+        positions=checker.positions,
+    )

@@ -1,0 +1,206 @@
+"""Turn the names and ARNs a spec lists into the ARNs IAM matches requests against.
+
+A name resolves in the deploying partition, region and account; a full ARN is
+checked (partition, service, region, account, resource type) and kept as given.
+Every function raises `Invalid` with a message that says what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import Invalid
+from .text import Pseudo, Text, arn
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
+REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
+ACCOUNT_RE = r"\d{12}"
+_ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
+_WILDCARDS = re.compile(r"[*?]")
+
+ECR_REPOSITORY_RE = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
+LOG_GROUP_RE = r"[.\-_/#A-Za-z0-9]+"
+SECRET_NAME_RE = r"[A-Za-z0-9/_+=.@-]+"
+PARAMETER_NAME_RE = r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*"
+KMS_KEY_ID_RE = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+KMS_ALIAS_RE = r"alias/[A-Za-z0-9/_-]+"
+IAM_NAME_RE = r"[\w+=,.@-]+"
+SECRET_REFERENCE_PREFIX = "aws/reference/secretsmanager/"
+
+
+def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> dict[str, str]:
+    """Split an ARN of `service`, refusing any other service, a bad shape or a wildcard."""
+    match = _ARN_RE.fullmatch(value)
+    if not match:
+        raise Invalid(f"expected {what}, got {value!r} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
+    parts = match.groupdict()
+    if parts["service"] != service:
+        raise Invalid(f"expected {what}, got an ARN of service '{parts['service']}' instead of '{service}': {value!r}")
+    if parts["partition"] not in PARTITIONS:
+        raise Invalid(f"unknown partition '{parts['partition']}' in {value!r}; expected one of {', '.join(PARTITIONS)}")
+    if regional and not re.fullmatch(REGION_RE, parts["region"]):
+        raise Invalid(f"expected a region such as us-east-1 in {value!r}, got {parts['region']!r}")
+    if not regional and parts["region"]:
+        raise Invalid(f"{service} ARNs have no region, got {parts['region']!r} in {value!r}")
+    if _WILDCARDS.search(value):
+        raise Invalid(f"wildcards are not allowed in {what}: {value!r}; list each resource")
+    return parts
+
+
+def _check_account(parts: dict[str, str], value: str, *, allow_aws: bool = False) -> None:
+    if not (re.fullmatch(ACCOUNT_RE, parts["account"]) or (allow_aws and parts["account"] == "aws")):
+        raise Invalid(f"expected a 12-digit account id in {value!r}, got {parts['account']!r}")
+
+
+def _name(value: str, pattern: str, what: str, max_len: int) -> str:
+    if len(value) > max_len:
+        raise Invalid(f"expected {what} of at most {max_len} characters, got {len(value)}")
+    if not re.fullmatch(pattern, value):
+        raise Invalid(f"expected {what}, got {value!r}")
+    return value
+
+
+def repository(value: str) -> Text:
+    what = "an ECR repository name or ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>)"
+    if value.startswith("arn:"):
+        parts = parse_arn(value, "ecr", what)
+        _check_account(parts, value)
+        name = parts["resource"].removeprefix("repository/")
+        if not parts["resource"].startswith("repository/") or not re.fullmatch(ECR_REPOSITORY_RE, name):
+            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        return Text.of(value)
+    _name(value, ECR_REPOSITORY_RE, "an ECR repository name (lowercase letters, digits, . _ - and /)", 256)
+    return arn("ecr", f"repository/{value}")
+
+
+def log_group(value: str) -> Text:
+    """The log group's own ARN (without the legacy `:*` suffix)."""
+    what = "a CloudWatch Logs group name or ARN (arn:<partition>:logs:<region>:<account>:log-group:<name>)"
+    if value.startswith("arn:"):
+        parts = parse_arn(value, "logs", what)
+        _check_account(parts, value)
+        name = parts["resource"].removeprefix("log-group:")
+        if not parts["resource"].startswith("log-group:") or not re.fullmatch(LOG_GROUP_RE, name):
+            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        return Text.of(value)
+    _name(value, LOG_GROUP_RE, "a log group name (letters, digits, . _ - / #)", 512)
+    return arn("logs", f"log-group:{value}")
+
+
+def secret(value: str) -> Text:
+    """A secret's ARN. Names get AWS's six-character suffix as `-??????`; ARNs lose any
+    `:json-key:version-stage:version-id` tail that ECS `valueFrom` allows."""
+    what = "a Secrets Manager secret name or ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)"
+    if value.startswith("arn:"):
+        parts = parse_arn(value, "secretsmanager", what)
+        _check_account(parts, value)
+        if not parts["resource"].startswith("secret:"):
+            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        name, *tail = parts["resource"].removeprefix("secret:").split(":")
+        if len(tail) > 3 or not re.fullmatch(SECRET_NAME_RE, name):
+            raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {value!r}")
+        base = value[: len(value) - len(parts["resource"])] + "secret:" + name
+        return Text.of(base if re.search(r"-[A-Za-z0-9]{6}$", name) else base + "-??????")
+    _name(value, SECRET_NAME_RE, "a secret name (letters, digits, / _ + = . @ -)", 512)
+    return arn("secretsmanager", f"secret:{value}-??????")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A Parameter Store parameter, and the secret it stands for if it is a Secrets Manager reference."""
+
+    arn: Text
+    referenced_secret: Text | None
+
+
+def parameter(value: str) -> Parameter:
+    what = "an SSM parameter name or ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)"
+    if value.startswith("arn:"):
+        parts = parse_arn(value, "ssm", what)
+        _check_account(parts, value)
+        if not parts["resource"].startswith("parameter/"):
+            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        name = parts["resource"].removeprefix("parameter/")
+        _parameter_name(name)
+        secret_name = _referenced_secret(name)
+        referenced = f"arn:{parts['partition']}:secretsmanager:{parts['region']}:{parts['account']}:secret:{secret_name}-??????"
+        return Parameter(Text.of(value), Text.of(referenced) if secret_name else None)
+    name = _parameter_name(value.lstrip("/") if value.startswith("/") else value)
+    secret_name = _referenced_secret(name)
+    return Parameter(arn("ssm", f"parameter/{name}"), arn("secretsmanager", f"secret:{secret_name}-??????") if secret_name else None)
+
+
+def _parameter_name(name: str) -> str:
+    _name("/" + name, PARAMETER_NAME_RE, "a parameter name such as /prod/db/password (letters, digits, _ . - and /)", 1011)
+    if name.count("/") > 14:
+        raise Invalid(f"a parameter name has at most 15 levels, got {name.count('/') + 1}")
+    lowered = name.lower()
+    if lowered.startswith(("aws", "ssm")) and not name.startswith(SECRET_REFERENCE_PREFIX):
+        raise Invalid(f"parameter names beginning with 'aws' or 'ssm' are reserved; only /{SECRET_REFERENCE_PREFIX}<secret-name> is allowed there, got '/{name}'")
+    return name
+
+
+def _referenced_secret(name: str) -> str | None:
+    if not name.startswith(SECRET_REFERENCE_PREFIX):
+        return None
+    secret_name = name.removeprefix(SECRET_REFERENCE_PREFIX)
+    _name(secret_name, SECRET_NAME_RE, "a secret name after /aws/reference/secretsmanager/", 512)
+    return secret_name
+
+
+@dataclass(frozen=True)
+class KmsKey:
+    """A key IAM can match: a key ARN, or `key/*` narrowed by `kms:ResourceAliases` for an alias
+    (an alias ARN in Resource grants nothing for kms:Decrypt)."""
+
+    arn: Text
+    alias: str | None = None
+
+
+def kms_key(value: str) -> KmsKey:
+    what = "a KMS key id, key ARN, alias/NAME or alias ARN"
+    if value.startswith("arn:"):
+        parts = parse_arn(value, "kms", what)
+        _check_account(parts, value)
+        resource = parts["resource"]
+        if resource.startswith("alias/"):
+            alias = _alias(resource)
+            return KmsKey(Text.of(value[: len(value) - len(resource)] + "key/*"), alias)
+        if not re.fullmatch("key/" + KMS_KEY_ID_RE, resource):
+            raise Invalid(f"expected {what}, got resource {resource!r}")
+        return KmsKey(Text.of(value))
+    if value.startswith("alias/"):
+        return KmsKey(arn("kms", "key/*"), _alias(value))
+    if re.fullmatch(KMS_KEY_ID_RE, value):
+        return KmsKey(arn("kms", f"key/{value}"))
+    raise Invalid(f"expected {what}, got {value!r}")
+
+
+def _alias(alias: str) -> str:
+    if alias == "alias/":
+        raise Invalid("the alias name after 'alias/' is empty")
+    if alias.startswith("alias/aws/"):
+        raise Invalid(f"{alias!r} is an AWS managed key; list only custom keys (AWS managed keys need no kms:Decrypt grant)")
+    return _name(alias, KMS_ALIAS_RE, "an alias such as alias/payments (letters, digits, / _ -)", 256)
+
+
+def policy(value: str) -> Text:
+    what = "an IAM policy name or ARN (arn:<partition>:iam::<account>:policy/<name>)"
+    if value.startswith("arn:"):
+        parts = parse_arn(value, "iam", what, regional=False)
+        _check_account(parts, value, allow_aws=True)
+        if not re.fullmatch(r"policy/(?:[\x21-\x7e]*/)?" + IAM_NAME_RE, parts["resource"]):
+            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        return Text.of(value)
+    _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
+    return arn("iam", f"policy/{value}", region=False)
+
+
+MANAGED_POLICY = Text.of("arn:", Pseudo.PARTITION, ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+"""AmazonECSTaskExecutionRolePolicy, in the deploying partition."""
+MANAGED_POLICY_ACTIONS = frozenset({
+    "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents",
+})
+"""What the managed policy grants on "*" (the AWS page quotes it)."""

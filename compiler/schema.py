@@ -1,0 +1,243 @@
+"""A small declarative schema for spec files, checked over located YAML nodes.
+
+Each type says what it expects in words (for messages) and checks a node,
+recording every problem with its line and column instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import yaml
+
+from .errors import Diagnostic
+from .loader import position
+
+INVALID = object()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+
+
+class Invalid(ValueError):
+    """Raised by a converter with the reason a value is refused."""
+
+
+@dataclass
+class Checker:
+    """Collects diagnostics and the position of every checked value, keyed by its path."""
+
+    display: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def error(self, node: yaml.Node, path: str, message: str) -> object:
+        line, col = position(node)
+        self.diagnostics.append(Diagnostic(self.display, line, col, f"{path}: {message}" if path else message))
+        return INVALID
+
+
+def describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        if len(node.value) == 1 and node.value[0][1].tag == _TAG + "null":
+            return "a mapping (quote a value that ends in ':' or contains ': ')"
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    kind = node.tag[len(_TAG):] if node.tag.startswith(_TAG) else node.tag
+    return {
+        "str": f"the string {node.value!r}",
+        "int": f"the number {node.value}",
+        "float": f"the number {node.value}",
+        "bool": f"the boolean {node.value}",
+        "null": "nothing (null)",
+        "timestamp": f"the date {node.value}",
+    }.get(kind, f"a {kind}")
+
+
+class Type:
+    what: str
+
+    def check(self, node: yaml.Node, path: str, checker: Checker) -> Any:
+        raise NotImplementedError
+
+    def wrong(self, node: yaml.Node, path: str, checker: Checker) -> object:
+        return checker.error(node, path, f"expected {self.what}, got {describe_node(node)}")
+
+
+@dataclass
+class Str(Type):
+    what: str
+    pattern: str | None = None
+    max_len: int | None = None
+    convert: Callable[[str], Any] | None = None
+    allow_number: bool = False
+
+    def check(self, node, path, checker):
+        scalar_tags = {_TAG + "str"} | ({_TAG + "int"} if self.allow_number else set())
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in scalar_tags:
+            return self.wrong(node, path, checker)
+        value = node.value
+        if self.max_len is not None and len(value) > self.max_len:
+            return checker.error(node, path, f"expected {self.what} of at most {self.max_len} characters, got {len(value)}")
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            return checker.error(node, path, f"expected {self.what}, got {value!r}")
+        if self.convert is not None:
+            try:
+                return self.convert(value)
+            except Invalid as exc:
+                return checker.error(node, path, str(exc))
+        return value
+
+
+@dataclass
+class Int(Type):
+    minimum: int
+    maximum: int
+
+    @property
+    def what(self) -> str:
+        return f"a whole number from {self.minimum} to {self.maximum}"
+
+    def check(self, node, path, checker):
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "int":
+            return self.wrong(node, path, checker)
+        value = _CONSTRUCTOR.construct_yaml_int(node)
+        if not self.minimum <= value <= self.maximum:
+            return checker.error(node, path, f"expected {self.what}, got {value}")
+        return value
+
+
+@dataclass
+class Bool(Type):
+    what: str = "true or false"
+
+    def check(self, node, path, checker):
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "bool":
+            return self.wrong(node, path, checker)
+        return node.value.lower() in ("true", "yes", "on", "y")
+
+
+@dataclass
+class List(Type):
+    item: Type
+    min_items: int = 1
+    max_items: int = 1000
+
+    @property
+    def what(self) -> str:
+        return f"a list of {self.item.what.removeprefix('a ').removeprefix('an ')}s"
+
+    def check(self, node, path, checker):
+        if not isinstance(node, yaml.SequenceNode):
+            return self.wrong(node, path, checker)
+        count = len(node.value)
+        if not self.min_items <= count <= self.max_items:
+            bound = f"at least {self.min_items}" if count < self.min_items else f"at most {self.max_items}"
+            return checker.error(node, path, f"expected {bound} item(s), got {count}")
+        values = []
+        for index, child in enumerate(node.value):
+            child_path = f"{path}[{index}]"
+            checker.positions[child_path] = position(child)
+            values.append(self.item.check(child, child_path, checker))
+        return INVALID if INVALID in values else values
+
+
+@dataclass
+class Map(Type):
+    key: Str
+    value: Str
+    max_items: int = 50
+
+    @property
+    def what(self) -> str:
+        return f"a mapping of {self.key.what} to {self.value.what}"
+
+    def check(self, node, path, checker):
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong(node, path, checker)
+        if len(node.value) > self.max_items:
+            return checker.error(node, path, f"expected at most {self.max_items} entries, got {len(node.value)}")
+        result: dict = {}
+        ok = True
+        for key_node, value_node in _unique_pairs(node, path, checker):
+            key = self.key.check(key_node, path, checker)
+            if key is INVALID:
+                ok = False
+                continue
+            child_path = f"{path}.{key}"
+            checker.positions[child_path] = position(value_node)
+            value = self.value.check(value_node, child_path, checker)
+            ok = ok and value is not INVALID
+            result[key] = value
+        return result if ok else INVALID
+
+
+@dataclass
+class Field:
+    type: Type
+    required: bool = False
+    default: Any = None
+    doc: str = ""
+
+
+@dataclass
+class Obj(Type):
+    what: str
+    fields: dict[str, Field]
+    validate: Callable[[dict, yaml.Node, str, Checker], None] | None = None
+
+    def check(self, node, path, checker):
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong(node, path, checker)
+        result: dict = {}
+        ok = True
+        for key_node, value_node in _unique_pairs(node, path, checker):
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            child_path = f"{path}.{name}" if path else str(name)
+            spec = self.fields.get(name) if isinstance(name, str) else None
+            if spec is None:
+                checker.error(key_node, path, self._unknown(key_node))
+                ok = False
+                continue
+            checker.positions[child_path] = position(value_node)
+            value = spec.type.check(value_node, child_path, checker)
+            ok = ok and value is not INVALID
+            result[name] = value
+        for name, spec in self.fields.items():
+            if name in result:
+                continue
+            if spec.required:
+                checker.error(node, path, f"missing required key '{name}' ({spec.type.what})")
+                ok = False
+            else:
+                result[name] = spec.default
+        if ok and self.validate is not None:
+            before = len(checker.diagnostics)
+            self.validate(result, node, path, checker)
+            ok = len(checker.diagnostics) == before
+        return result if ok else INVALID
+
+    def _unknown(self, key_node: yaml.Node) -> str:
+        known = ", ".join(sorted(self.fields))
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else describe_node(key_node)
+        close = difflib.get_close_matches(str(name), list(self.fields), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {known}"
+        return f"unknown key '{name}'{hint}"
+
+
+def _unique_pairs(node: yaml.MappingNode, path: str, checker: Checker):
+    """Mapping entries, with a diagnostic for each repeated key (YAML parsers keep the last silently)."""
+    first: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in first:
+                checker.error(
+                    key_node, path,
+                    f"duplicate key '{key_node.value}' (first defined at line {first[key_node.value]})",
+                )
+                continue
+            first[key_node.value] = position(key_node)[0]
+        yield key_node, value_node

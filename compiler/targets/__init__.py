@@ -1,0 +1,1 @@
+"""One module per output target; each renders an `ir.Role` to the text of its files."""

@@ -1,0 +1,104 @@
+"""Terraform target: a module in Terraform's JSON syntax.
+
+Policies are `aws_iam_policy_document` data sources, so terraform validates their
+structure and the provider normalises the JSON (no perpetual policy diffs).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..ir import TRUST_PRINCIPAL, Condition, Role
+from ..text import Pseudo, Text
+
+PROVIDER_CONSTRAINT = ">= 5.0"
+_DATA = {
+    Pseudo.PARTITION: ("aws_partition", "partition"),
+    Pseudo.REGION: ("aws_region", "name"),
+    Pseudo.ACCOUNT: ("aws_caller_identity", "account_id"),
+}
+
+
+def value(text: Text) -> str:
+    """A Terraform string template; literal `${` and `%{` are escaped."""
+    return text.render(
+        lambda p: "${data.%s.current.%s}" % _DATA[p],
+        lambda s: s.replace("${", "$${").replace("%{", "%%{"),
+    )
+
+
+def _conditions(conditions: tuple[Condition, ...]) -> list[dict]:
+    return [{"test": c.operator, "variable": c.key, "values": [value(v) for v in c.values]} for c in conditions]
+
+
+def _pseudos(role: Role) -> set[Pseudo]:
+    texts = [*role.managed_policies, *(v for c in role.trust_conditions for v in c.values)]
+    if role.permissions_boundary:
+        texts.append(role.permissions_boundary)
+    for s in role.statements:
+        texts.extend(s.resources)
+        texts.extend(v for c in s.conditions for v in c.values)
+    return {p for t in texts for p in t.pseudos}
+
+
+def module(role: Role) -> dict:
+    data: dict = {}
+    for pseudo in Pseudo:
+        if pseudo in _pseudos(role):
+            data.setdefault(_DATA[pseudo][0], {"current": {}})
+    trust = {"sid": "EcsTasksAssumeRole", "effect": "Allow", "actions": ["sts:AssumeRole"],
+             "principals": [{"type": "Service", "identifiers": [TRUST_PRINCIPAL]}]}
+    if role.trust_conditions:
+        trust["condition"] = _conditions(role.trust_conditions)
+    documents = {"trust": {"statement": [trust]}}
+    if role.statements:
+        statements = []
+        for s in role.statements:
+            statement = {"sid": s.sid, "effect": "Allow", "actions": list(s.actions),
+                         "resources": [value(r) for r in s.resources]}
+            if s.conditions:
+                statement["condition"] = _conditions(s.conditions)
+            statements.append(statement)
+        documents["execution"] = {"statement": statements}
+    data["aws_iam_policy_document"] = documents
+
+    iam_role: dict = {}
+    if role.name:
+        iam_role["name"] = role.name
+    iam_role["path"] = role.path
+    if role.description:
+        iam_role["description"] = role.description
+    iam_role["assume_role_policy"] = "${data.aws_iam_policy_document.trust.json}"
+    if role.permissions_boundary:
+        iam_role["permissions_boundary"] = value(role.permissions_boundary)
+    if role.max_session_duration:
+        iam_role["max_session_duration"] = role.max_session_duration
+    if role.tags:
+        iam_role["tags"] = dict(role.tags)
+    resources: dict = {"aws_iam_role": {"this": iam_role}}
+    if role.statements:
+        resources["aws_iam_role_policy"] = {"execution": {
+            "name": role.policy_name,
+            "role": "${aws_iam_role.this.id}",
+            "policy": "${data.aws_iam_policy_document.execution.json}",
+        }}
+    if role.managed_policies:
+        resources["aws_iam_role_policy_attachment"] = {
+            f"managed_{i}" if i else "managed": {"role": "${aws_iam_role.this.name}", "policy_arn": value(arn)}
+            for i, arn in enumerate(role.managed_policies)
+        }
+    return {
+        "//": f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml. Do not edit.",
+        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},
+        "data": data,
+        "resource": resources,
+        "output": {
+            "role_arn": {"description": "ARN of the execution role (task definition execution_role_arn)",
+                         "value": "${aws_iam_role.this.arn}"},
+            "role_name": {"description": "Name of the execution role", "value": "${aws_iam_role.this.name}"},
+        },
+    }
+
+
+def render(role: Role) -> str:
+    return json.dumps(module(role), indent=2) + "\n"

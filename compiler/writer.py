@@ -1,0 +1,97 @@
+"""Write outputs under the out directory: all or nothing, atomically, and only files rolec generated.
+
+A manifest (`.rolec-manifest.json`) records which files each role produced and
+from which spec, so files of a spec that is gone can be removed while files
+rolec did not generate are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pipeline import Compiled
+
+MANIFEST = ".rolec-manifest.json"
+
+
+class UnsafeOutput(Exception):
+    """An output path that must not be written (a symlink, or a folder where a file goes)."""
+
+
+@dataclass
+class Plan:
+    write: dict[str, bytes] = field(default_factory=dict)
+    remove: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[str]:
+        return sorted([*self.write, *self.remove])
+
+
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"roles": {}}
+    return manifest if isinstance(manifest.get("roles"), dict) else {"roles": {}}
+
+
+def _manifest(out_dir: Path, old: dict, compiled: list[Compiled], gone: set[str]) -> bytes:
+    roles = {k: v for k, v in old["roles"].items() if k not in gone}
+    for item in compiled:
+        spec = Path(os.path.relpath(item.spec_file.resolve(), out_dir.resolve())).as_posix()
+        roles[item.role.id] = {"spec": spec, "files": sorted(item.files)}
+    document = {"generator": "rolec", "roles": dict(sorted(roles.items()))}
+    return (json.dumps(document, indent=2) + "\n").encode()
+
+
+def plan(out_dir: Path, compiled: list[Compiled]) -> Plan:
+    """Compare what the specs produce with what is on disk."""
+    old = read_manifest(out_dir)
+    built = {item.role.id for item in compiled}
+    gone = {
+        role_id for role_id, entry in old["roles"].items()
+        if role_id not in built and not (out_dir / str(entry.get("spec", ""))).is_file()
+    }
+    wanted = {path: text.encode() for item in compiled for path, text in item.files.items()}
+    wanted[MANIFEST] = _manifest(out_dir, old, compiled, gone)
+    result = Plan()
+    for path, data in sorted(wanted.items()):
+        target = out_dir / path
+        if not _inside(out_dir, path) or target.is_symlink() or (target.exists() and not target.is_file()):
+            raise UnsafeOutput(f"{target}: refusing to write through a symlink or over a folder")
+        if target.is_file() and target.read_bytes() == data:
+            result.unchanged.append(path)
+        else:
+            result.write[path] = data
+    for role_id in sorted(gone):
+        for path in old["roles"][role_id].get("files", []):
+            if path not in wanted and _inside(out_dir, path) and (out_dir / path).is_file():
+                result.remove.append(path)
+    return result
+
+
+def _inside(out_dir: Path, path: str) -> bool:
+    root = out_dir.resolve()
+    return (root / path).resolve().is_relative_to(root) and not Path(path).is_absolute()
+
+
+def apply(out_dir: Path, changes: Plan) -> None:
+    """Write each file through a temporary file and a rename, the manifest last."""
+    for path in sorted(changes.write, key=lambda p: p == MANIFEST):
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(changes.write[path])
+        os.replace(temporary, target)
+    for path in changes.remove:
+        target = out_dir / path
+        target.unlink()
+        parent = target.parent
+        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
