@@ -37,9 +37,8 @@ def load(path: Path, display: str) -> yaml.Node:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        _fail(display, line, col, f"invalid YAML: {problem}")
+        _fail(display, line, col, f"invalid YAML: {_yaml_problem(exc)}")
     except yaml.YAMLError as exc:
         _fail(display, 1, 1, f"invalid YAML: {exc}")
     if node is None:
@@ -58,12 +57,29 @@ def _check_nodes(root: yaml.Node, display: str) -> None:
             _fail(display, *position(node), "YAML anchors and aliases are not supported in specs")
         seen.add(id(node))
         if node.tag not in _STANDARD_TAGS:
-            _fail(display, *position(node), f"YAML tag '{node.tag}' is not allowed in specs")
+            _fail(display, *position(node), f"YAML tag '{_short_tag(node.tag)}' is not allowed in specs")
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.extend((value, key))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's problem, with its context and where that context started (e.g. an unclosed `[`)."""
+    problem = exc.problem or "syntax error"
+    if problem == "but found another document":
+        return "a spec holds one YAML document, but a second one starts here"
+    if not exc.context:
+        return problem
+    where = ""
+    if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        where = f" that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+    return f"{problem} ({exc.context}{where})"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def position(node: yaml.Node) -> tuple[int, int]:

@@ -17,7 +17,7 @@ SPEC_VERSION = 1
 
 
 class Version(Type):
-    what = f"the spec format version ({SPEC_VERSION})"
+    what = f"the spec format version, {SPEC_VERSION}"
 
     def check(self, node, path, checker):
         value = Int(SPEC_VERSION, SPEC_VERSION).check(node, path, Checker(checker.display))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .errors import Diagnostic, SpecError
@@ -11,7 +12,7 @@ from .ir import Role
 from .lower import lower
 from .model import load_spec
 from .targets import cloudformation, terraform
-from .validate import FAILING_SEVERITIES, CfnLint
+from .validate.cfnlint import FAILING_SEVERITIES, CfnLint
 
 
 class LintError(Exception):
@@ -83,13 +84,19 @@ def compile_all(spec_files: list[Path]) -> list[Compiled]:
     return compiled
 
 
+@cache
+def linter() -> CfnLint:
+    """One cfn-lint runner per process: building its rule set costs about half a second."""
+    return CfnLint()
+
+
 def lint_all(compiled: list[Compiled], out_dir: Path) -> None:
     """Lint every CloudFormation output; any error or warning fails the build."""
-    linter = CfnLint()
+    lint = linter().lint
     diagnostics = []
     for item in compiled:
         cfn_path, _ = output_paths(item.role.id)
-        for f in linter.lint(item.files[cfn_path]):
+        for f in lint(item.files[cfn_path]):
             if f.severity in FAILING_SEVERITIES:
                 diagnostics.append(Diagnostic(display(out_dir / cfn_path), f.line, f.col,
                                               f"{f.rule} {f.message} (cfn-lint)", f.severity))

@@ -25,7 +25,7 @@ SECRET_NAME_RE = r"[A-Za-z0-9/_+=.@-]+"
 PARAMETER_NAME_RE = r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*"
 KMS_KEY_ID_RE = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 KMS_ALIAS_RE = r"alias/[A-Za-z0-9/_-]+"
-IAM_NAME_RE = r"[\w+=,.@-]+"
+IAM_NAME_RE = r"[A-Za-z0-9_+=,.@-]+"
 SECRET_REFERENCE_PREFIX = "aws/reference/secretsmanager/"
 
 

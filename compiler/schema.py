@@ -128,7 +128,7 @@ class List(Type):
 
     @property
     def what(self) -> str:
-        return f"a list of {self.item.what.removeprefix('a ').removeprefix('an ')}s"
+        return f"a list (each item {self.item.what})"
 
     def check(self, node, path, checker):
         if not isinstance(node, yaml.SequenceNode):
@@ -194,12 +194,13 @@ class Obj(Type):
             return self.wrong(node, path, checker)
         result: dict = {}
         ok = True
+        suggested: set[str] = set()
         for key_node, value_node in _unique_pairs(node, path, checker):
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             child_path = f"{path}.{name}" if path else str(name)
             spec = self.fields.get(name) if isinstance(name, str) else None
             if spec is None:
-                checker.error(key_node, path, self._unknown(key_node))
+                checker.error(key_node, path, self._unknown(key_node, suggested))
                 ok = False
                 continue
             checker.positions[child_path] = position(value_node)
@@ -209,7 +210,7 @@ class Obj(Type):
         for name, spec in self.fields.items():
             if name in result:
                 continue
-            if spec.required:
+            if spec.required and name not in suggested:
                 checker.error(node, path, f"missing required key '{name}' ({spec.type.what})")
                 ok = False
             else:
@@ -220,12 +221,15 @@ class Obj(Type):
             ok = len(checker.diagnostics) == before
         return result if ok else INVALID
 
-    def _unknown(self, key_node: yaml.Node) -> str:
-        known = ", ".join(sorted(self.fields))
-        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else describe_node(key_node)
-        close = difflib.get_close_matches(str(name), list(self.fields), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {known}"
-        return f"unknown key '{name}'{hint}"
+    def _unknown(self, key_node: yaml.Node, suggested: set[str]) -> str:
+        """Name the unknown key and the nearest known one (by similarity, or as a prefix of it)."""
+        name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else describe_node(key_node)
+        close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+        close = close or [k for k in self.fields if len(name) >= 3 and (k.startswith(name) or name.startswith(k))][:1]
+        if close:
+            suggested.add(close[0])
+            return f"unknown key '{name}'; did you mean '{close[0]}'?"
+        return f"unknown key '{name}'; expected one of: {', '.join(sorted(self.fields))}"
 
 
 def _unique_pairs(node: yaml.MappingNode, path: str, checker: Checker):

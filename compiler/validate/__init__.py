@@ -1,0 +1,1 @@
+"""Validators of rendered outputs, one module per tool: cfn-lint and terraform."""

@@ -1,0 +1,25 @@
+"""Shared fixtures: the repository's paths and a helper that writes a spec and compiles it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+OUT = ROOT / "out"
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path):
+    """Write spec text to tmp_path/specs/<name>.yaml and return its path."""
+
+    def write(text: str, name: str = "role") -> Path:
+        folder = tmp_path / "specs"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{name}.yaml"
+        path.write_text(text)
+        return path
+
+    return write

@@ -1,0 +1,105 @@
+"""Hypothesis strategies over spec format v1: every feature present or not, names and ARNs,
+slashes, Secrets Manager references, every KMS key form, VPC endpoint conditions, role settings."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import strategies as st
+
+REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]
+PARTITION_OF = {"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov"}
+
+accounts = st.from_regex(r"[0-9]{12}", fullmatch=True)
+regions = st.sampled_from(REGIONS)
+word = st.from_regex(r"[a-z][a-z0-9]{0,7}", fullmatch=True)
+
+
+def _arn(service: str, resource: st.SearchStrategy) -> st.SearchStrategy:
+    return st.builds(
+        lambda region, account, res: f"arn:{PARTITION_OF.get(region, 'aws')}:{service}:{region}:{account}:{res}",
+        regions, accounts, resource,
+    )
+
+
+repository_names = st.lists(word, min_size=1, max_size=3).map("/".join)
+log_group_names = st.builds(lambda a, b, lead: f"{lead}{a}/{b}", word, word, st.sampled_from(["/ecs/", "", "/"]))
+secret_names = st.builds(lambda parts, sep: sep.join(parts), st.lists(word, min_size=1, max_size=3), st.sampled_from(["/", "-", "_", "."]))
+parameter_names = st.builds(lambda parts, lead: lead + "/".join(parts), st.lists(word, min_size=1, max_size=4),
+                            st.sampled_from(["/", ""])).filter(lambda n: not n.lstrip("/").startswith(("aws", "ssm")))
+key_ids = st.uuids().map(str)
+aliases = word.map(lambda w: f"alias/{w}").filter(lambda a: not a.startswith("alias/aws"))
+
+repositories = st.one_of(repository_names, _arn("ecr", repository_names.map(lambda n: f"repository/{n}")))
+log_groups = st.one_of(log_group_names, _arn("logs", log_group_names.map(lambda n: f"log-group:{n}")))
+secrets = st.one_of(
+    secret_names,
+    _arn("secretsmanager", secret_names.map(lambda n: f"secret:{n}")),
+    _arn("secretsmanager", st.builds(lambda n, s, tail: f"secret:{n}-{s}{tail}", secret_names,
+                                     st.from_regex(r"[A-Za-z0-9]{6}", fullmatch=True),
+                                     st.sampled_from(["", ":password::", ":username:AWSCURRENT:"]))),
+)
+parameters = st.one_of(
+    parameter_names,
+    secret_names.map(lambda n: f"/aws/reference/secretsmanager/{n}"),
+    _arn("ssm", parameter_names.map(lambda n: f"parameter/{n.lstrip('/')}")),
+)
+kms_keys = st.one_of(key_ids, aliases, _arn("kms", key_ids.map(lambda k: f"key/{k}")), _arn("kms", aliases))
+
+
+def _unique(items: st.SearchStrategy, max_size: int = 4) -> st.SearchStrategy:
+    return st.lists(items, min_size=1, max_size=max_size, unique=True)
+
+
+ecr_pull = st.fixed_dictionaries(
+    {"repositories": _unique(repositories)},
+    optional={"vpc_endpoint": st.one_of(
+        st.fixed_dictionaries({"source_vpce": _unique(st.from_regex(r"vpce-[0-9a-f]{17}", fullmatch=True), 2)}),
+        st.fixed_dictionaries({"source_vpc": _unique(st.from_regex(r"vpc-[0-9a-f]{8}", fullmatch=True), 2)}),
+        st.fixed_dictionaries({"source_vpce": _unique(st.from_regex(r"vpce-[0-9a-f]{17}", fullmatch=True), 2),
+                               "source_vpc": _unique(st.from_regex(r"vpc-[0-9a-f]{8}", fullmatch=True), 2)}),
+    )},
+)
+awslogs = st.fixed_dictionaries({"log_groups": _unique(log_groups, 3)}, optional={"create_group": st.booleans()})
+private_registry_auth = st.fixed_dictionaries({"secrets": _unique(secrets, 2)}, optional={"kms_keys": _unique(kms_keys, 2)})
+secrets_feature = st.one_of(
+    st.fixed_dictionaries({"ssm_parameters": _unique(parameters)}, optional={"secrets_manager": _unique(secrets), "kms_keys": _unique(kms_keys, 3)}),
+    st.fixed_dictionaries({"secrets_manager": _unique(secrets)}, optional={"kms_keys": _unique(kms_keys, 3)}),
+)
+features = st.fixed_dictionaries({}, optional={
+    "ecr_pull": ecr_pull, "awslogs": awslogs, "private_registry_auth": private_registry_auth, "secrets": secrets_feature,
+})
+role = st.fixed_dictionaries({}, optional={
+    "name": st.from_regex(r"[A-Za-z0-9+=,.@_-]{1,64}", fullmatch=True),
+    "path": st.sampled_from(["/", "/ecs/", "/teams/payments/"]),
+    "permissions_boundary": st.one_of(word.map(lambda w: f"{w}-boundary"),
+                                      st.builds(lambda a, w: f"arn:aws:iam::{a}:policy/{w}", accounts, word)),
+    "max_session_duration": st.integers(3600, 43200),
+    "tags": st.dictionaries(word, st.from_regex(r"[A-Za-z0-9 _.:/=+@-]{0,20}", fullmatch=True), max_size=4),
+})
+
+
+@st.composite
+def specs(draw) -> dict:
+    """A valid spec as data; `managed_policy` is never combined with a VPC endpoint (that is refused)."""
+    spec: dict = {"version": 1}
+    chosen = draw(features)
+    has_endpoint = "vpc_endpoint" in chosen.get("ecr_pull", {})
+    managed = draw(st.booleans()) and not has_endpoint
+    if not chosen:
+        managed = True
+    if draw(st.booleans()):
+        spec["description"] = draw(st.from_regex(r"[A-Za-z0-9 .,-]{1,60}", fullmatch=True))
+    settings = draw(role)
+    if settings:
+        spec["role"] = settings
+    if managed:
+        spec["managed_policy"] = True
+    if draw(st.booleans()):
+        spec["trust"] = {"source_account": draw(st.booleans())}
+    if chosen:
+        spec["features"] = chosen
+    return spec
+
+
+def dump(spec: dict) -> str:
+    return yaml.safe_dump(spec, sort_keys=False)
