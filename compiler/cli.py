@@ -11,7 +11,8 @@ import click
 
 from . import __version__
 from .errors import SpecError
-from .pipeline import LintError, compile_all, discover, lint_all
+from .pipeline import LintError, compile_all, discover, lint_all, terraform_validate_all
+from .validate.terraform import TerraformUnavailable
 from .writer import UnsafeOutput, apply, plan
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -27,18 +28,27 @@ def main() -> None:
     """Compile ECS task execution role specs to CloudFormation and Terraform."""
 
 
-def _compile(inputs: tuple[Path, ...], out_dir: Path):
-    """Everything up to the writer; exits with the right code on bad input or lint findings."""
+TERRAFORM_VALIDATE = click.option("--terraform-validate", is_flag=True,
+                                  help="Also run `terraform validate` on every Terraform module (offline, needs terraform).")
+
+
+def _compile(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool = False):
+    """Everything up to the writer; exits with the right code on bad input or validation findings."""
     try:
         compiled = compile_all(discover(list(inputs) or [Path("specs")]))
         lint_all(compiled, out_dir)
+        if terraform_validate:
+            _report(terraform_validate_all(compiled, out_dir))
         return compiled, plan(out_dir, compiled)
     except SpecError as exc:
         _report(exc.diagnostics)
         sys.exit(EXIT_INVALID)
     except LintError as exc:
         _report(exc.diagnostics)
-        click.echo("rolec: cfn-lint found problems; nothing was written", err=True)
+        click.echo("rolec: validation found problems; nothing was written", err=True)
+        sys.exit(EXIT_FAILED)
+    except TerraformUnavailable as exc:
+        click.echo(f"rolec: error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     except UnsafeOutput as exc:
         click.echo(f"rolec: error: {exc}", err=True)
@@ -53,10 +63,11 @@ def _report(diagnostics) -> None:
 @main.command()
 @SPECS
 @OUT
-def build(inputs: tuple[Path, ...], out_dir: Path) -> None:
+@TERRAFORM_VALIDATE
+def build(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool) -> None:
     """Compile specs (default: specs/) and write the outputs (default: out/)."""
     started = time.perf_counter()
-    compiled, changes = _compile(inputs, out_dir)
+    compiled, changes = _compile(inputs, out_dir, terraform_validate)
     apply(out_dir, changes)
     click.echo(f"built {len(compiled)} role{'s' if len(compiled) != 1 else ''} "
                f"({len(changes.changed)} file{'s' if len(changes.changed) != 1 else ''} changed) "
@@ -66,9 +77,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path) -> None:
 @main.command()
 @SPECS
 @OUT
-def check(inputs: tuple[Path, ...], out_dir: Path) -> None:
+@TERRAFORM_VALIDATE
+def check(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
-    _, changes = _compile(inputs, out_dir)
+    _, changes = _compile(inputs, out_dir, terraform_validate)
     if not changes.changed:
         click.echo("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return

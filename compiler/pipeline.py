@@ -102,3 +102,18 @@ def lint_all(compiled: list[Compiled], out_dir: Path) -> None:
                                               f"{f.rule} {f.message} (cfn-lint)", f.severity))
     if diagnostics:
         raise LintError(diagnostics)
+
+
+def terraform_validate_all(compiled: list[Compiled], out_dir: Path) -> list[Diagnostic]:
+    """Run `terraform validate` over every module at once; errors fail the build, warnings are returned."""
+    from .validate.terraform import validate_modules
+
+    modules = {item.role.id: item.files[output_paths(item.role.id)[1]] for item in compiled}
+    diagnostics = []
+    for f in validate_modules(modules):
+        where = display(out_dir / output_paths(f.module)[1]) if f.module else display(out_dir / "terraform")
+        diagnostics.append(Diagnostic(where, f.line, f.col, f"{f.message} (terraform validate)", f.severity))
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        raise LintError(errors)
+    return diagnostics
