@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import glob
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from compiler.validate import terraform as terraform_validate
 
 REGION = "us-east-1"
 # moto's default account; CloudFormation's AWS::AccountId and STS resolve to it.
@@ -275,11 +275,14 @@ def parse_policy_document(document: dict | str) -> dict:
     """
     if isinstance(document, dict):
         return document
-    text = urllib.parse.unquote(document)
-    try:
-        return json.loads(text)
-    except ValueError:
-        return ast.literal_eval(text)
+    candidates = (document, urllib.parse.unquote(document))
+    for text in candidates:
+        with contextlib.suppress(ValueError):
+            return json.loads(text)
+    for text in candidates:
+        with contextlib.suppress(ValueError, SyntaxError):
+            return ast.literal_eval(text)
+    raise ValueError(f"unparseable policy document: {document!r}")
 
 
 def _as_list(value: Any) -> list:
@@ -373,34 +376,19 @@ def normalise_policy(doc: dict | str) -> frozenset[tuple]:
 
 
 def find_terraform() -> str | None:
-    """Path of the terraform binary on PATH, or None."""
-    return shutil.which("terraform")
-
-
-_PLUGIN_SEARCH_ROOTS = (
-    "/opt/tf-plugins",
-    "~/.terraform.d/plugins",
-    "/usr/local/share/terraform/plugins",
-    "/usr/share/terraform/plugins",
-)
-_AWS_PROVIDER_GLOB = "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws*"
+    """Path of the terraform binary on PATH, or None (the compiler's lookup, as an optional)."""
+    try:
+        return terraform_validate.find_terraform()
+    except terraform_validate.TerraformUnavailable:
+        return None
 
 
 def find_plugin_mirror() -> str | None:
-    """Directory containing `registry.terraform.io` with the AWS provider, or None.
-
-    ROLEC_TF_PLUGIN_DIR wins when set; otherwise the usual mirror locations are
-    searched, the root itself and one level below it.
-    """
-    override = os.environ.get("ROLEC_TF_PLUGIN_DIR")
-    roots = [override] if override else _PLUGIN_SEARCH_ROOTS
-    for root in roots:
-        root = os.path.expanduser(root)
-        for pattern in (_AWS_PROVIDER_GLOB, "*/" + _AWS_PROVIDER_GLOB):
-            for hit in sorted(glob.glob(os.path.join(root, pattern))):
-                # .../<mirror>/registry.terraform.io/hashicorp/aws/<v>/<os_arch>/<bin>
-                return str(Path(hit).parents[5])
-    return None
+    """Folder containing `registry.terraform.io` with the AWS provider, or None (the compiler's lookup)."""
+    try:
+        return str(terraform_validate.find_plugin_mirror())
+    except terraform_validate.TerraformUnavailable:
+        return None
 
 
 class TerraformError(RuntimeError):
@@ -424,7 +412,8 @@ class TerraformWorkspace:
         plugin_mirror: str | None = None,
         timeout: float = 300.0,
     ) -> None:
-        self.directory = Path(directory)
+        # Absolute: terraform runs inside it and resolves TF_CLI_CONFIG_FILE from there.
+        self.directory = Path(directory).resolve()
         self.endpoint = endpoint
         self.terraform = terraform or find_terraform()
         self.plugin_mirror = plugin_mirror or find_plugin_mirror()
@@ -467,7 +456,12 @@ class TerraformWorkspace:
         (self.directory / "main.tf.json").write_text(json.dumps(root, indent=2))
 
     def _environment(self) -> dict[str, str]:
-        """Dummy credentials, no telemetry, and a CLI config without network installs."""
+        """Dummy credentials, no telemetry, and a CLI config without network installs.
+
+        AWS_ENDPOINT_URL (honoured by provider 5.x) sends every service the
+        root's `endpoints` block does not name to the emulator too, so a module
+        using another service fails against moto instead of reaching for AWS.
+        """
         cli_config = self.directory / ".terraformrc"
         cli_config.write_text(
             "disable_checkpoint = true\n"
@@ -486,6 +480,7 @@ class TerraformWorkspace:
             AWS_REGION=REGION,
             AWS_DEFAULT_REGION=REGION,
             AWS_EC2_METADATA_DISABLED="true",
+            AWS_ENDPOINT_URL=self.endpoint,
             TF_IN_AUTOMATION="1",
             TF_INPUT="0",
             CHECKPOINT_DISABLE="1",
