@@ -126,7 +126,7 @@ def parameter(value: str) -> Parameter:
         secret_name = _referenced_secret(name)
         referenced = f"arn:{parts['partition']}:secretsmanager:{parts['region']}:{parts['account']}:secret:{secret_name}-??????"
         return Parameter(Text.of(value), Text.of(referenced) if secret_name else None)
-    name = _parameter_name(value.lstrip("/") if value.startswith("/") else value)
+    name = _parameter_name(value.removeprefix("/"))
     secret_name = _referenced_secret(name)
     return Parameter(arn("ssm", f"parameter/{name}"), arn("secretsmanager", f"secret:{secret_name}-??????") if secret_name else None)
 

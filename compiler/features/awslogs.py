@@ -35,6 +35,8 @@ def grants(block: dict, ctx: Context):
     yield Grant("Awslogs", "Write", ("logs:CreateLogStream", "logs:PutLogEvents"), resources,
                 tuple(ctx.source(f"{KEY}.log_groups[{i}]", WRITE_REASON) for i in range(len(groups))))
     if block["create_group"]:
+        # Same ARNs as the write grant: CloudWatch Logs has authorised CreateLogGroup against both
+        # `log-group:NAME` and `log-group:NAME:log-stream:` (empty stream); either form stays inside NAME.
         yield Grant("Awslogs", "CreateGroup", ("logs:CreateLogGroup",), resources,
                     (ctx.source(f"{KEY}.create_group", CREATE_REASON),))
 

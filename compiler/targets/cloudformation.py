@@ -6,7 +6,7 @@ from troposphere import Export, GetAtt, Output, Ref, Sub, Tags, Template
 from troposphere.iam import Policy, Role as IamRole
 
 from ..ir import TRUST_PRINCIPAL, Condition, Role
-from ..text import Pseudo, Text
+from ..text import Text
 
 LOGICAL_ID = "ExecutionRole"
 POLICY_VERSION = "2012-10-17"
