@@ -11,7 +11,8 @@ import click
 
 from . import __version__
 from .errors import SpecError
-from .pipeline import LintError, compile_all, discover, lint_all, terraform_validate_all
+from .cache import DEFAULT_DIR, BuildCache
+from .pipeline import LintError, build as build_outputs, discover
 from .validate.terraform import TerraformUnavailable
 from .writer import UnsafeOutput, apply, plan
 
@@ -32,14 +33,21 @@ TERRAFORM_VALIDATE = click.option("--terraform-validate", is_flag=True,
                                   help="Also run `terraform validate` on every Terraform module (offline, needs terraform).")
 
 
-def _compile(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool = False):
+CACHE = click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DIR,
+                     envvar="ROLEC_CACHE_DIR", show_default=True, help="Where unchanged specs' validated outputs are kept between builds.")
+NO_CACHE = click.option("--no-cache", is_flag=True, help="Compile and validate every spec, ignoring the cache.")
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
+                    help="Processes that compile and lint in parallel on large builds.")
+
+
+def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict):
     """Everything up to the writer; exits with the right code on bad input or validation findings."""
+    terraform_validate = options["terraform_validate"]
+    cache = None if options["no_cache"] else BuildCache(options["cache_dir"], f"terraform_validate={terraform_validate}")
     try:
-        compiled = compile_all(discover(list(inputs) or [Path("specs")]))
-        lint_all(compiled, out_dir)
-        if terraform_validate:
-            _report(terraform_validate_all(compiled, out_dir))
-        return compiled, plan(out_dir, compiled)
+        built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                              terraform_validate=terraform_validate, jobs=options["jobs"])
+        return built, plan(out_dir, built)
     except SpecError as exc:
         _report(exc.diagnostics)
         sys.exit(EXIT_INVALID)
@@ -60,14 +68,18 @@ def _report(diagnostics) -> None:
         click.echo(str(diagnostic), err=True)
 
 
+def build_options(command):
+    for option in (JOBS, NO_CACHE, CACHE, TERRAFORM_VALIDATE, OUT, SPECS):
+        command = option(command)
+    return command
+
+
 @main.command()
-@SPECS
-@OUT
-@TERRAFORM_VALIDATE
-def build(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool) -> None:
+@build_options
+def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Compile specs (default: specs/) and write the outputs (default: out/)."""
     started = time.perf_counter()
-    compiled, changes = _compile(inputs, out_dir, terraform_validate)
+    compiled, changes = _compile(inputs, out_dir, options)
     apply(out_dir, changes)
     click.echo(f"built {len(compiled)} role{'s' if len(compiled) != 1 else ''} "
                f"({len(changes.changed)} file{'s' if len(changes.changed) != 1 else ''} changed) "
@@ -75,12 +87,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool) -> 
 
 
 @main.command()
-@SPECS
-@OUT
-@TERRAFORM_VALIDATE
-def check(inputs: tuple[Path, ...], out_dir: Path, terraform_validate: bool) -> None:
+@build_options
+def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
-    _, changes = _compile(inputs, out_dir, terraform_validate)
+    _, changes = _compile(inputs, out_dir, options)
     if not changes.changed:
         click.echo("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return

@@ -1,18 +1,28 @@
-"""The build: discover specs, load and lower each, render every target, lint, and hand files to the writer."""
+"""The build: discover specs, load and lower each, render every target, lint, and hand files to the writer.
+
+Heavy modules (troposphere, cfn-lint) are imported only when a spec has to be compiled,
+so a build whose specs are all cached never pays for them.
+"""
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Union
 
 from .errors import Diagnostic, SpecError
-from .ir import Role
-from .lower import lower
-from .model import load_spec
-from .targets import cloudformation, terraform
-from .validate.cfnlint import FAILING_SEVERITIES, CfnLint
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
+    from .ir import Role
+    from .validate.cfnlint import CfnLint, Finding
+
+FAILING_SEVERITIES = ("error", "warning")
+PARALLEL_FROM = 16
+"""Below this many specs to compile, a process pool costs more than it saves."""
 
 
 class LintError(Exception):
@@ -27,6 +37,22 @@ class Compiled:
     spec_file: Path
     files: dict[str, str]
     """Output path relative to the out directory (POSIX form) -> file text."""
+
+    @property
+    def role_id(self) -> str:
+        return self.role.id
+
+
+@dataclass(frozen=True)
+class Output:
+    """What the writer needs of a spec's build, whether compiled now or taken from the cache."""
+
+    role_id: str
+    spec_file: Path
+    files: dict[str, str]
+
+
+Built = Union[Compiled, Output]
 
 
 def display(path: Path) -> str:
@@ -55,6 +81,10 @@ def output_paths(role_id: str) -> tuple[str, str]:
 
 
 def compile_spec(path: Path) -> Compiled:
+    from .lower import lower
+    from .model import load_spec
+    from .targets import cloudformation, terraform
+
     role = lower(load_spec(path, display(path)))
     cfn_path, tf_path = output_paths(role.id)
     return Compiled(role, path, {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)})
@@ -62,53 +92,137 @@ def compile_spec(path: Path) -> Compiled:
 
 def compile_all(spec_files: list[Path]) -> list[Compiled]:
     """Compile every spec; report the problems of all specs together, and duplicate role ids."""
+    _check_ids(spec_files)
     compiled, diagnostics = [], []
-    seen: dict[str, Path] = {}
     for path in spec_files:
         try:
-            result = compile_spec(path)
+            compiled.append(compile_spec(path))
         except SpecError as exc:
             diagnostics.extend(exc.diagnostics)
-            continue
         except OSError as exc:
             diagnostics.append(Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}"))
-            continue
-        if result.role.id in seen:
-            diagnostics.append(Diagnostic(display(path), 1, 1,
-                                          f"role id '{result.role.id}' is also used by {display(seen[result.role.id])}"))
-            continue
-        seen[result.role.id] = path
-        compiled.append(result)
     if diagnostics:
         raise SpecError(diagnostics)
     return compiled
 
 
-@cache
+def _check_ids(spec_files: list[Path]) -> dict[Path, str]:
+    """Each spec's role id (from its file name); refuse bad names and ids used twice."""
+    from .model import role_id
+
+    ids, seen, diagnostics = {}, {}, []
+    for path in spec_files:
+        try:
+            ids[path] = role_id(path, display(path))
+        except SpecError as exc:
+            diagnostics.extend(exc.diagnostics)
+            continue
+        if ids[path] in seen:
+            diagnostics.append(Diagnostic(display(path), 1, 1,
+                                          f"role id '{ids[path]}' is also used by {display(seen[ids[path]])}"))
+        seen.setdefault(ids[path], path)
+    if diagnostics:
+        raise SpecError(diagnostics)
+    return ids
+
+
+@functools.cache
 def linter() -> CfnLint:
     """One cfn-lint runner per process: building its rule set costs about half a second."""
+    from .validate.cfnlint import CfnLint
+
     return CfnLint()
 
 
-def lint_all(compiled: list[Compiled], out_dir: Path) -> None:
+def _lint_diagnostics(role_id: str, out_dir: Path, findings: Iterable[Finding]) -> list[Diagnostic]:
+    where = display(out_dir / output_paths(role_id)[0])
+    return [Diagnostic(where, f.line, f.col, f"{f.rule} {f.message} (cfn-lint)", f.severity)
+            for f in findings if f.severity in FAILING_SEVERITIES]
+
+
+def lint_all(compiled: list[Built], out_dir: Path) -> None:
     """Lint every CloudFormation output; any error or warning fails the build."""
     lint = linter().lint
     diagnostics = []
     for item in compiled:
-        cfn_path, _ = output_paths(item.role.id)
-        for f in lint(item.files[cfn_path]):
-            if f.severity in FAILING_SEVERITIES:
-                diagnostics.append(Diagnostic(display(out_dir / cfn_path), f.line, f.col,
-                                              f"{f.rule} {f.message} (cfn-lint)", f.severity))
+        template = item.files[output_paths(item.role_id)[0]]
+        diagnostics.extend(_lint_diagnostics(item.role_id, out_dir, lint(template)))
     if diagnostics:
         raise LintError(diagnostics)
 
 
-def terraform_validate_all(compiled: list[Compiled], out_dir: Path) -> list[Diagnostic]:
+def _compile_and_lint(path: Path) -> tuple[Compiled | None, list[Diagnostic], list[Finding]]:
+    """One spec, start to verdict: the unit of work of a build, run in a worker for large builds."""
+    try:
+        compiled = compile_spec(path)
+    except SpecError as exc:
+        return None, exc.diagnostics, []
+    except OSError as exc:
+        return None, [Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}")], []
+    return compiled, [], linter().lint(compiled.files[output_paths(compiled.role_id)[0]])
+
+
+def _compile_and_lint_many(paths: list[Path], jobs: int):
+    if jobs <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [_compile_and_lint(p) for p in paths]
+    # Import the heavy modules and build the lint runner once, before forking, so workers share them.
+    from . import lower, model  # noqa: F401
+    from .targets import cloudformation, terraform  # noqa: F401
+
+    linter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_compile_and_lint, paths, chunksize=max(1, len(paths) // (jobs * 8)))
+
+
+def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,
+          terraform_validate: bool = False, jobs: int = 1) -> list[Built]:
+    """Compile and validate every spec, taking unchanged ones from the cache; all or nothing.
+
+    Raises SpecError with the problems of all specs, or LintError with every finding.
+    """
+    ids = _check_ids(spec_files)
+    results: dict[Path, Built] = {}
+    keys: dict[Path, str] = {}
+    misses: list[Path] = []
+    diagnostics: list[Diagnostic] = []
+    for path in spec_files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            diagnostics.append(Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}"))
+            continue
+        files = None
+        if cache is not None:
+            keys[path] = cache.key(ids[path], data)
+            files = cache.get(keys[path])
+        if files is None:
+            misses.append(path)
+        else:
+            results[path] = Output(ids[path], path, files)
+    lint_problems: list[Diagnostic] = []
+    for path, (compiled, spec_problems, findings) in zip(misses, _compile_and_lint_many(misses, jobs)):
+        diagnostics.extend(spec_problems)
+        if compiled is not None:
+            results[path] = compiled
+            lint_problems.extend(_lint_diagnostics(compiled.role_id, out_dir, findings))
+    if diagnostics:
+        raise SpecError(diagnostics)
+    if lint_problems:
+        raise LintError(lint_problems)
+    fresh = [results[p] for p in misses]
+    if terraform_validate and fresh:
+        terraform_validate_all(fresh, out_dir)
+    if cache is not None:
+        for item in fresh:
+            cache.put(keys[item.spec_file], item.files)
+    return [results[p] for p in spec_files]
+
+
+def terraform_validate_all(compiled: list[Built], out_dir: Path) -> list[Diagnostic]:
     """Run `terraform validate` over every module at once; errors fail the build, warnings are returned."""
     from .validate.terraform import validate_modules
 
-    modules = {item.role.id: item.files[output_paths(item.role.id)[1]] for item in compiled}
+    modules = {item.role_id: item.files[output_paths(item.role_id)[1]] for item in compiled}
     diagnostics = []
     for f in validate_modules(modules):
         where = display(out_dir / output_paths(f.module)[1]) if f.module else display(out_dir / "terraform")

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .pipeline import Compiled
+from .pipeline import Built
 
 MANIFEST = ".rolec-manifest.json"
 
@@ -40,19 +40,19 @@ def read_manifest(out_dir: Path) -> dict:
     return manifest if isinstance(manifest.get("roles"), dict) else {"roles": {}}
 
 
-def _manifest(out_dir: Path, old: dict, compiled: list[Compiled], gone: set[str]) -> bytes:
+def _manifest(out_dir: Path, old: dict, compiled: list[Built], gone: set[str]) -> bytes:
     roles = {k: v for k, v in old["roles"].items() if k not in gone}
     for item in compiled:
         spec = Path(os.path.relpath(item.spec_file.resolve(), out_dir.resolve())).as_posix()
-        roles[item.role.id] = {"spec": spec, "files": sorted(item.files)}
+        roles[item.role_id] = {"spec": spec, "files": sorted(item.files)}
     document = {"generator": "rolec", "roles": dict(sorted(roles.items()))}
     return (json.dumps(document, indent=2) + "\n").encode()
 
 
-def plan(out_dir: Path, compiled: list[Compiled]) -> Plan:
+def plan(out_dir: Path, compiled: list[Built]) -> Plan:
     """Compare what the specs produce with what is on disk."""
     old = read_manifest(out_dir)
-    built = {item.role.id for item in compiled}
+    built = {item.role_id for item in compiled}
     gone = {
         role_id for role_id, entry in old["roles"].items()
         if role_id not in built and not (out_dir / str(entry.get("spec", ""))).is_file()

@@ -11,6 +11,12 @@ SPECS = ROOT / "specs"
 OUT = ROOT / "out"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own build cache, so no test sees another's entries."""
+    monkeypatch.setenv("ROLEC_CACHE_DIR", str(tmp_path_factory.mktemp("rolec-cache")))
+
+
 @pytest.fixture
 def write_spec(tmp_path: Path):
     """Write spec text to tmp_path/specs/<name>.yaml and return its path."""

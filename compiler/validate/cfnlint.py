@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = Path(__file__).with_name("cfnlintrc.yaml")
-FAILING_SEVERITIES = ("error", "warning")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,77 @@
+"""A content-addressed build cache: unchanged specs are neither recompiled nor relinted.
+
+An entry is keyed by the spec's bytes, its role id and a fingerprint of everything
+else that shapes the output: the compiler's own source, the versions of troposphere,
+cfn-lint and PyYAML, and the build options. Entries are written atomically and carry a
+digest of their content, so a corrupted or half-written entry is detected and ignored.
+Only outputs that passed validation are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+DEFAULT_DIR = Path(".rolec-cache")
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+_TOOLS = ("troposphere", "cfn-lint", "PyYAML")
+
+
+@cache
+def compiler_fingerprint() -> str:
+    """Hash of the compiler's source and data files and of the tools whose output it embeds."""
+    digest = hashlib.sha256(f"rolec-cache-{FORMAT}".encode())
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".json") and p.is_file()):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for tool in _TOOLS:
+        try:
+            version = metadata.version(tool)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{tool}=={version}\0".encode())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    def __init__(self, root: Path, options: str = ""):
+        self.root = root
+        self._salt = f"{compiler_fingerprint()}\0{options}\0".encode()
+
+    def key(self, role_id: str, spec_bytes: bytes) -> str:
+        return hashlib.sha256(self._salt + role_id.encode() + b"\0" + spec_bytes).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, str] | None:
+        """The cached files for `key`, or None when absent, unreadable or corrupted."""
+        try:
+            entry = json.loads(self._path(key).read_bytes())
+            files = entry["files"]
+            if entry["key"] != key or entry["digest"] != _digest(files):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return files
+
+    def put(self, key: str, files: dict[str, str]) -> None:
+        """Store an entry through a temporary file and a rename; a failure to cache is not an error."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not (self.root / ".gitignore").exists():
+                (self.root / ".gitignore").write_text("*\n")
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"key": key, "digest": _digest(files), "files": files}))
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+
+def _digest(files: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,173 @@
+"""The build cache is invisible: same bytes with or without it, never stale, never trusted when damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler import cache as cache_module
+from compiler import pipeline
+from compiler.cli import main
+
+from .conftest import ROOT, SPECS
+from .test_bad_specs import snapshot
+
+
+def build(out: Path, cache_dir: Path, *extra: str):
+    result = CliRunner().invoke(main, ["build", str(SPECS), "--out", str(out), "--cache-dir", str(cache_dir), *extra])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+@pytest.fixture
+def compile_calls(monkeypatch):
+    """Count the specs that really get compiled (cache misses)."""
+    calls = []
+    real = pipeline._compile_and_lint
+
+    def counting(path):
+        calls.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "_compile_and_lint", counting)
+    return calls
+
+
+def test_outputs_are_identical_with_and_without_the_cache(tmp_path, compile_calls):
+    cache_dir = tmp_path / "cache"
+    build(tmp_path / "cold", cache_dir)
+    assert len(compile_calls) == len(list(SPECS.glob("*.yaml")))
+    compile_calls.clear()
+    build(tmp_path / "warm", cache_dir)
+    assert compile_calls == [], "a warm build must not compile anything"
+    build(tmp_path / "uncached", tmp_path / "unused-cache", "--no-cache")
+    assert not (tmp_path / "unused-cache").exists(), "--no-cache must not write a cache"
+    assert snapshot(tmp_path / "cold") == snapshot(tmp_path / "warm") == snapshot(tmp_path / "uncached")
+
+
+def test_a_changed_spec_is_recompiled_alone(tmp_path, compile_calls):
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    cache_dir = tmp_path / "cache"
+    CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / "out"), "--cache-dir", str(cache_dir)])
+    compile_calls.clear()
+    spec = specs / "web-frontend.yaml"
+    spec.write_text(spec.read_text().replace("/ecs/web-frontend", "/ecs/web-frontend-v2"))
+    result = CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / "out"), "--cache-dir", str(cache_dir)])
+    assert result.exit_code == 0
+    assert compile_calls == ["web-frontend.yaml"]
+    assert "/ecs/web-frontend-v2" in (tmp_path / "out" / "cloudformation" / "web-frontend.yaml").read_text()
+
+
+def test_an_entry_from_another_tool_version_is_not_used(tmp_path, compile_calls, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    build(tmp_path / "out", cache_dir)
+    compile_calls.clear()
+    real_version = cache_module.metadata.version
+    monkeypatch.setattr(cache_module.metadata, "version",
+                        lambda name: "999.0" if name == "cfn-lint" else real_version(name))
+    cache_module.compiler_fingerprint.cache_clear()
+    try:
+        build(tmp_path / "out", cache_dir)
+    finally:
+        cache_module.compiler_fingerprint.cache_clear()
+    assert len(compile_calls) == len(list(SPECS.glob("*.yaml")))
+
+
+def test_a_change_to_the_compiler_source_changes_the_fingerprint(tmp_path, monkeypatch):
+    package = tmp_path / "compiler"
+    shutil.copytree(Path(cache_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    cache_module.compiler_fingerprint.cache_clear()
+    try:
+        before = cache_module.compiler_fingerprint()
+        lower = package / "lower.py"
+        lower.write_text(lower.read_text() + "\n# changed\n")
+        cache_module.compiler_fingerprint.cache_clear()
+        assert cache_module.compiler_fingerprint() != before
+    finally:
+        cache_module.compiler_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "tamper", "empty"])
+def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, compile_calls, damage):
+    cache_dir = tmp_path / "cache"
+    build(tmp_path / "first", cache_dir)
+    entries = sorted(cache_dir.glob("*/*.json"))
+    assert entries
+    for entry in entries:
+        data = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            entry.write_bytes(os.urandom(64))
+        elif damage == "empty":
+            entry.write_bytes(b"")
+        else:
+            document = json.loads(data)
+            path = next(iter(document["files"]))
+            document["files"][path] = document["files"][path].replace("Allow", "Deny")
+            entry.write_text(json.dumps(document))
+    compile_calls.clear()
+    build(tmp_path / "second", cache_dir)
+    assert len(compile_calls) == len(entries)
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+    compile_calls.clear()
+    build(tmp_path / "third", cache_dir)
+    assert compile_calls == [], "damaged entries are replaced by good ones"
+
+
+def test_a_no_op_build_imports_neither_cfn_lint_nor_troposphere(tmp_path):
+    env = {**os.environ, "ROLEC_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "compiler", "build", str(SPECS), "--out", str(tmp_path / "out")]
+    subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['rolec', 'check', %r, '--out', %r]\n"
+        "try:\n    runpy.run_module('compiler', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in ('cfnlint', 'troposphere') if m in sys.modules))\n"
+    ) % (str(SPECS), str(tmp_path / "out"))
+    result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_parallel_and_sequential_builds_write_the_same_bytes(tmp_path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for copy in range(4):
+        for spec in SPECS.glob("*.yaml"):
+            text = spec.read_text()
+            if "name: " in text:
+                text = text.replace("name: ecsTaskExecutionRole", f"name: ecsTaskExecutionRole{copy}")
+                text = text.replace("name: payments-api-execution", f"name: payments-api-execution-{copy}")
+            (specs / f"{spec.stem}-{copy}.yaml").write_text(text)
+    assert len(list(specs.glob("*.yaml"))) >= pipeline.PARALLEL_FROM
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / f"out-{jobs}"), "--no-cache", "-j", jobs])
+        assert result.exit_code == 0, result.stderr
+    assert snapshot(tmp_path / "out-1") == snapshot(tmp_path / "out-2")
+
+
+def test_parallel_build_reports_spec_errors_like_a_sequential_one(tmp_path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for i in range(pipeline.PARALLEL_FROM):
+        (specs / f"role-{i:02}.yaml").write_text("version: 1\nmanaged_policy: true\n")
+    (specs / "role-07.yaml").write_text("version: 1\nmanaged_policy: yes please\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / "out"), "--no-cache", "-j", jobs])
+        assert result.exit_code == 2
+        outputs.append(result.stderr)
+    assert outputs[0] == outputs[1]
+    assert "role-07.yaml:2:17: error: managed_policy: expected true or false" in outputs[0]
+    assert not (tmp_path / "out").exists()
