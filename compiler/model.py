@@ -33,16 +33,16 @@ EXISTING_IS_NOT_CHANGED = ("rolec adds permissions to an existing role but never
 
 
 def _present(node) -> dict:
-    """The keys written in a mapping node, with their value nodes (defaults are not 'written')."""
-    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    """The keys written in a mapping node, with their key nodes (a default is not 'written')."""
+    return {k.value: k for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _existing_excludes_role_keys(block: dict, node, path: str, checker: Checker) -> None:
     if block["existing"] is None:
         return
-    for key, value_node in _present(node).items():
+    for key, key_node in _present(node).items():
         if key != "existing":
-            checker.error(value_node, f"{path}.{key}", f"cannot be combined with {path}.existing: {EXISTING_IS_NOT_CHANGED}")
+            checker.error(key_node, f"{path}.{key}", f"cannot be combined with {path}.existing: {EXISTING_IS_NOT_CHANGED}")
 
 
 ROLE = Obj(

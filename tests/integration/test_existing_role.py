@@ -13,7 +13,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from compiler.cli import main
 from compiler.pipeline import compile_spec
 from tests.support import emulator
 from tests.support.iam_eval import is_allowed
@@ -184,3 +186,15 @@ def test_cloudformation_role_arn_in_this_account_with_a_path(emulator_endpoint, 
     assert outputs == {"RoleArn": before["arn"], "RoleName": ROLE}
     assert is_allowed(effective_policy(emulator_endpoint), "ecr:BatchGetImage", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/x")
     assert delete_stack_and_snapshot(emulator_endpoint, "by-arn") == before
+
+
+def test_both_forms_pass_terraform_validate(terraform_available, tmp_path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "by-name.yaml").write_text(SPEC.read_text())
+    (specs / "by-arn.yaml").write_text(
+        "version: 1\nrole:\n  existing: arn:aws-us-gov:iam::111122223333:role/ecs/payments\n"
+        "features:\n  awslogs:\n    log_groups: [/ecs/payments]\n")
+    result = CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / "out"), "--terraform-validate"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.stderr == ""
