@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .text import Text
+from .text import Pseudo, Text
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,30 @@ class Note:
 
 
 @dataclass(frozen=True)
+class ExistingRole:
+    """A role that exists already (`role.existing`): rolec adds permissions to it but never creates,
+    changes or deletes the role itself. IAM looks roles up by name; `arn` is the ARN the spec gave,
+    if any, whose partition and account the outputs check at deploy time."""
+
+    name: str
+    path: str
+    arn: str | None = None
+
+    @property
+    def partition(self) -> str | None:
+        return self.arn.split(":")[1] if self.arn else None
+
+    @property
+    def account(self) -> str | None:
+        return self.arn.split(":")[4] if self.arn else None
+
+    @property
+    def arn_text(self) -> Text:
+        """The role's ARN in the deploying partition and account (equal to `arn` once that is checked)."""
+        return Text.of("arn:", Pseudo.PARTITION, ":iam::", Pseudo.ACCOUNT, f":role{self.path}{self.name}")
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     spec_path: str
@@ -74,6 +98,9 @@ class Role:
     managed_policies: tuple[Text, ...]
     statements: tuple[Statement, ...]
     notes: tuple[Note, ...] = field(default=())
+    existing: ExistingRole | None = None
+    """Set when the spec adds permissions to a role that exists already (then name, path,
+    permissions_boundary, max_session_duration, tags and trust_conditions are unused)."""
 
     @property
     def policy_name(self) -> str:

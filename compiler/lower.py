@@ -34,6 +34,8 @@ def lower(spec: Spec) -> Role:
             Condition("ArnLike", "aws:SourceArn", (SOURCE_ARN,)),
         )
     role = spec.role
+    if role["existing"] is not None and spec.managed_policy:
+        notes.append(_existing_managed_policy_note(spec))
     return Role(
         id=spec.id,
         spec_path=spec.path,
@@ -47,4 +49,15 @@ def lower(spec: Spec) -> Role:
         managed_policies=(MANAGED_POLICY,) if spec.managed_policy else (),
         statements=merge(grants),
         notes=tuple(notes),
+        existing=role["existing"],
     )
+
+
+def _existing_managed_policy_note(spec: Spec) -> Note:
+    """How managed_policy: true reaches a role the outputs do not own, which differs per target."""
+    return Note("managed_policy", "managed_policy", spec.positions.get("managed_policy", (1, 1))[0],
+                "role.existing: Terraform attaches AmazonECSTaskExecutionRolePolicy to the existing role "
+                "(terraform destroy detaches it again, even if it was attached before); CloudFormation cannot "
+                "attach an AWS managed policy to a role it does not own, so its customer managed policy carries "
+                "the same statements (the six ECR and CloudWatch Logs actions on \"*\", as the AWS page quotes "
+                "the policy) and does not follow later AWS changes to AmazonECSTaskExecutionRolePolicy")

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from . import loader
 from .errors import Diagnostic, SpecError
 from .features import catalog
-from .resources import IAM_NAME_RE, policy
+from .resources import IAM_NAME_RE, existing_role, policy
 from .schema import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
 
 ROLE_ID_RE = r"[a-z0-9][a-z0-9-]{0,63}"
@@ -26,9 +28,29 @@ class Version(Type):
         return value
 
 
+EXISTING_IS_NOT_CHANGED = ("rolec adds permissions to an existing role but never creates or changes the role itself; "
+                           "remove this key, or remove role.existing to let rolec create the role")
+
+
+def _present(node) -> dict:
+    """The keys written in a mapping node, with their key nodes (a default is not 'written')."""
+    return {k.value: k for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _existing_excludes_role_keys(block: dict, node, path: str, checker: Checker) -> None:
+    if block["existing"] is None:
+        return
+    for key, key_node in _present(node).items():
+        if key != "existing":
+            checker.error(key_node, f"{path}.{key}", f"cannot be combined with {path}.existing: {EXISTING_IS_NOT_CHANGED}")
+
+
 ROLE = Obj(
-    "a mapping with name, path, permissions_boundary, max_session_duration and tags",
+    "a mapping with existing, or with name, path, permissions_boundary, max_session_duration and tags",
     {
+        "existing": Field(Str("an IAM role name or role ARN", convert=existing_role),
+                          doc="A role that exists already (e.g. ecsTaskExecutionRole): add the spec's permissions to it "
+                              "instead of creating a role. A name, or an ARN in the deploying account."),
         "name": Field(Str("an IAM role name (letters, digits, + = , . @ _ -)", pattern=IAM_NAME_RE, max_len=64),
                       doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one."),
         "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=r"/(?:[\x21-\x7e]*/)?", max_len=512),
@@ -40,6 +62,7 @@ ROLE = Obj(
                           Str("a tag value (at most 256 characters)", pattern=r"[\w.:/=+\-@ ]*", max_len=256)),
                       default={}, doc="Tags on the role."),
     },
+    validate=_existing_excludes_role_keys,
 )
 
 TRUST = Obj(
@@ -59,6 +82,11 @@ def _features() -> Obj:
 
 
 def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
+    if document["role"] and document["role"]["existing"] is not None:
+        present = _present(node)
+        for key in ("description", "trust"):
+            if key in present:
+                checker.error(present[key], key, f"cannot be combined with role.existing: {EXISTING_IS_NOT_CHANGED}")
     features = {name: block for name, block in document["features"].items() if block is not None}
     if not features and not document["managed_policy"]:
         checker.error(node, path, "the role grants nothing: list at least one feature under 'features' or set managed_policy: true")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .ir import ExistingRole
 from .schema import Invalid
 from .text import Pseudo, Text, arn
 
@@ -195,6 +196,31 @@ def policy(value: str) -> Text:
         return Text.of(value)
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
+
+
+IAM_PATH_RE = r"/(?:[\x21-\x7e]*/)?"
+SERVICE_LINKED_PATH = "/aws-service-role/"
+
+
+def existing_role(value: str) -> ExistingRole:
+    """A role that exists already: a name (a role at path /) or a role ARN, kept for its deploy-time check.
+
+    A role name is unique in its account whatever its path, so IAM is always addressed by name.
+    """
+    what = "an IAM role name or role ARN (arn:<partition>:iam::<account>:role/<path/><name>)"
+    if not value.startswith("arn:"):
+        return ExistingRole(_name(value, IAM_NAME_RE, "a role name (letters, digits, + = , . @ _ -)", 64), "/")
+    parts = parse_arn(value, "iam", what, regional=False)
+    _check_account(parts, value)
+    match = re.fullmatch(f"role(?P<path>{IAM_PATH_RE})(?P<name>{IAM_NAME_RE})", parts["resource"])
+    if not match:
+        raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+    _name(match["name"], IAM_NAME_RE, "a role name", 64)
+    if len(match["path"]) > 512:
+        raise Invalid(f"expected a role path of at most 512 characters, got {len(match['path'])}")
+    if match["path"].startswith(SERVICE_LINKED_PATH):
+        raise Invalid(f"{value!r} is a service-linked role; IAM does not let anyone add policies to it")
+    return ExistingRole(match["name"], match["path"], value)
 
 
 MANAGED_POLICY = Text.of("arn:", Pseudo.PARTITION, ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")

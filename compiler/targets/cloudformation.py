@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from troposphere import Export, GetAtt, Output, Ref, Sub, Tags, Template
-from troposphere.iam import Policy, Role as IamRole
+from troposphere import Equals, Export, GetAtt, Output, Ref, Sub, Tags, Template
+from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
 
 from ..ir import TRUST_PRINCIPAL, Condition, Role
+from ..resources import MANAGED_POLICY_ACTIONS
 from ..text import Text
 
 LOGICAL_ID = "ExecutionRole"
@@ -57,6 +58,8 @@ def permissions_policy(role: Role) -> dict:
 
 
 def template(role: Role) -> Template:
+    if role.existing:
+        return existing_role_template(role)
     t = Template(Description=f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml")
     t.set_version()
     props: dict = {"AssumeRolePolicyDocument": trust_policy(role), "Path": role.path}
@@ -79,6 +82,54 @@ def template(role: Role) -> Template:
                         Value=GetAtt(resource, "Arn"), Export=Export(Sub("${AWS::StackName}-RoleArn"))))
     t.add_output(Output("RoleName", Description="Name of the execution role",
                         Value=Ref(resource), Export=Export(Sub("${AWS::StackName}-RoleName"))))
+    return t
+
+
+EXISTING_POLICY_ID = "ExecutionPolicy"
+MANAGED_POLICY_SID = "AmazonECSTaskExecutionRolePolicyStatements"
+
+
+def managed_policy_statement() -> dict:
+    """AmazonECSTaskExecutionRolePolicy's one statement, as the AWS page quotes it, for a role the
+    stack does not own: CloudFormation can attach an AWS managed policy only to a role it creates."""
+    return {"Sid": MANAGED_POLICY_SID, "Effect": "Allow", "Action": sorted(MANAGED_POLICY_ACTIONS), "Resource": "*"}
+
+
+def existing_role_rule(role: Role) -> dict:
+    """Stop the stack before it changes anything when the spec's role ARN is not in the deploying
+    partition and account (IAM cannot attach a policy to a role in another account)."""
+    existing = role.existing
+    return {"Assertions": [
+        {"Assert": Equals(Ref("AWS::AccountId"), existing.account),
+         "AssertDescription": f"role.existing is {existing.arn}: deploy this stack in account {existing.account}; "
+                              "IAM cannot attach a policy to a role in another account"},
+        {"Assert": Equals(Ref("AWS::Partition"), existing.partition),
+         "AssertDescription": f"role.existing is {existing.arn}: deploy this stack in partition {existing.partition}"},
+    ]}
+
+
+def existing_role_template(role: Role) -> Template:
+    """A customer managed policy attached to a role the stack does not own; deleting the stack
+    detaches and deletes the policy and leaves the role as it was."""
+    existing = role.existing
+    t = Template(Description=f"Permissions rolec adds to the existing ECS task execution role '{existing.name}', "
+                             f"compiled by rolec from {role.id}.yaml")
+    t.set_version()
+    if existing.arn:
+        t.add_rule("ExistingRoleInThisAccount", existing_role_rule(role))
+    document = permissions_policy(role)
+    if role.managed_policies:
+        document["Statement"].insert(0, managed_policy_statement())
+    t.add_resource(ManagedPolicy(
+        EXISTING_POLICY_ID,
+        Description=f"Permissions of ECS task execution role {existing.name} from rolec spec {role.id}.yaml",
+        PolicyDocument=document,
+        Roles=[existing.name],
+    ))
+    t.add_output(Output("RoleArn", Description="ARN of the execution role (taskDefinition executionRoleArn)",
+                        Value=value(existing.arn_text), Export=Export(Sub("${AWS::StackName}-RoleArn"))))
+    t.add_output(Output("RoleName", Description="Name of the execution role",
+                        Value=existing.name, Export=Export(Sub("${AWS::StackName}-RoleName"))))
     return t
 
 

@@ -41,7 +41,20 @@ def _pseudos(role: Role) -> set[Pseudo]:
     return {p for t in texts for p in t.pseudos}
 
 
+def _execution_document(role: Role) -> dict:
+    statements = []
+    for s in role.statements:
+        statement = {"sid": s.sid, "effect": "Allow", "actions": list(s.actions),
+                     "resources": [value(r) for r in s.resources]}
+        if s.conditions:
+            statement["condition"] = _conditions(s.conditions)
+        statements.append(statement)
+    return {"statement": statements}
+
+
 def module(role: Role) -> dict:
+    if role.existing:
+        return existing_role_module(role)
     data: dict = {}
     for pseudo in Pseudo:
         if pseudo in _pseudos(role):
@@ -52,14 +65,7 @@ def module(role: Role) -> dict:
         trust["condition"] = _conditions(role.trust_conditions)
     documents = {"trust": {"statement": [trust]}}
     if role.statements:
-        statements = []
-        for s in role.statements:
-            statement = {"sid": s.sid, "effect": "Allow", "actions": list(s.actions),
-                         "resources": [value(r) for r in s.resources]}
-            if s.conditions:
-                statement["condition"] = _conditions(s.conditions)
-            statements.append(statement)
-        documents["execution"] = {"statement": statements}
+        documents["execution"] = _execution_document(role)
     data["aws_iam_policy_document"] = documents
 
     iam_role: dict = {}
@@ -96,6 +102,66 @@ def module(role: Role) -> dict:
             "role_arn": {"description": "ARN of the execution role (task definition execution_role_arn)",
                          "value": "${aws_iam_role.this.arn}"},
             "role_name": {"description": "Name of the execution role", "value": "${aws_iam_role.this.name}"},
+        },
+    }
+
+
+def _existing_role_lifecycle(role: Role) -> dict:
+    """Checks `plan` makes before anything changes: a role ARN must be in the deploying partition
+    and account (IAM cannot attach a policy to a role in another account), and the role found by
+    name must have the path the spec implies (so `role_arn` means the same as CloudFormation's)."""
+    existing = role.existing
+    lifecycle: dict = {}
+    if existing.arn:
+        lifecycle["precondition"] = [{
+            "condition": '${data.aws_caller_identity.current.account_id == "%s" && '
+                         'data.aws_partition.current.partition == "%s"}' % (existing.account, existing.partition),
+            "error_message": f"role.existing is {existing.arn}: apply this module with a provider for account "
+                             f"{existing.account} in partition {existing.partition}; IAM cannot attach a policy "
+                             "to a role in another account.",
+        }]
+    given = existing.arn or existing.name
+    lifecycle["postcondition"] = [{
+        "condition": '${self.path == "%s"}' % existing.path,
+        "error_message": f"role.existing is {given}, a role at path {existing.path}, but the role named "
+                         f"{existing.name} has another path; give role.existing as the role's ARN.",
+    }]
+    return lifecycle
+
+
+def existing_role_module(role: Role) -> dict:
+    """Policies on a role the module does not own: the role is a data source (so `plan` fails
+    clearly when it is missing), and `destroy` removes only what the module added."""
+    existing = role.existing
+    data: dict = {}
+    needed = _pseudos(role) | ({Pseudo.PARTITION, Pseudo.ACCOUNT} if existing.arn else set())
+    for pseudo in Pseudo:
+        if pseudo in needed:
+            data.setdefault(_DATA[pseudo][0], {"current": {}})
+    data["aws_iam_role"] = {"this": {"name": existing.name, "lifecycle": [_existing_role_lifecycle(role)]}}
+    resources: dict = {}
+    if role.statements:
+        data["aws_iam_policy_document"] = {"execution": _execution_document(role)}
+        resources["aws_iam_role_policy"] = {"execution": {
+            "name": role.policy_name,
+            "role": "${data.aws_iam_role.this.name}",
+            "policy": "${data.aws_iam_policy_document.execution.json}",
+        }}
+    if role.managed_policies:
+        resources["aws_iam_role_policy_attachment"] = {
+            f"managed_{i}" if i else "managed": {"role": "${data.aws_iam_role.this.name}", "policy_arn": value(arn)}
+            for i, arn in enumerate(role.managed_policies)
+        }
+    return {
+        "//": f"Permissions for the existing ECS task execution role '{existing.name}', compiled by rolec "
+              f"from {role.id}.yaml. Do not edit.",
+        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},
+        "data": data,
+        "resource": resources,
+        "output": {
+            "role_arn": {"description": "ARN of the execution role (task definition execution_role_arn)",
+                         "value": "${data.aws_iam_role.this.arn}"},
+            "role_name": {"description": "Name of the execution role", "value": "${data.aws_iam_role.this.name}"},
         },
     }
 

@@ -13,6 +13,14 @@ engine reads it:
   The role's assume_role_policy, its aws_iam_role_policy and its
   aws_iam_role_policy_attachment resources are followed by reference.
 
+A spec with `role.existing` owns no role: the CloudFormation template attaches an
+AWS::IAM::ManagedPolicy to the role by name, and the Terraform module reads the role
+with `data "aws_iam_role"`. Their statements count as the role's permissions; there
+is no trust policy (`trust` is None) and `existing_role` names the role. The
+deploy-time guards are evaluated for the deployment: a failing CloudFormation Rule
+assertion or Terraform precondition raises `Refused` (postconditions, which look at
+the live role, are not).
+
 Anything that would stay unresolved in a real deployment raises `Unresolved`,
 including any `${` left in the final documents (IAM would read it as a policy
 variable, which rolec never means to emit).
@@ -32,6 +40,10 @@ TARGETS = ("cloudformation", "terraform")
 
 class Unresolved(ValueError):
     """Something in an output cannot be resolved for a concrete deployment."""
+
+
+class Refused(Exception):
+    """The deployment stops before changing anything: a CloudFormation Rule or Terraform precondition fails."""
 
 
 @dataclass(frozen=True)
@@ -56,10 +68,14 @@ DEPLOYMENTS = (AWS, AWS_CN)
 
 @dataclass(frozen=True)
 class Policies:
-    trust: dict
+    trust: dict | None
+    """None when the output does not own the role (`role.existing`)."""
     permissions: dict
-    """The role's inline permissions policy; `{"Version": ..., "Statement": []}` when it has none."""
+    """The role's inline permissions policy and the statements of customer managed policies the output
+    attaches; `{"Version": ..., "Statement": []}` when it has none."""
     managed_policy_arns: tuple[str, ...]
+    existing_role: str | None = None
+    """The name of the existing role the output adds permissions to, if it owns none."""
 
 
 EMPTY_POLICY = {"Version": "2012-10-17", "Statement": []}
@@ -144,32 +160,78 @@ def resolve_cfn(value: Any, deployment: Deployment) -> Any:
     return value
 
 
+def _rule_value(expr: Any, deployment: Deployment) -> Any:
+    """A Rules-section expression built from Fn::Equals/And/Or/Not over literals and pseudo parameters."""
+    if isinstance(expr, dict) and len(expr) == 1:
+        (fn, arg), = expr.items()
+        if fn == "Fn::Equals":
+            left, right = (_rule_value(a, deployment) for a in arg)
+            return left == right
+        if fn in ("Fn::And", "Fn::Or"):
+            values = [_rule_value(a, deployment) for a in arg]
+            return all(values) if fn == "Fn::And" else any(values)
+        if fn == "Fn::Not":
+            return not _rule_value(arg[0], deployment)
+        if fn == "Ref":
+            return resolve_cfn(expr, deployment)
+        raise Unresolved(f"rule function {fn} is not modelled: {expr!r}")
+    if isinstance(expr, str):
+        return expr
+    raise Unresolved(f"rule expression not modelled: {expr!r}")
+
+
+def check_rules(template: dict, deployment: Deployment) -> None:
+    """Raise `Refused` with the AssertDescription of the first failing assertion."""
+    for name, rule in template.get("Rules", {}).items():
+        if "RuleCondition" in rule:
+            raise Unresolved(f"Rule {name}: RuleCondition is not modelled")
+        for assertion in rule["Assertions"]:
+            if not _rule_value(assertion["Assert"], deployment):
+                raise Refused(f"Rule {name}: {assertion.get('AssertDescription', 'assertion failed')}")
+
+
 def from_cloudformation(text: str, deployment: Deployment) -> Policies:
     template, matches = decode_str(text)
     if matches:
         raise Unresolved(f"the template does not parse: {matches}")
     template = _plain(template)
+    check_rules(template, deployment)
     resources = template.get("Resources", {})
     roles = {name: r for name, r in resources.items() if r.get("Type") == "AWS::IAM::Role"}
-    if len(roles) != 1:
-        raise Unresolved(f"expected exactly one AWS::IAM::Role, got {sorted(roles)}")
+    attached = {name: r for name, r in resources.items() if r.get("Type") == "AWS::IAM::ManagedPolicy"}
     others = {name: r["Type"] for name, r in resources.items()
-              if r.get("Type", "").startswith("AWS::IAM::") and name not in roles}
+              if r.get("Type", "").startswith("AWS::IAM::") and name not in roles and name not in attached}
     if others:
-        raise Unresolved(f"IAM resources besides the role are not modelled: {others}")
-    (name, role), = roles.items()
-    props = role.get("Properties", {})
-    trust = resolve_cfn(props["AssumeRolePolicyDocument"], deployment)
+        raise Unresolved(f"IAM resources besides the role and its managed policies are not modelled: {others}")
+    if len(roles) == 1:
+        (name, role), = roles.items()
+        props = role.get("Properties", {})
+        trust = resolve_cfn(props["AssumeRolePolicyDocument"], deployment)
+        role_refs, existing = [{"Ref": name}], None
+    elif not roles and attached:
+        names = {r for policy in attached.values() for r in policy.get("Properties", {}).get("Roles", [])}
+        if len(names) != 1 or not all(isinstance(n, str) for n in names):
+            raise Unresolved(f"expected managed policies attached to one existing role by name, got {sorted(map(str, names))}")
+        name = existing = next(iter(names))
+        props, trust, role_refs = {}, None, [existing]
+    else:
+        raise Unresolved(f"expected exactly one AWS::IAM::Role, got {sorted(roles)}")
     statements = []
     version = "2012-10-17"
-    for policy in props.get("Policies", []):
+    documents = list(props.get("Policies", []))
+    for policy_name, policy in attached.items():
+        policy_props = policy.get("Properties", {})
+        if policy_props.get("Users") or policy_props.get("Groups") or policy_props.get("Roles") != role_refs:
+            raise Unresolved(f"AWS::IAM::ManagedPolicy {policy_name} is not attached to the role alone")
+        documents.append(policy_props)
+    for policy in documents:
         document = resolve_cfn(policy["PolicyDocument"], deployment)
         version = document.get("Version", version)
         body = document.get("Statement", [])
         statements.extend([body] if isinstance(body, dict) else body)
     permissions = {"Version": version, "Statement": statements}
     managed = tuple(resolve_cfn(props.get("ManagedPolicyArns", []), deployment))
-    result = Policies(trust, permissions, managed)
+    result = Policies(trust, permissions, managed, existing)
     check_resolved([trust, permissions, list(managed)], f"CloudFormation role {name}")
     return result
 
@@ -269,25 +331,53 @@ def _document_ref(value: str, documents: dict, deployment: Deployment, data: dic
     return policy_document(documents[match.group(1)], deployment, data)
 
 
+_PRECONDITION = re.compile(r'\$\{(.*)\}', re.S)
+_EQUALS = re.compile(r'\s*([A-Za-z0-9_.]+)\s*==\s*"([^"\\$%]*)"\s*')
+
+
+def check_preconditions(source: dict, where: str, deployment: Deployment, data: dict) -> None:
+    """Evaluate `lifecycle.precondition`s of the form `${REF == "literal" && ...}` over rolec's data sources."""
+    for lifecycle in _blocks(source.get("lifecycle")):
+        for precondition in _blocks(lifecycle.get("precondition")):
+            match = _PRECONDITION.fullmatch(precondition["condition"])
+            if not match:
+                raise Unresolved(f"{where}: precondition not modelled: {precondition['condition']!r}")
+            for term in match.group(1).split("&&"):
+                equals = _EQUALS.fullmatch(term)
+                if not equals:
+                    raise Unresolved(f"{where}: precondition term not modelled: {term!r}")
+                actual = resolve_tf_string("${%s}" % equals.group(1), deployment, data)
+                if actual != equals.group(2):
+                    raise Refused(f"{where}: {precondition['error_message']}")
+
+
 def from_terraform(text: str, deployment: Deployment) -> Policies:
     module = json.loads(text)
     data = module.get("data", {})
     documents = data.get("aws_iam_policy_document", {})
     resources = module.get("resource", {})
     roles = resources.get("aws_iam_role", {})
-    if len(roles) != 1:
-        raise Unresolved(f"expected exactly one aws_iam_role, got {sorted(roles)}")
-    (role_name, role), = roles.items()
-    for arg in ("inline_policy", "managed_policy_arns"):
-        if arg in role:
-            raise Unresolved(f"aws_iam_role.{arg} is not modelled")
+    existing_roles = data.get("aws_iam_role", {})
     modelled = {"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment"}
     others = sorted(k for k in resources if k.startswith("aws_iam_") and k not in modelled)
     if others:
         raise Unresolved(f"IAM resources besides the role are not modelled: {others}")
-    role_refs = {f"${{aws_iam_role.{role_name}.{attr}}}" for attr in ("id", "name")}
+    if len(roles) == 1 and not existing_roles:
+        (role_name, role), = roles.items()
+        for arg in ("inline_policy", "managed_policy_arns"):
+            if arg in role:
+                raise Unresolved(f"aws_iam_role.{arg} is not modelled")
+        address, existing = f"aws_iam_role.{role_name}", None
+        trust = _document_ref(role["assume_role_policy"], documents, deployment, data)
+    elif not roles and len(existing_roles) == 1:
+        (role_name, role), = existing_roles.items()
+        address, existing = f"data.aws_iam_role.{role_name}", role["name"]
+        check_preconditions(role, address, deployment, data)
+        trust = None
+    else:
+        raise Unresolved(f"expected exactly one aws_iam_role, got {sorted(roles)} and data {sorted(existing_roles)}")
+    role_refs = {f"${{{address}.{attr}}}" for attr in ("id", "name")}
 
-    trust = _document_ref(role["assume_role_policy"], documents, deployment, data)
     statements = []
     for name, policy in resources.get("aws_iam_role_policy", {}).items():
         if policy["role"] not in role_refs:
@@ -299,8 +389,8 @@ def from_terraform(text: str, deployment: Deployment) -> Policies:
         if attachment["role"] not in role_refs:
             raise Unresolved(f"aws_iam_role_policy_attachment.{name} is attached to {attachment['role']!r}")
         managed.append(resolve_tf_string(attachment["policy_arn"], deployment, data))
-    result = Policies(trust, permissions, tuple(managed))
-    check_resolved([trust, permissions, managed], f"Terraform aws_iam_role.{role_name}")
+    result = Policies(trust, permissions, tuple(managed), existing)
+    check_resolved([trust, permissions, managed], f"Terraform {address}")
     return result
 
 
@@ -315,6 +405,25 @@ def policies(compiled, target: str, deployment: Deployment = AWS) -> Policies:
     if target == "terraform":
         return from_terraform(compiled.files[f"terraform/{role_id}/main.tf.json"], deployment)
     raise ValueError(f"unknown target {target!r}")
+
+
+AWS_MANAGED_POLICIES = {
+    "AmazonECSTaskExecutionRolePolicy": {"Effect": "Allow", "Action": [
+        "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+}
+"""The AWS managed policies rolec attaches, with the statements the AWS page quotes for them."""
+
+
+def effective(resolved: Policies) -> dict:
+    """Every statement that applies to the role: its own, plus those of the AWS managed policies attached."""
+    statements = list(resolved.permissions["Statement"])
+    for arn in resolved.managed_policy_arns:
+        name = arn.rsplit("/", 1)[-1]
+        if not arn.startswith("arn:") or ":iam::aws:policy/" not in arn or name not in AWS_MANAGED_POLICIES:
+            raise Unresolved(f"managed policy {arn} is not modelled")
+        statements.append(AWS_MANAGED_POLICIES[name])
+    return {"Version": resolved.permissions["Version"], "Statement": statements}
 
 
 def _scalar_list(value: Any) -> tuple[str, ...]:
