@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .ir import Condition, Role
 from .targets.terraform import _DATA
@@ -32,6 +32,8 @@ class Permissions:
     boundary: str | None
     allows: frozenset[tuple[str, str, ConditionKey]]
     """(action, resource, conditions) triples the inline policy allows."""
+    sids: dict[tuple[str, str, ConditionKey], str] = field(default_factory=dict, compare=False, hash=False)
+    """The Sid of the statement each triple comes from: shown to reviewers, never compared."""
 
 
 def _conditions(conditions: list[tuple[str, str, list[str]]]) -> ConditionKey:
@@ -46,15 +48,15 @@ def _ir_conditions(conditions: tuple[Condition, ...]) -> ConditionKey:
 
 
 def from_role(role: Role) -> Permissions:
+    sids = {(action, resource.key, _ir_conditions(s.conditions)): s.sid
+            for s in role.statements for action in s.actions for resource in s.resources}
     return Permissions(
         role_id=role.id,
         trust=_ir_conditions(role.trust_conditions),
         managed_policies=frozenset(p.key for p in role.managed_policies),
         boundary=role.permissions_boundary.key if role.permissions_boundary else None,
-        allows=frozenset(
-            (action, resource.key, _ir_conditions(s.conditions))
-            for s in role.statements for action in s.actions for resource in s.resources
-        ),
+        allows=frozenset(sids),
+        sids=sids,
     )
 
 
@@ -90,14 +92,14 @@ def from_terraform(role_id: str, text: str, where: str) -> Permissions:
         documents = module["data"]["aws_iam_policy_document"]
         resources = module["resource"]
         (trust,) = documents["trust"]["statement"]
-        allows = set()
+        sids = {}
         for statement in documents.get("execution", {}).get("statement", []):
             if statement.get("effect", "Allow") != "Allow":
                 raise UnreadableOutput(f"{where}: a Deny statement is not something rolec writes")
             conditions = _tf_conditions(statement, where)
             for action in statement["actions"]:
                 for resource in statement["resources"]:
-                    allows.add((action, _text(resource, where), conditions))
+                    sids[(action, _text(resource, where), conditions)] = statement.get("sid", "")
         role = resources["aws_iam_role"]["this"]
         attachments = resources.get("aws_iam_role_policy_attachment", {}).values()
         return Permissions(
@@ -105,7 +107,8 @@ def from_terraform(role_id: str, text: str, where: str) -> Permissions:
             trust=_tf_conditions(trust, where),
             managed_policies=frozenset(_text(a["policy_arn"], where) for a in attachments),
             boundary=_text(role["permissions_boundary"], where) if "permissions_boundary" in role else None,
-            allows=frozenset(allows),
+            allows=frozenset(sids),
+            sids=sids,
         )
     except (ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, UnreadableOutput):

@@ -30,8 +30,8 @@ def _when(conditions: ConditionKey) -> str:
     return " when " + " and ".join(_condition(*c) for c in conditions) if conditions else ""
 
 
-def _grants(allows: frozenset, verb: str) -> list[str]:
-    """One line per (conditions, actions) group: the resources it covers, in stable order."""
+def _grants(allows: frozenset, verb: str, sids: dict) -> list[str]:
+    """One line per (conditions, actions) group: the resources it covers and the statements (Sids) that hold them."""
     by_resource: dict[tuple[ConditionKey, str], set[str]] = {}
     for action, resource, conditions in allows:
         by_resource.setdefault((conditions, resource), set()).add(action)
@@ -40,8 +40,10 @@ def _grants(allows: frozenset, verb: str) -> list[str]:
         groups.setdefault((conditions, tuple(sorted(actions))), []).append(resource)
     lines = []
     for (conditions, actions), resources in sorted(groups.items()):
+        statements = sorted({sids[(a, r, conditions)] for a in actions for r in resources if sids.get((a, r, conditions))})
+        held = f" ({', '.join(map(_code, statements))})" if statements else ""
         lines.append(f"- {verb} {', '.join(map(_code, actions))} on {', '.join(map(_code, sorted(resources)))}"
-                     f"{_when(conditions)}")
+                     f"{_when(conditions)}{held}")
     return lines
 
 
@@ -69,8 +71,8 @@ def compare_role(old: Permissions | None, new: Permissions | None) -> RoleChange
         before = _code(old.boundary) if old.boundary else "none"
         after = _code(new.boundary) if new.boundary else "none"
         lines.append(f"- permissions boundary: {before} → {after}")
-    lines += _grants(new.allows - old.allows, "**allows**")
-    lines += _grants(old.allows - new.allows, "**no longer allows**")
+    lines += _grants(new.allows - old.allows, "**allows**", new.sids)
+    lines += _grants(old.allows - new.allows, "**no longer allows**", old.sids)
     return RoleChange(new.role_id, "changed", tuple(lines)) if lines else None
 
 
@@ -78,12 +80,12 @@ def _whole(p: Permissions, added: bool) -> list[str]:
     """Everything a role that appeared grants, or everything a role that is gone no longer grants."""
     if not added:
         lines = [f"- detaches managed policy {_code(m)}" for m in sorted(p.managed_policies)]
-        return lines + _grants(p.allows, "**no longer allows**")
+        return lines + _grants(p.allows, "**no longer allows**", p.sids)
     lines = _trust_lines((), p.trust)
     lines += [f"- attaches managed policy {_code(m)}" for m in sorted(p.managed_policies)]
     if p.boundary:
         lines.append(f"- permissions boundary {_code(p.boundary)}")
-    return lines + _grants(p.allows, "**allows**")
+    return lines + _grants(p.allows, "**allows**", p.sids)
 
 
 def compare(old: dict[str, Permissions], new: dict[str, Permissions]) -> list[RoleChange]:
@@ -103,4 +105,5 @@ def markdown(changes: list[RoleChange], baseline: str) -> str:
         lines.append("")
         lines.extend(change.lines)
         lines.append("")
-    return "\n".join(lines)
+    lines.append("`rolec explain` says which spec line and rule each statement (Sid) comes from.")
+    return "\n".join(lines) + "\n"
