@@ -19,26 +19,26 @@ ROLE_EXAMPLES = {
 EXAMPLES: dict[str, str] = {
     "ecr_pull": """\
   ecr_pull:
-    repositories: [{name}]              # repository names (this account and region) or ARNs
-    # vpc_endpoint:                     # Fargate pulling through interface VPC endpoints
+    repositories: [{name}]  # repository names (this account and region) or ARNs
+    # vpc_endpoint:  # Fargate pulling through interface VPC endpoints
     #   source_vpce: [vpce-0a1b2c3d4e5f60789]
     #   source_vpc: [vpc-0a1b2c3d]
 """,
     "awslogs": """\
   awslogs:
-    log_groups: [/ecs/{name}]           # the task definition's awslogs-group
-    create_group: false                 # true when it sets awslogs-create-group
+    log_groups: [/ecs/{name}]  # the task definition's awslogs-group
+    create_group: false  # true when it sets awslogs-create-group
 """,
     "private_registry_auth": """\
   private_registry_auth:
-    secrets: [{name}/registry-credentials]   # repositoryCredentials.credentialsParameter
-    # kms_keys: [alias/{name}]          # only for a customer managed key
+    secrets: [{name}/registry-credentials]  # repositoryCredentials.credentialsParameter
+    # kms_keys: [alias/{name}]  # only for a customer managed key
 """,
     "secrets": """\
   secrets:
     ssm_parameters: [/{name}/db-password]
     # secrets_manager: [{name}/api-key]
-    # kms_keys: [alias/{name}]          # only for a customer managed key
+    # kms_keys: [alias/{name}]  # only for a customer managed key
 """,
 }
 """One block per catalog feature, with NAME standing in for the role id (a test checks every feature has one)."""
@@ -58,9 +58,9 @@ def starter(name: str, features: tuple[str, ...], schema_path: str = SCHEMA_PATH
         setting = f"{key}: {ROLE_EXAMPLES[key].format(name=name)}"
         lines.append(f"#   {setting:<34}# {field.doc}")
     lines += [
-        "managed_policy: false             # true attaches AmazonECSTaskExecutionRolePolicy",
+        "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",
         "trust:",
-        "  source_account: true            # aws:SourceAccount/aws:SourceArn: prevents the confused deputy problem",
+        "  source_account: true  # aws:SourceAccount/aws:SourceArn: prevents the confused deputy problem",
         "features:",
     ]
     body = "\n".join(lines) + "\n"

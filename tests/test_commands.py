@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
 
 from compiler.cli import main
 from compiler.effective import UnreadableOutput, from_role, from_terraform
@@ -25,7 +28,9 @@ from compiler.pipeline import compile_spec, output_paths
 from compiler.starter import EXAMPLES, ROLE_EXAMPLES
 
 from .conftest import OUT, ROOT, SPECS
+from .support.strategies import dump, specs
 from .test_bad_specs import BAD, snapshot
+from .test_properties import PROPERTY_SETTINGS, _compile
 
 GOLDEN = ROOT / "tests" / "examples" / "golden"
 DIFF_FIXTURE = ROOT / "tests" / "examples" / "diff"
@@ -387,9 +392,6 @@ def test_summary_counts_changed_and_removed_roles(write_spec, tmp_path, monkeypa
 
 def _tty_run(args: list[str], env: dict, tmp_path: Path) -> str:
     """Run rolec under a pseudo-terminal, as a person would see it."""
-    import pty
-    import sys
-
     main_fd, child_fd = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "compiler", *args], stdin=child_fd, stdout=child_fd,
                                stderr=child_fd, cwd=tmp_path, env={**os.environ, **env})
@@ -414,7 +416,23 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(write_spec, tmp_path)
     coloured = _tty_run(["build"], {**env, "NO_COLOR": ""}, tmp_path)
     assert "\x1b[31m" in coloured and "error" in coloured
     assert "\x1b[" not in _tty_run(["build"], {"NO_COLOR": "1"}, tmp_path)
-    piped = subprocess.run([os.sys.executable, "-m", "compiler", "build"], cwd=tmp_path, capture_output=True, text=True,
+    piped = subprocess.run([sys.executable, "-m", "compiler", "build"], cwd=tmp_path, capture_output=True, text=True,
                            env={**env, "NO_COLOR": ""})
     assert piped.returncode == 2 and "\x1b[" not in piped.stderr
     assert piped.stderr == "specs/bad.yaml:2:17: error: managed_policy: expected true or false, got the string 'maybe'\n"
+
+
+# --- properties over generated specs -----------------------------------------------------------
+
+
+@PROPERTY_SETTINGS
+@given(specs())
+def test_generated_specs_read_back_from_terraform_unchanged_and_fit_the_schema(spec):
+    """diff cannot invent changes (the reader inverts the Terraform target) and the schema never
+    rejects a spec rolec accepts."""
+    text = dump(spec)
+    compiled = _compile(text)
+    role = compiled.role
+    module = compiled.files[output_paths(role.id)[1]]
+    assert from_terraform(role.id, module, "generated") == from_role(role)
+    assert not list(validator().iter_errors(yaml.safe_load(text)))
