@@ -30,6 +30,8 @@ class Permissions:
     trust: ConditionKey
     managed_policies: frozenset[str]
     boundary: str | None
+    existing: str | None
+    """The ARN (`Text.key` form) of the existing role the permissions are added to; None when rolec creates the role."""
     allows: frozenset[tuple[str, str, ConditionKey]]
     """(action, resource, conditions) triples the inline policy allows."""
     sids: dict[tuple[str, str, ConditionKey], str] = field(default_factory=dict, compare=False, hash=False)
@@ -55,9 +57,17 @@ def from_role(role: Role) -> Permissions:
         trust=_ir_conditions(role.trust_conditions),
         managed_policies=frozenset(p.key for p in role.managed_policies),
         boundary=role.permissions_boundary.key if role.permissions_boundary else None,
+        existing=_existing_arn(role),
         allows=frozenset(sids),
         sids=sids,
     )
+
+
+def _existing_arn(role: Role) -> str | None:
+    existing = role.existing
+    if existing is None:
+        return None
+    return existing.arn or existing.arn_text.key
 
 
 _PSEUDO_BY_DATA = {"${data.%s.current.%s}" % data: "${" + pseudo.value + "}" for pseudo, data in _DATA.items()}
@@ -89,9 +99,10 @@ def from_terraform(role_id: str, text: str, where: str) -> Permissions:
     """Read a module written by the Terraform target; `where` names it in errors."""
     try:
         module = json.loads(text)
-        documents = module["data"]["aws_iam_policy_document"]
+        documents = module["data"].get("aws_iam_policy_document", {})
         resources = module["resource"]
-        (trust,) = documents["trust"]["statement"]
+        existing = _tf_existing(module["data"].get("aws_iam_role", {}).get("this"), where)
+        trust = {} if existing else documents["trust"]["statement"][0]
         sids = {}
         for statement in documents.get("execution", {}).get("statement", []):
             if statement.get("effect", "Allow") != "Allow":
@@ -100,13 +111,14 @@ def from_terraform(role_id: str, text: str, where: str) -> Permissions:
             for action in statement["actions"]:
                 for resource in statement["resources"]:
                     sids[(action, _text(resource, where), conditions)] = statement.get("sid", "")
-        role = resources["aws_iam_role"]["this"]
+        role = {} if existing else resources["aws_iam_role"]["this"]
         attachments = resources.get("aws_iam_role_policy_attachment", {}).values()
         return Permissions(
             role_id=role_id,
             trust=_tf_conditions(trust, where),
             managed_policies=frozenset(_text(a["policy_arn"], where) for a in attachments),
             boundary=_text(role["permissions_boundary"], where) if "permissions_boundary" in role else None,
+            existing=existing,
             allows=frozenset(sids),
             sids=sids,
         )
@@ -114,3 +126,22 @@ def from_terraform(role_id: str, text: str, where: str) -> Permissions:
         if isinstance(exc, UnreadableOutput):
             raise
         raise UnreadableOutput(f"{where}: not a Terraform module written by rolec ({type(exc).__name__}: {exc})") from None
+
+
+_PATH_CHECK = re.compile(r'\$\{self\.path == "(?P<path>[^"]*)"\}')
+_ACCOUNT_CHECK = re.compile(r'\$\{data\.aws_caller_identity\.current\.account_id == "(?P<account>\d{12})" && '
+                            r'data\.aws_partition\.current\.partition == "(?P<partition>[a-z-]+)"\}')
+
+
+def _tf_existing(data: dict | None, where: str) -> str | None:
+    """The existing role's ARN from `data.aws_iam_role.this`: its name, the path its postcondition
+    checks, and the account and partition its precondition pins (if the spec gave an ARN)."""
+    if data is None:
+        return None
+    lifecycle = data["lifecycle"][0]
+    path = _PATH_CHECK.fullmatch(lifecycle["postcondition"][0]["condition"])
+    if not path:
+        raise UnreadableOutput(f"{where}: data.aws_iam_role.this has no path check rolec writes")
+    pinned = _ACCOUNT_CHECK.fullmatch(lifecycle["precondition"][0]["condition"]) if "precondition" in lifecycle else None
+    partition, account = (pinned["partition"], pinned["account"]) if pinned else ("${Partition}", "${AccountId}")
+    return f"arn:{partition}:iam::{account}:role{path['path']}{data['name']}"

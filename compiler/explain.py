@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from .features import catalog
 from .ir import TRUST_PRINCIPAL, Condition, Role, Source
 
 
@@ -23,11 +24,14 @@ def _sources(role: Role, sources: tuple[Source, ...]) -> list[dict]:
 def explain(role: Role) -> dict:
     """The role as data: trust, managed policies, statements with their sources, and features that grant nothing."""
     granting = {s.feature for statement in role.statements for s in statement.sources}
-    silent = list(dict.fromkeys(n.feature for n in role.notes if n.feature not in granting))
+    features = {f.name for f in catalog()}
+    silent = list(dict.fromkeys(n.feature for n in role.notes if n.feature in features and n.feature not in granting))
+    existing = role.existing
     return {
         "id": role.id,
         "spec": role.spec_path,
-        "trust": {
+        "existing": {"name": existing.name, "path": existing.path, "arn": existing.arn} if existing else None,
+        "trust": None if existing else {
             "principal": TRUST_PRINCIPAL,
             "action": "sts:AssumeRole",
             "conditions": [_condition(c) for c in role.trust_conditions],
@@ -76,11 +80,15 @@ def to_text(roles: list[Role]) -> str:
         if lines:
             lines.append("")
         lines.append(f"{role.id} ({role.spec_path})")
-        trust = data["trust"]
-        lines.append(f"  trust: {trust['principal']} may call {trust['action']}")
-        for text in _conditions_text(trust["conditions"]):
-            lines.append(f"    condition: {text}")
-        _why(lines, trust["sources"])
+        trust, existing = data["trust"], data["existing"]
+        if existing:
+            lines.append(f"  existing role: {existing['arn'] or existing['name']} (rolec adds permissions to it; "
+                         "its trust policy and other settings stay as they are)")
+        else:
+            lines.append(f"  trust: {trust['principal']} may call {trust['action']}")
+            for text in _conditions_text(trust["conditions"]):
+                lines.append(f"    condition: {text}")
+            _why(lines, trust["sources"])
         for managed in data["managed_policies"]:
             lines.append(f"  managed policy: {managed['arn']}")
             _why(lines, managed["sources"])

@@ -66,6 +66,7 @@ ROLE = Obj(
                       default={}, doc="Tags on the role."),
     },
     validate=_existing_excludes_role_keys,
+    json_extra={"if": {"required": ["existing"]}, "then": {"propertyNames": {"const": "existing"}}},
 )
 
 TRUST = Obj(
@@ -115,10 +116,14 @@ def spec_schema() -> Obj:
             "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
         },
         validate=_whole_spec,
-        json_extra={"anyOf": [
-            {"required": ["features"], "properties": {"features": {"minProperties": 1}}},
-            {"required": ["managed_policy"], "properties": {"managed_policy": {"const": True}}},
-        ]},
+        json_extra={
+            "if": {"required": ["role"], "properties": {"role": {"required": ["existing"]}}},
+            "then": {"not": {"anyOf": [{"required": ["description"]}, {"required": ["trust"]}]}},
+            "anyOf": [
+                {"required": ["features"], "properties": {"features": {"minProperties": 1}}},
+                {"required": ["managed_policy"], "properties": {"managed_policy": {"const": True}}},
+            ],
+        },
     )
 
 

@@ -64,6 +64,10 @@ def compare_role(old: Permissions | None, new: Permissions | None) -> RoleChange
     if new is None:
         return RoleChange(old.role_id, "removed", tuple(_whole(old, added=False)))
     lines: list[str] = []
+    if old.existing != new.existing:
+        before = f"existing role {_code(old.existing)}" if old.existing else "a role rolec creates"
+        after = f"existing role {_code(new.existing)}" if new.existing else "a role rolec creates"
+        lines.append(f"- the permissions now go to {after} (was {before})")
     lines += _trust_lines(old.trust, new.trust)
     lines += [f"- attaches managed policy {_code(p)}" for p in sorted(new.managed_policies - old.managed_policies)]
     lines += [f"- detaches managed policy {_code(p)}" for p in sorted(old.managed_policies - new.managed_policies)]
@@ -81,7 +85,8 @@ def _whole(p: Permissions, added: bool) -> list[str]:
     if not added:
         lines = [f"- detaches managed policy {_code(m)}" for m in sorted(p.managed_policies)]
         return lines + _grants(p.allows, "**no longer allows**", p.sids)
-    lines = _trust_lines((), p.trust)
+    lines = [f"- adds permissions to existing role {_code(p.existing)}"] if p.existing else []
+    lines += _trust_lines((), p.trust)
     lines += [f"- attaches managed policy {_code(m)}" for m in sorted(p.managed_policies)]
     if p.boundary:
         lines.append(f"- permissions boundary {_code(p.boundary)}")

@@ -8,6 +8,7 @@ from .model import ROLE, SCHEMA_ID
 SCHEMA_PATH = f"../schema/{SCHEMA_ID}"
 DEFAULT_FEATURES = ("ecr_pull", "awslogs")
 ROLE_EXAMPLES = {
+    "existing": "ecsTaskExecutionRole",
     "name": "{name}-execution",
     "path": "/ecs/",
     "permissions_boundary": "Boundary",
@@ -55,8 +56,12 @@ def starter(name: str, features: tuple[str, ...], schema_path: str = SCHEMA_PATH
         "# role:",
     ]
     for key, field in ROLE.fields.items():
+        if key == "existing":
+            continue
         setting = f"{key}: {ROLE_EXAMPLES[key].format(name=name)}"
         lines.append(f"#   {setting:<34}# {field.doc}")
+    lines.append("# or, to add the permissions to a role that exists already (then drop description and trust):")
+    lines.append(f"# role: {{existing: {ROLE_EXAMPLES['existing']}}}")
     lines += [
         "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",
         "trust:",
