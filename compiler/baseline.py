@@ -52,10 +52,14 @@ def outputs_in_folder(out_dir: Path) -> dict[str, Permissions]:
 
 
 def outputs_in_git(out_dir: Path, ref: str) -> dict[str, Permissions] | None:
-    """The Terraform modules under `out_dir` as committed at `ref`; None when git tracks none there."""
+    """The Terraform modules under `out_dir` as committed at `ref`; None outside git, before the
+    first commit, or when git tracks none there."""
     if not in_git_work_tree():
         return None
-    _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    try:
+        _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except BaselineError:
+        return None
     modules = _git("ls-tree", "-r", "--name-only", ref, "--", (out_dir / "terraform").as_posix() + "/")
     roles = {}
     for line in modules.decode().splitlines():

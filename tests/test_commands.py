@@ -253,6 +253,19 @@ def test_diff_follows_permissions_moved_to_an_existing_role(repo):
     assert run("diff", "--against", "out").output.startswith("rolec diff: no permission changes")
 
 
+def test_diff_outside_git_compares_with_out_on_disk(tmp_path, monkeypatch):
+    shutil.copytree(SPECS, tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    first = run("diff")
+    assert first.output.startswith("### rolec diff: ") and "Compared with `out/`.\n" in first.output
+    assert first.output.count("(new role)") == len(list(SPECS.glob("*.yaml")))
+    assert run("-q", "build").exit_code == 0
+    assert run("diff").output == "rolec diff: no permission changes (compared with `out/`)\n"
+    no_git = run("diff", "--base", "HEAD")
+    assert no_git.exit_code == 1 and no_git.stderr == "rolec: error: --base needs a git work tree\n"
+
+
 def test_diff_reports_a_bad_base_spec_and_a_bad_ref(repo):
     spec = repo / "specs" / "web-frontend.yaml"
     spec.write_text(spec.read_text().replace("repositories:", "repos:"))
