@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench clean
+.PHONY: templates test check bench schema clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ templates: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/rolec check specs --out out
+
+# The JSON Schema of spec format v1 that editors read (the specs' yaml-language-server modeline).
+schema: $(STAMP)
+	$(BIN)/rolec schema --out schema/rolec-spec-v1.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, ui
+from .commands import COMMANDS
 from .errors import SpecError
 from .cache import DEFAULT_DIR, BuildCache
-from .pipeline import LintError, build as build_outputs, discover
+from .pipeline import LintError, build as build_outputs, discover, output_paths
 from .validate.terraform import TerraformUnavailable
 from .writer import UnsafeOutput, apply, plan
 
@@ -25,8 +26,14 @@ OUT = click.option("--out", "out_dir", default="out", show_default=True, type=cl
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rolec")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say what each step did (on stderr).")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Compile ECS task execution role specs to CloudFormation and Terraform."""
+    if quiet and verbose:
+        raise click.UsageError("use either -q/--quiet or -v/--verbose, not both")
+    ctx.obj = {"verbosity": ui.QUIET if quiet else ui.VERBOSE if verbose else ui.NORMAL}
 
 
 TERRAFORM_VALIDATE = click.option("--terraform-validate", is_flag=True,
@@ -53,19 +60,16 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict):
         sys.exit(EXIT_INVALID)
     except LintError as exc:
         _report(exc.diagnostics)
-        click.echo("rolec: validation found problems; nothing was written", err=True)
+        ui.failure("rolec: validation found problems; nothing was written")
         sys.exit(EXIT_FAILED)
-    except TerraformUnavailable as exc:
-        click.echo(f"rolec: error: {exc}", err=True)
-        sys.exit(EXIT_FAILED)
-    except UnsafeOutput as exc:
-        click.echo(f"rolec: error: {exc}", err=True)
+    except (TerraformUnavailable, UnsafeOutput) as exc:
+        ui.failure(f"rolec: error: {exc}")
         sys.exit(EXIT_FAILED)
 
 
 def _report(diagnostics) -> None:
     for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=True)
+        ui.diagnostic(str(diagnostic), diagnostic.severity)
 
 
 def build_options(command):
@@ -81,9 +85,20 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     started = time.perf_counter()
     compiled, changes = _compile(inputs, out_dir, options)
     apply(out_dir, changes)
-    click.echo(f"built {len(compiled)} role{'s' if len(compiled) != 1 else ''} "
-               f"({len(changes.changed)} file{'s' if len(changes.changed) != 1 else ''} changed) "
-               f"in {time.perf_counter() - started:.1f} s")
+    for path in changes.write:
+        ui.detail(f"wrote {out_dir / path}")
+    for path in changes.remove:
+        ui.detail(f"removed {out_dir / path}")
+    ui.info(build_summary(compiled, changes, time.perf_counter() - started))
+
+
+def build_summary(compiled, changes, seconds: float) -> str:
+    """`built 12 roles (3 changed) in 0.8 s`: roles whose outputs changed, not files; removed roles too."""
+    written = set(changes.write)
+    changed = sum(1 for item in compiled if written & set(output_paths(item.role_id)))
+    removed = len({Path(p).stem if p.startswith("cloudformation/") else Path(p).parent.name for p in changes.remove})
+    gone = f", {removed} removed" if removed else ""
+    return f"built {len(compiled)} role{'s' if len(compiled) != 1 else ''} ({changed} changed{gone}) in {seconds:.1f} s"
 
 
 @main.command()
@@ -92,15 +107,19 @@ def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
     _, changes = _compile(inputs, out_dir, options)
     if not changes.changed:
-        click.echo("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
+        ui.info("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return
     for path in sorted(changes.write):
         state = "stale" if (out_dir / path).exists() else "missing"
         click.echo(f"{out_dir / path}: {state}", err=True)
     for path in changes.remove:
         click.echo(f"{out_dir / path}: left over from a spec that is gone", err=True)
-    click.echo("rolec: outputs are out of date; run `make templates` (rolec build) and commit them", err=True)
+    ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
     sys.exit(EXIT_FAILED)
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 def run() -> None:

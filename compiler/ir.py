@@ -101,6 +101,10 @@ class Role:
     existing: ExistingRole | None = None
     """Set when the spec adds permissions to a role that exists already (then name, path,
     permissions_boundary, max_session_duration, tags and trust_conditions are unused)."""
+    trust_sources: tuple[Source, ...] = field(default=())
+    """Why the trust policy carries `trust_conditions` (empty when it has none)."""
+    managed_policy_sources: tuple[Source, ...] = field(default=())
+    """Where `managed_policies` were asked for, and why."""
 
     @property
     def policy_name(self) -> str:

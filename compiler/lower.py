@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from .features import Context, catalog
-from .ir import Condition, Grant, Note, Role, merge
+from .ir import Condition, Grant, Note, Role, Source, merge
 from .model import Spec
 from .resources import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
 from .text import Pseudo, Text
 
 SOURCE_ARN = Text.of("arn:", Pseudo.PARTITION, ":ecs:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":*")
+TRUST_REASON = (
+    "aws:SourceAccount and aws:SourceArn let ecs-tasks.amazonaws.com assume the role only on behalf of ECS in "
+    "this account, which prevents the confused deputy problem"
+)
+MANAGED_POLICY_REASON = "managed_policy: true attaches AmazonECSTaskExecutionRolePolicy, as the classic ecsTaskExecutionRole does"
 
 
 def lower(spec: Spec) -> Role:
@@ -50,6 +55,8 @@ def lower(spec: Spec) -> Role:
         statements=merge(grants),
         notes=tuple(notes),
         existing=role["existing"],
+        trust_sources=_role_source(spec, "trust.source_account", TRUST_REASON) if trust else (),
+        managed_policy_sources=_role_source(spec, "managed_policy", MANAGED_POLICY_REASON) if spec.managed_policy else (),
     )
 
 
@@ -61,3 +68,7 @@ def _existing_managed_policy_note(spec: Spec) -> Note:
                 "attach an AWS managed policy to a role it does not own, so its customer managed policy carries "
                 "the same statements (the six ECR and CloudWatch Logs actions on \"*\", as the AWS page quotes "
                 "the policy) and does not follow later AWS changes to AmazonECSTaskExecutionRolePolicy")
+
+
+def _role_source(spec: Spec, key: str, reason: str) -> tuple[Source, ...]:
+    return (Source("role", key, spec.positions.get(key, (1, 1))[0], reason),)

@@ -27,6 +27,9 @@ class Version(Type):
             return checker.error(node, path, f"unsupported spec version {node.value!r}; this rolec reads version {SPEC_VERSION}")
         return value
 
+    def json_schema(self) -> dict:
+        return {"const": SPEC_VERSION}
+
 
 EXISTING_IS_NOT_CHANGED = ("rolec adds permissions to an existing role but never creates or changes the role itself; "
                            "remove this key, or remove role.existing to let rolec create the role")
@@ -63,6 +66,7 @@ ROLE = Obj(
                       default={}, doc="Tags on the role."),
     },
     validate=_existing_excludes_role_keys,
+    json_extra={"if": {"required": ["existing"]}, "then": {"propertyNames": {"const": "existing"}}},
 )
 
 TRUST = Obj(
@@ -112,7 +116,28 @@ def spec_schema() -> Obj:
             "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
         },
         validate=_whole_spec,
+        json_extra={
+            "if": {"required": ["role"], "properties": {"role": {"required": ["existing"]}}},
+            "then": {"not": {"anyOf": [{"required": ["description"]}, {"required": ["trust"]}]}},
+            "anyOf": [
+                {"required": ["features"], "properties": {"features": {"minProperties": 1}}},
+                {"required": ["managed_policy"], "properties": {"managed_policy": {"const": True}}},
+            ],
+        },
     )
+
+
+SCHEMA_ID = "rolec-spec-v1.json"
+
+
+def spec_json_schema() -> dict:
+    """JSON Schema of spec format v1, generated from `spec_schema()` (so the two cannot drift)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": f"rolec spec, format version {SPEC_VERSION}",
+        **spec_schema().json_schema(),
+    }
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,10 @@ class Type:
     def wrong(self, node: yaml.Node, path: str, checker: Checker) -> object:
         return checker.error(node, path, f"expected {self.what}, got {describe_node(node)}")
 
+    def json_schema(self) -> dict:
+        """The same expectation as JSON Schema (draft 2020-12), for editors; converters stay rolec's own check."""
+        raise NotImplementedError
+
 
 @dataclass
 class Str(Type):
@@ -91,6 +95,14 @@ class Str(Type):
                 return checker.error(node, path, str(exc))
         return value
 
+    def json_schema(self) -> dict:
+        schema: dict = {"type": ["string", "integer"] if self.allow_number else "string", "description": self.what}
+        if self.pattern is not None:
+            schema["pattern"] = f"^(?:{self.pattern})$"
+        if self.max_len is not None:
+            schema["maxLength"] = self.max_len
+        return schema
+
 
 @dataclass
 class Int(Type):
@@ -109,6 +121,9 @@ class Int(Type):
             return checker.error(node, path, f"expected {self.what}, got {value}")
         return value
 
+    def json_schema(self) -> dict:
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum, "description": self.what}
+
 
 @dataclass
 class Bool(Type):
@@ -118,6 +133,9 @@ class Bool(Type):
         if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "bool":
             return self.wrong(node, path, checker)
         return node.value.lower() in ("true", "yes", "on", "y")
+
+    def json_schema(self) -> dict:
+        return {"type": "boolean"}
 
 
 @dataclass
@@ -143,6 +161,9 @@ class List(Type):
             checker.positions[child_path] = position(child)
             values.append(self.item.check(child, child_path, checker))
         return INVALID if INVALID in values else values
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": self.item.json_schema(), "minItems": self.min_items, "maxItems": self.max_items}
 
 
 @dataclass
@@ -174,6 +195,10 @@ class Map(Type):
             result[key] = value
         return result if ok else INVALID
 
+    def json_schema(self) -> dict:
+        return {"type": "object", "propertyNames": self.key.json_schema(), "additionalProperties": self.value.json_schema(),
+                "maxProperties": self.max_items}
+
 
 @dataclass
 class Field:
@@ -188,6 +213,8 @@ class Obj(Type):
     what: str
     fields: dict[str, Field]
     validate: Callable[[dict, yaml.Node, str, Checker], None] | None = None
+    json_extra: dict | None = None
+    """What `validate` checks, as far as JSON Schema can say it (e.g. anyOf required keys)."""
 
     def check(self, node, path, checker):
         if not isinstance(node, yaml.MappingNode):
@@ -220,6 +247,21 @@ class Obj(Type):
             self.validate(result, node, path, checker)
             ok = len(checker.diagnostics) == before
         return result if ok else INVALID
+
+    def json_schema(self) -> dict:
+        properties = {}
+        for name, spec in self.fields.items():
+            schema = spec.type.json_schema()
+            if spec.doc:
+                schema["description"] = spec.doc
+            if isinstance(spec.default, (str, bool, int)):
+                schema["default"] = spec.default
+            properties[name] = schema
+        schema = {"type": "object", "description": self.what, "properties": properties, "additionalProperties": False}
+        required = [name for name, spec in self.fields.items() if spec.required]
+        if required:
+            schema["required"] = required
+        return {**schema, **(self.json_extra or {})}
 
     def _unknown(self, key_node: yaml.Node, suggested: set[str]) -> str:
         """Name the unknown key and the nearest known one (by similarity, or as a prefix of it)."""

@@ -26,6 +26,7 @@ VPC_ENDPOINT = Obj(
                             doc="Allow layer downloads only from these VPCs (aws:SourceVpc)."),
     },
     validate=_at_least_one,
+    json_extra={"anyOf": [{"required": ["source_vpce"]}, {"required": ["source_vpc"]}]},
 )
 
 SCHEMA = Obj(

@@ -26,6 +26,7 @@ SCHEMA = Obj(
         "kms_keys": Field(KMS_KEYS, default=(), doc="Customer managed keys that encrypt those parameters or secrets."),
     },
     validate=_needs_a_source,
+    json_extra={"anyOf": [{"required": ["ssm_parameters"]}, {"required": ["secrets_manager"]}]},
 )
 
 PARAMETER_REASON = "the task definition injects this Parameter Store parameter, which ECS reads with ssm:GetParameters"

@@ -1,0 +1,20 @@
+"""`rolec explain`: each statement with the feature, spec line and rule that require it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import explain as explanation
+from . import SPECS, compile_or_exit
+
+
+@click.command()
+@SPECS
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools.")
+def explain(inputs: tuple[Path, ...], fmt: str) -> None:
+    """Say why each permission of each role exists (default: every spec in specs/)."""
+    roles = [item.role for item in compile_or_exit(inputs)]
+    click.echo(explanation.to_json(roles) if fmt == "json" else explanation.to_text(roles), nl=False)

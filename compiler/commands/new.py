@@ -1,0 +1,40 @@
+"""`rolec new`: write a commented starter spec that builds as is."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from .. import ui
+from ..features import catalog
+from ..model import ROLE_ID_RE
+from ..starter import DEFAULT_FEATURES, starter
+from . import EXIT_INVALID
+
+
+@click.command()
+@click.argument("name")
+@click.option("--feature", "features", multiple=True, type=click.Choice([f.name for f in catalog()]),
+              help=f"A feature to include (repeatable; default: {', '.join(DEFAULT_FEATURES)}).")
+@click.option("--dir", "folder", default="specs", show_default=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder the spec is written to.")
+@click.option("--schema-path", default=None,
+              help="What the yaml-language-server modeline points at (default: schema/rolec-spec-v1.json next to the folder).")
+@click.option("--force", is_flag=True, help="Overwrite an existing spec.")
+def new(name: str, features: tuple[str, ...], folder: Path, schema_path: str | None, force: bool) -> None:
+    """Write FOLDER/NAME.yaml: a commented starter spec (NAME is the role id)."""
+    if not re.fullmatch(ROLE_ID_RE, name):
+        ui.failure(f"rolec: error: '{name}' is not a role id: expected lowercase letters, digits and - "
+                   "(starting with a letter or digit, at most 64 characters)")
+        sys.exit(EXIT_INVALID)
+    target = folder / f"{name}.yaml"
+    if target.exists() and not force:
+        ui.failure(f"rolec: error: {target} already exists (use --force to overwrite it)")
+        sys.exit(EXIT_INVALID)
+    folder.mkdir(parents=True, exist_ok=True)
+    kwargs = {"schema_path": schema_path} if schema_path else {}
+    target.write_text(starter(name, tuple(dict.fromkeys(features)), **kwargs), encoding="utf-8")
+    ui.info(f"wrote {target}; next: rolec build")

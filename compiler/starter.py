@@ -1,0 +1,74 @@
+"""The commented starter spec that `rolec new` writes: valid as is, every other option shown commented out."""
+
+from __future__ import annotations
+
+from .features import catalog
+from .model import ROLE, SCHEMA_ID
+
+SCHEMA_PATH = f"../schema/{SCHEMA_ID}"
+DEFAULT_FEATURES = ("ecr_pull", "awslogs")
+ROLE_EXAMPLES = {
+    "existing": "ecsTaskExecutionRole",
+    "name": "{name}-execution",
+    "path": "/ecs/",
+    "permissions_boundary": "Boundary",
+    "max_session_duration": "3600",
+    "tags": "{{team: my-team}}",
+}
+"""An example value for every `role:` key (a test checks every key has one)."""
+
+EXAMPLES: dict[str, str] = {
+    "ecr_pull": """\
+  ecr_pull:
+    repositories: [{name}]  # repository names (this account and region) or ARNs
+    # vpc_endpoint:  # Fargate pulling through interface VPC endpoints
+    #   source_vpce: [vpce-0a1b2c3d4e5f60789]
+    #   source_vpc: [vpc-0a1b2c3d]
+""",
+    "awslogs": """\
+  awslogs:
+    log_groups: [/ecs/{name}]  # the task definition's awslogs-group
+    create_group: false  # true when it sets awslogs-create-group
+""",
+    "private_registry_auth": """\
+  private_registry_auth:
+    secrets: [{name}/registry-credentials]  # repositoryCredentials.credentialsParameter
+    # kms_keys: [alias/{name}]  # only for a customer managed key
+""",
+    "secrets": """\
+  secrets:
+    ssm_parameters: [/{name}/db-password]
+    # secrets_manager: [{name}/api-key]
+    # kms_keys: [alias/{name}]  # only for a customer managed key
+""",
+}
+"""One block per catalog feature, with NAME standing in for the role id (a test checks every feature has one)."""
+
+
+def starter(name: str, features: tuple[str, ...], schema_path: str = SCHEMA_PATH) -> str:
+    chosen = [f for f in catalog() if f.name in (features or DEFAULT_FEATURES)]
+    lines = [
+        f"# yaml-language-server: $schema={schema_path}",
+        f"# ECS task execution role '{name}'. Build with `rolec build`; see why each permission",
+        "# exists with `rolec explain`. Replace the example names with your own.",
+        "version: 1",
+        f"description: Execution role for {name}",
+        "# role:",
+    ]
+    for key, field in ROLE.fields.items():
+        if key == "existing":
+            continue
+        setting = f"{key}: {ROLE_EXAMPLES[key].format(name=name)}"
+        lines.append(f"#   {setting:<34}# {field.doc}")
+    lines.append("# or, to add the permissions to a role that exists already (then drop description and trust):")
+    lines.append(f"# role: {{existing: {ROLE_EXAMPLES['existing']}}}")
+    lines += [
+        "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",
+        "trust:",
+        "  source_account: true  # aws:SourceAccount/aws:SourceArn: prevents the confused deputy problem",
+        "features:",
+    ]
+    body = "\n".join(lines) + "\n"
+    for feature in chosen:
+        body += f"  # {feature.summary}\n" + EXAMPLES[feature.name].format(name=name)
+    return body
