@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 
 from .errors import Diagnostic
+from .loader import position
 from .regions import LONGEST_REGION, PARTITION_OF
 from .schema import Bool, Checker, Field, Int, Invalid, List, Obj, Str
 
@@ -27,15 +28,13 @@ SERVICE_MANAGED_ONLY = ("organizational_units", "account_filter", "auto_deployme
 
 REGION = Str("an AWS region name such as us-east-1", pattern=r"[a-z0-9-]{1,32}")
 
+
 def _validate(block: dict, node, path: str, checker: Checker) -> None:
     """Rules between keys: which keys belong to which permission model, regions, home region."""
 
     def error(key: str, message: str) -> None:
-        line, col = checker.positions.get(f"{path}.{key}", position_of(node))
+        line, col = checker.positions.get(f"{path}.{key}", position(node))
         checker.diagnostics.append(Diagnostic(checker.display, line, col, f"{path}.{key}: {message}"))
-
-    def position_of(n) -> tuple[int, int]:
-        return n.start_mark.line + 1, n.start_mark.column + 1
 
     model = block["permission_model"]
     given = {key for key in block if f"{path}.{key}" in checker.positions}
