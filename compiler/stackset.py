@@ -142,8 +142,9 @@ def check_with_role(document: dict, checker: Checker) -> None:
         line, col = checker.positions.get("stackset", (1, 1))
         checker.diagnostics.append(Diagnostic(
             checker.display, line, col,
-            "stackset: cannot be combined with role.existing: a StackSet rolls out a role that rolec creates; "
-            "attach permissions to an existing role with the single-account outputs instead"))
+            "stackset: cannot be combined with role.existing: the stackset section rolls out a role that rolec "
+            "creates; to add permissions to an existing role in many accounts, deploy the role's CloudFormation "
+            "output through a StackSet of your own (see 'Existing roles' in the README)"))
         return
     name = role.get("name")
     if not name or REGION_PLACEHOLDER in name:
