@@ -113,7 +113,7 @@ def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         state = "stale" if (out_dir / path).exists() else "missing"
         click.echo(f"{out_dir / path}: {state}", err=True)
     for path in changes.remove:
-        click.echo(f"{out_dir / path}: left over from a spec that is gone", err=True)
+        click.echo(f"{out_dir / path}: left over from a spec that is gone or no longer produces it", err=True)
     ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
     sys.exit(EXIT_FAILED)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from . import loader
+from . import loader, stackset
 from .errors import Diagnostic, SpecError
 from .features import catalog
 from .resources import IAM_NAME_RE, existing_role, policy
@@ -54,8 +54,10 @@ ROLE = Obj(
         "existing": Field(Str("an IAM role name or role ARN", convert=existing_role),
                           doc="A role that exists already (e.g. ecsTaskExecutionRole): add the spec's permissions to it "
                               "instead of creating a role. A name, or an ARN in the deploying account."),
-        "name": Field(Str("an IAM role name (letters, digits, + = , . @ _ -)", pattern=IAM_NAME_RE, max_len=64),
-                      doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one."),
+        "name": Field(Str("an IAM role name (letters, digits, + = , . @ _ -)",
+                          pattern=rf"(?:{IAM_NAME_RE}|\{{region\}})+", max_len=64, convert=stackset.role_name),
+                      doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one. "
+                          "{region} stands for the deploying region."),
         "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=r"/(?:[\x21-\x7e]*/)?", max_len=512),
                       default="/", doc="IAM path of the role."),
         "permissions_boundary": Field(Str("an IAM policy name or ARN", convert=policy),
@@ -100,6 +102,7 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
         for key, message in feature.conflicts(features[feature.name], document):
             line, col = checker.positions.get(key, (1, 1))
             checker.diagnostics.append(Diagnostic(checker.display, line, col, f"{key}: {message}"))
+    stackset.check_with_role(document, checker)
 
 
 def spec_schema() -> Obj:
@@ -114,6 +117,7 @@ def spec_schema() -> Obj:
                                     doc="Attach the AWS managed AmazonECSTaskExecutionRolePolicy (partition-aware ARN)."),
             "trust": Field(TRUST, default=None, doc="Trust policy options."),
             "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
+            "stackset": Field(stackset.SCHEMA, doc="Roll the role out to many accounts and regions with a CloudFormation StackSet."),
         },
         validate=_whole_spec,
         json_extra={
@@ -150,6 +154,7 @@ class Spec:
     source_account: bool
     features: dict[str, dict]
     positions: dict[str, tuple[int, int]]
+    stackset: stackset.StackSet | None = None
 
 
 def role_id(path: Path, display: str) -> str:
@@ -180,4 +185,5 @@ def load_spec(path: Path, display: str) -> Spec:
         source_account=trust["source_account"],
         features={name: block for name, block in document["features"].items() if block is not None},
         positions=checker.positions,
+        stackset=stackset.StackSet.of(document["stackset"]) if document["stackset"] else None,
     )

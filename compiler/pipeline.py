@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import TYPE_CHECKING, Union
 
 from .errors import Diagnostic, SpecError
 
@@ -37,6 +37,8 @@ class Compiled:
     spec_file: Path
     files: dict[str, str]
     """Output path relative to the out directory (POSIX form) -> file text."""
+    embedded: dict[str, str] = field(default_factory=dict)
+    """CloudFormation templates inside an output (a StackSet's TemplateBody), by that output's path: linted, not written."""
 
     @property
     def role_id(self) -> str:
@@ -80,14 +82,42 @@ def output_paths(role_id: str) -> tuple[str, str]:
     return f"cloudformation/{role_id}.yaml", f"terraform/{role_id}/main.tf.json"
 
 
+def stackset_paths(role_id: str) -> tuple[str, str]:
+    return f"stacksets/{role_id}.yaml", f"stacksets/{role_id}.tf.json"
+
+
 def compile_spec(path: Path) -> Compiled:
     from .lower import lower
     from .model import load_spec
     from .targets import cloudformation, terraform
 
-    role = lower(load_spec(path, display(path)))
+    spec = load_spec(path, display(path))
+    role = lower(spec)
     cfn_path, tf_path = output_paths(role.id)
-    return Compiled(role, path, {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)})
+    files = {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)}
+    embedded = {}
+    if spec.stackset is not None:
+        from .targets import stackset
+
+        body = stackset.role_template(role, spec.stackset)
+        check_template_body(body, spec)
+        ss_cfn, ss_tf = stackset_paths(role.id)
+        files[ss_cfn] = stackset.cloudformation_template(role, spec.stackset, body)
+        files[ss_tf] = stackset.terraform_module(role, spec.stackset, body)
+        embedded[ss_cfn] = body
+    return Compiled(role, path, files, embedded)
+
+
+def check_template_body(body: str, spec) -> None:
+    """CloudFormation refuses a StackSet TemplateBody over 51,200 bytes; say so before anything is written."""
+    from .stackset import MAX_TEMPLATE_BODY_BYTES
+
+    size = len(body.encode())
+    if size > MAX_TEMPLATE_BODY_BYTES:
+        line, col = spec.positions.get("stackset", (1, 1))
+        raise SpecError([Diagnostic(spec.path, line, col, (
+            f"stackset: the role template is {size:,} bytes, over the {MAX_TEMPLATE_BODY_BYTES:,} bytes CloudFormation "
+            "accepts as a StackSet's TemplateBody; split the role's resources across specs or list fewer of them"))])
 
 
 def compile_all(spec_files: list[Path]) -> list[Compiled]:
@@ -134,24 +164,33 @@ def linter() -> CfnLint:
     return CfnLint()
 
 
-def _lint_diagnostics(role_id: str, out_dir: Path, findings: Iterable[Finding]) -> list[Diagnostic]:
-    where = display(out_dir / output_paths(role_id)[0])
-    return [Diagnostic(where, f.line, f.col, f"{f.rule} {f.message} (cfn-lint)", f.severity)
-            for f in findings if f.severity in FAILING_SEVERITIES]
+LintFindings = list[tuple[str, str, "Finding"]]
+"""(output path, "" or "TemplateBody: " for a template inside it, finding)."""
 
 
-def lint_all(compiled: list[Built], out_dir: Path) -> None:
-    """Lint every CloudFormation output; any error or warning fails the build."""
+def _lint(compiled: Compiled) -> LintFindings:
+    """Every CloudFormation template of a spec: its .yaml outputs and the templates embedded in them."""
     lint = linter().lint
+    templates = [(path, text, "") for path, text in compiled.files.items() if path.endswith(".yaml")]
+    templates += [(path, text, "TemplateBody: ") for path, text in compiled.embedded.items()]
+    return [(path, inside, f) for path, text, inside in templates for f in lint(text)]
+
+
+def _lint_diagnostics(out_dir: Path, findings: LintFindings) -> list[Diagnostic]:
+    return [Diagnostic(display(out_dir / path), f.line, f.col, f"{inside}{f.rule} {f.message} (cfn-lint)", f.severity)
+            for path, inside, f in findings if f.severity in FAILING_SEVERITIES]
+
+
+def lint_all(compiled: list[Compiled], out_dir: Path) -> None:
+    """Lint every CloudFormation output; any error or warning fails the build."""
     diagnostics = []
     for item in compiled:
-        template = item.files[output_paths(item.role_id)[0]]
-        diagnostics.extend(_lint_diagnostics(item.role_id, out_dir, lint(template)))
+        diagnostics.extend(_lint_diagnostics(out_dir, _lint(item)))
     if diagnostics:
         raise LintError(diagnostics)
 
 
-def _compile_and_lint(path: Path) -> tuple[Compiled | None, list[Diagnostic], list[Finding]]:
+def _compile_and_lint(path: Path) -> tuple[Compiled | None, list[Diagnostic], LintFindings]:
     """One spec, start to verdict: the unit of work of a build, run in a worker for large builds."""
     try:
         compiled = compile_spec(path)
@@ -159,7 +198,7 @@ def _compile_and_lint(path: Path) -> tuple[Compiled | None, list[Diagnostic], li
         return None, exc.diagnostics, []
     except OSError as exc:
         return None, [Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}")], []
-    return compiled, [], linter().lint(compiled.files[output_paths(compiled.role_id)[0]])
+    return compiled, [], _lint(compiled)
 
 
 def _compile_and_lint_many(paths: list[Path], jobs: int):
@@ -204,7 +243,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         diagnostics.extend(spec_problems)
         if compiled is not None:
             results[path] = compiled
-            lint_problems.extend(_lint_diagnostics(compiled.role_id, out_dir, findings))
+            lint_problems.extend(_lint_diagnostics(out_dir, findings))
     if diagnostics:
         raise SpecError(diagnostics)
     if lint_problems:
@@ -223,9 +262,15 @@ def terraform_validate_all(compiled: list[Built], out_dir: Path) -> list[Diagnos
     from .validate.terraform import validate_modules
 
     modules = {item.role_id: item.files[output_paths(item.role_id)[1]] for item in compiled}
+    paths = {role_id: output_paths(role_id)[1] for role_id in modules}
+    for item in compiled:
+        ss_tf = stackset_paths(item.role_id)[1]
+        if ss_tf in item.files:  # role ids have no "_", so these labels cannot clash with a role's
+            modules[f"stackset_{item.role_id}"] = item.files[ss_tf]
+            paths[f"stackset_{item.role_id}"] = ss_tf
     diagnostics = []
     for f in validate_modules(modules):
-        where = display(out_dir / output_paths(f.module)[1]) if f.module else display(out_dir / "terraform")
+        where = display(out_dir / paths[f.module]) if f.module else display(out_dir / "terraform")
         diagnostics.append(Diagnostic(where, f.line, f.col, f"{f.message} (terraform validate)", f.severity))
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:

@@ -60,3 +60,12 @@ def arn(service: str, resource: str, *, region: bool = True, account: bool = Tru
         Pseudo.REGION if region else "", ":",
         Pseudo.ACCOUNT if account else "", ":", resource,
     )
+
+
+def with_region(value: str) -> Text:
+    """A name in which `{region}` stands for the deploying region (the one placeholder a spec may use)."""
+    pieces = value.split("{region}")
+    parts: list[Part] = [pieces[0]]
+    for piece in pieces[1:]:
+        parts.extend((Pseudo.REGION, piece))
+    return Text.of(*parts)

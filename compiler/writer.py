@@ -68,7 +68,8 @@ def plan(out_dir: Path, compiled: list[Built]) -> Plan:
             result.unchanged.append(path)
         else:
             result.write[path] = data
-    for role_id in sorted(gone):
+    # Files of specs that are gone, and files a spec no longer produces (e.g. its stackset section was removed).
+    for role_id in sorted(gone | (built & set(old["roles"]))):
         for path in old["roles"][role_id].get("files", []):
             if path not in wanted and _inside(out_dir, path) and (out_dir / path).is_file():
                 result.remove.append(path)

@@ -31,8 +31,11 @@ def test_build_writes_both_targets_and_a_manifest(tmp_path):
     assert result.exit_code == 0, result.output
     files = snapshot(tmp_path / "out")
     ids = sorted(p.stem for p in SPECS.glob("*.yaml"))
+    rollouts = sorted(p.stem for p in SPECS.glob("*.yaml") if "\nstackset:" in p.read_text())
+    assert rollouts, "specs/ should hold an example with a stackset section"
     assert sorted(files) == sorted(
         [MANIFEST] + [f"cloudformation/{i}.yaml" for i in ids] + [f"terraform/{i}/main.tf.json" for i in ids]
+        + [f"stacksets/{i}.{ext}" for i in rollouts for ext in ("yaml", "tf.json")]
     )
     assert re.fullmatch(rf"built {len(ids)} roles \({len(ids)} changed\) in \d+\.\d s\n", result.output)
 

@@ -294,6 +294,11 @@ SEMANTIC_ERRORS = {
     "double-slash-parameter.yaml", "empty-kms-alias.yaml", "existing-role-aws-account.yaml",
     "existing-role-not-a-role-arn.yaml", "existing-role-service-linked.yaml", "reserved-parameter.yaml",
     "vpc-endpoint-with-managed-policy.yaml", "wildcard-secret.yaml",
+    # StackSets: known regions, one partition, keys per permission model, name collisions across regions.
+    "stackset-accounts-without-filter.yaml", "stackset-existing-role.yaml", "stackset-fixed-name-collides.yaml",
+    "stackset-home-region-not-listed.yaml", "stackset-mixed-partitions.yaml", "stackset-region-name-too-long.yaml",
+    "stackset-self-managed-without-accounts.yaml", "stackset-service-managed-keys-in-self-managed.yaml",
+    "stackset-service-managed-without-ous.yaml", "stackset-unknown-region.yaml",
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from troposphere import Equals, Export, GetAtt, Output, Ref, Sub, Tags, Template
+from troposphere import Equals, Export, GetAtt, Not, Output, Ref, Sub, Tags, Template
+from troposphere import Condition as If
+from troposphere.cloudformation import WaitConditionHandle
 from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
 
 from ..ir import TRUST_PRINCIPAL, Condition, Role
 from ..resources import MANAGED_POLICY_ACTIONS
-from ..text import Text
+from ..text import Text, with_region
 
 LOGICAL_ID = "ExecutionRole"
 POLICY_VERSION = "2012-10-17"
@@ -57,14 +59,21 @@ def permissions_policy(role: Role) -> dict:
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
-def template(role: Role) -> Template:
+HOME_REGION_CONDITION = "InHomeRegion"
+ELSEWHERE_CONDITION = "OutsideHomeRegion"
+
+
+def template(role: Role, home_region: str | None = None, exports: bool = True) -> Template:
+    """The role's template; with `home_region` (StackSets) the role exists only in that region, and
+    every other region gets a placeholder resource, since a template needs at least one.
+    `exports=False` leaves the outputs unexported (StackSet instances have generated stack names)."""
     if role.existing:
         return existing_role_template(role)
     t = Template(Description=f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml")
     t.set_version()
     props: dict = {"AssumeRolePolicyDocument": trust_policy(role), "Path": role.path}
     if role.name:
-        props["RoleName"] = role.name
+        props["RoleName"] = value(with_region(role.name))
     if role.description:
         props["Description"] = role.description
     if role.permissions_boundary:
@@ -77,11 +86,18 @@ def template(role: Role) -> Template:
         props["ManagedPolicyArns"] = [value(arn) for arn in role.managed_policies]
     if role.statements:
         props["Policies"] = [Policy(PolicyName=role.policy_name, PolicyDocument=permissions_policy(role))]
-    resource = t.add_resource(IamRole(LOGICAL_ID, **props))
-    t.add_output(Output("RoleArn", Description="ARN of the execution role (taskDefinition executionRoleArn)",
-                        Value=GetAtt(resource, "Arn"), Export=Export(Sub("${AWS::StackName}-RoleArn"))))
-    t.add_output(Output("RoleName", Description="Name of the execution role",
-                        Value=Ref(resource), Export=Export(Sub("${AWS::StackName}-RoleName"))))
+    only_home = {}
+    if home_region:
+        t.add_condition(HOME_REGION_CONDITION, Equals(Ref("AWS::Region"), home_region))
+        t.add_condition(ELSEWHERE_CONDITION, Not(If(HOME_REGION_CONDITION)))
+        t.add_resource(WaitConditionHandle("NoRoleOutsideHomeRegion", Condition=ELSEWHERE_CONDITION))
+        only_home = {"Condition": HOME_REGION_CONDITION}
+    resource = t.add_resource(IamRole(LOGICAL_ID, **props, **only_home))
+    for name, description, output in (("RoleArn", "ARN of the execution role (taskDefinition executionRoleArn)",
+                                        GetAtt(resource, "Arn")),
+                                       ("RoleName", "Name of the execution role", Ref(resource))):
+        export = {"Export": Export(Sub("${AWS::StackName}-" + name))} if exports else {}
+        t.add_output(Output(name, Description=description, Value=output, **export, **only_home))
     return t
 
 
@@ -133,5 +149,5 @@ def existing_role_template(role: Role) -> Template:
     return t
 
 
-def render(role: Role) -> str:
-    return template(role).to_yaml()
+def render(role: Role, home_region: str | None = None, exports: bool = True) -> str:
+    return template(role, home_region, exports).to_yaml()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from ..ir import TRUST_PRINCIPAL, Condition, Role
-from ..text import Pseudo, Text
+from ..text import Pseudo, Text, with_region
 
 PROVIDER_CONSTRAINT = ">= 5.0"
 _DATA = {
@@ -35,6 +35,8 @@ def _pseudos(role: Role) -> set[Pseudo]:
     texts = [*role.managed_policies, *(v for c in role.trust_conditions for v in c.values)]
     if role.permissions_boundary:
         texts.append(role.permissions_boundary)
+    if role.name:
+        texts.append(with_region(role.name))
     for s in role.statements:
         texts.extend(s.resources)
         texts.extend(v for c in s.conditions for v in c.values)
@@ -70,7 +72,7 @@ def module(role: Role) -> dict:
 
     iam_role: dict = {}
     if role.name:
-        iam_role["name"] = role.name
+        iam_role["name"] = value(with_region(role.name))
     iam_role["path"] = role.path
     if role.description:
         iam_role["description"] = role.description
