@@ -169,7 +169,7 @@ def generated_specs(count: int) -> list[dict]:
     found: dict[str, dict] = {}
 
     @settings(max_examples=2 * count, database=None, phases=[Phase.generate], deadline=None,
-              suppress_health_check=list(HealthCheck))
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(strategies.specs())
     def collect(spec):
         if len(found) < count:
