@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from cfnlint.decode import decode_str
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -34,7 +35,19 @@ from tests.conftest import SPECS
 from tests.support import emulator, outputs, strategies
 from tests.support.emulator import normalise_policy
 
-SPEC_FILES = sorted(SPECS.glob("*.yaml"))
+
+
+def _adds_to_an_existing_role(path: Path) -> bool:
+    return "existing" in (yaml.safe_load(path.read_text()).get("role") or {})
+
+
+# NOT YET COMPARED: specs with `role.existing` (they attach a customer managed policy to a
+# role rolec does not create, so each deployment needs that role made first, and
+# specs/existing-execution-role.yaml names the same role as classic-execution-role.yaml).
+# They are listed here so the gap stays visible; tests/integration/test_existing_role.py
+# deploys each target of that example on its own and checks both against the same grants.
+EXISTING_ROLE_SPECS = sorted(p.stem for p in SPECS.glob("*.yaml") if _adds_to_an_existing_role(p))
+SPEC_FILES = sorted(p for p in SPECS.glob("*.yaml") if p.stem not in EXISTING_ROLE_SPECS)
 EXAMPLE_IDS = [path.stem for path in SPEC_FILES]
 
 
