@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# HYPOTHESIS_PROFILE=thorough for long local runs: more generated examples where a test
+# takes its count from the profile (tests/integration/test_two_targets.py deploys that many specs).
+settings.register_profile("thorough", max_examples=300, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

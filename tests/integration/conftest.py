@@ -22,7 +22,7 @@ def emulator_endpoint(moto_endpoint):
     return moto_endpoint
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def terraform_available():
     emulator.require(emulator.find_terraform() is not None, "terraform binary on PATH")
     emulator.require(

@@ -228,8 +228,8 @@ def _format_events(cfn, stack_name: str) -> str:
 def read_role(endpoint: str, role_name: str) -> dict[str, Any]:
     """Read a role through the IAM API into a target-independent, comparable dict.
 
-    Keys: trust, path, tags, permissions_boundary, max_session_duration,
-    managed_policies, inline. Policies are in `normalise_policy` form; `inline`
+    Keys: name, arn, description, trust, path, tags, permissions_boundary,
+    max_session_duration, managed_policies, inline. Policies are in `normalise_policy` form; `inline`
     is the union over all inline policies, because how statements are spread
     across inline policies does not change what the role may do.
     """
@@ -253,6 +253,10 @@ def read_role(endpoint: str, role_name: str) -> dict[str, Any]:
             document = iam.get_role_policy(RoleName=role_name, PolicyName=name)
             inline |= normalise_policy(parse_policy_document(document["PolicyDocument"]))
     return {
+        "name": role["RoleName"],
+        "arn": role["Arn"],
+        # An empty description and none at all are the same to IAM.
+        "description": role.get("Description") or None,
         "trust": normalise_policy(parse_policy_document(role["AssumeRolePolicyDocument"])),
         "path": role["Path"],
         "tags": {tag["Key"]: tag["Value"] for tag in tags},
