@@ -91,8 +91,7 @@ def delete_stack_and_snapshot(endpoint: str, stack: str) -> dict:
             "customer_policies": [a for a in after["customer_policies"] if a not in ours]}
 
 
-def assert_new_permissions(endpoint: str) -> None:
-    policy = effective_policy(endpoint)
+def assert_new_permissions(policy: dict) -> None:
     assert is_allowed(policy, "ssm:GetParameters", PARAMETER)
     assert is_allowed(policy, "secretsmanager:GetSecretValue", SECRET)
     assert is_allowed(policy, "ecr:GetAuthorizationToken", "*")
@@ -116,42 +115,76 @@ def compiled():
     return compile_spec(SPEC)
 
 
-def test_cloudformation_adds_a_managed_policy_and_leaves_the_role(emulator_endpoint, compiled):
-    before = create_existing_role(emulator_endpoint)
-    outputs = emulator.deploy_cloudformation(
-        emulator_endpoint, compiled.files["cloudformation/existing-execution-role.yaml"], "existing-role")
-    assert outputs == {"RoleArn": ROLE_ARN, "RoleName": ROLE}
+@pytest.fixture(scope="module")
+def deployed(moto_endpoint, terraform_available, compiled, tmp_path_factory):
+    """Each target deployed once onto its own fresh emulator account holding the existing role.
 
-    after = snapshot(emulator_endpoint)
+    Returns, per target, the role before, after deploy and after removal, the effective
+    policy while deployed, and the outputs, so that the tests below (and the comparison of
+    the two targets) look at the same deployments.
+    """
+    results = {}
+    emulator.reset(moto_endpoint)
+    before = create_existing_role(moto_endpoint)
+    outputs = emulator.deploy_cloudformation(
+        moto_endpoint, compiled.files["cloudformation/existing-execution-role.yaml"], "existing-role")
+    results["cloudformation"] = {
+        "before": before, "outputs": outputs, "after": snapshot(moto_endpoint),
+        "effective": effective_policy(moto_endpoint),
+        "removed": delete_stack_and_snapshot(moto_endpoint, "existing-role"),
+    }
+
+    emulator.reset(moto_endpoint)
+    before = create_existing_role(moto_endpoint)
+    folder = tmp_path_factory.mktemp("existing-tf")
+    (folder / "existing").mkdir()
+    (folder / "existing" / "main.tf.json").write_text(compiled.files["terraform/existing-execution-role/main.tf.json"])
+    workspace = emulator.TerraformWorkspace(folder, moto_endpoint)
+    workspace.apply()
+    results["terraform"] = {
+        "before": before, "outputs": workspace.outputs()["existing"], "after": snapshot(moto_endpoint),
+        "effective": effective_policy(moto_endpoint), "plan_is_empty": workspace.plan_is_empty(),
+        "last_plan": workspace.last_plan,
+    }
+    workspace.destroy()
+    results["terraform"]["removed"] = snapshot(moto_endpoint)
+    return results
+
+
+def test_cloudformation_adds_a_managed_policy_and_leaves_the_role(deployed):
+    result = deployed["cloudformation"]
+    before, after = result["before"], result["after"]
+    assert result["outputs"] == {"RoleArn": ROLE_ARN, "RoleName": ROLE}
     assert_role_itself_untouched(before, after)
     added = set(after["managed_policies"]) - set(before["managed_policies"])
     assert len(added) == 1 and ":iam::aws:" not in next(iter(added)), added  # one customer managed policy
     assert after["inline"] == before["inline"]
-    assert_new_permissions(emulator_endpoint)
+    assert_new_permissions(result["effective"])
+    assert result["removed"] == before
 
-    assert delete_stack_and_snapshot(emulator_endpoint, "existing-role") == before
 
-
-def test_terraform_adds_inline_policy_and_attachment_and_leaves_the_role(
-        emulator_endpoint, terraform_available, compiled, tmp_path):
-    before = create_existing_role(emulator_endpoint)
-    (tmp_path / "existing").mkdir()
-    (tmp_path / "existing" / "main.tf.json").write_text(
-        compiled.files["terraform/existing-execution-role/main.tf.json"])
-    workspace = emulator.TerraformWorkspace(tmp_path, emulator_endpoint)
-    workspace.apply()
-    assert workspace.outputs()["existing"] == {"role_arn": ROLE_ARN, "role_name": ROLE}
-
-    after = snapshot(emulator_endpoint)
+def test_terraform_adds_inline_policy_and_attachment_and_leaves_the_role(deployed):
+    result = deployed["terraform"]
+    before, after = result["before"], result["after"]
+    assert result["outputs"] == {"role_arn": ROLE_ARN, "role_name": ROLE}
     assert_role_itself_untouched(before, after)
     assert set(after["managed_policies"]) - set(before["managed_policies"]) == {TASK_EXECUTION_POLICY}
     assert after["inline"] > before["inline"]
     assert after["customer_policies"] == before["customer_policies"]
-    assert_new_permissions(emulator_endpoint)
-    assert workspace.plan_is_empty(), workspace.last_plan
+    assert_new_permissions(result["effective"])
+    assert result["plan_is_empty"], result["last_plan"]
+    assert result["removed"] == before
 
-    workspace.destroy()
-    assert snapshot(emulator_endpoint) == before
+
+def test_both_targets_grant_the_existing_role_the_same(deployed):
+    """Two targets, one meaning, for role.existing too: the role's effective statements (its own
+    policies plus what each target added, AWS managed policy documents as moto holds them)
+    normalise to the same set. CloudFormation carries a copy of AmazonECSTaskExecutionRolePolicy's
+    statement where Terraform attaches the policy itself; this shows the copy matches."""
+    cloudformation = emulator.normalise_policy(deployed["cloudformation"]["effective"])
+    terraform = emulator.normalise_policy(deployed["terraform"]["effective"])
+    assert cloudformation == terraform, {"only_cloudformation": cloudformation - terraform,
+                                         "only_terraform": terraform - cloudformation}
 
 
 def test_terraform_refuses_a_role_in_another_account_or_at_another_path(

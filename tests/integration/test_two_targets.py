@@ -41,11 +41,10 @@ def _adds_to_an_existing_role(path: Path) -> bool:
     return "existing" in (yaml.safe_load(path.read_text()).get("role") or {})
 
 
-# NOT YET COMPARED: specs with `role.existing` (they attach a customer managed policy to a
-# role rolec does not create, so each deployment needs that role made first, and
-# specs/existing-execution-role.yaml names the same role as classic-execution-role.yaml).
-# They are listed here so the gap stays visible; tests/integration/test_existing_role.py
-# deploys each target of that example on its own and checks both against the same grants.
+# Specs with `role.existing` are compared in tests/integration/test_existing_role.py instead
+# (test_both_targets_grant_the_existing_role_the_same): they attach policies to a role rolec
+# does not create, so each deployment needs that role made first on a fresh account, and
+# specs/existing-execution-role.yaml names the same role as classic-execution-role.yaml.
 EXISTING_ROLE_SPECS = sorted(p.stem for p in SPECS.glob("*.yaml") if _adds_to_an_existing_role(p))
 SPEC_FILES = sorted(p for p in SPECS.glob("*.yaml") if p.stem not in EXISTING_ROLE_SPECS)
 EXAMPLE_IDS = [path.stem for path in SPEC_FILES]
