@@ -7,11 +7,13 @@ from troposphere import Condition as If
 from troposphere.cloudformation import WaitConditionHandle
 from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
 
-from ..ir import TRUST_PRINCIPAL, Condition, Role
+from ..ir import TRUST_PRINCIPAL, Condition, Role, Statement
 from ..resources import MANAGED_POLICY_ACTIONS
 from ..text import Text, with_region
 
 LOGICAL_ID = "ExecutionRole"
+SPILL_LOGICAL_ID = "ExecutionPolicy"
+"""Customer managed policies ExecutionPolicy1, 2, ... hold what exceeds the inline limit (limits.py)."""
 POLICY_VERSION = "2012-10-17"
 
 
@@ -45,8 +47,12 @@ def trust_policy(role: Role) -> dict:
 
 
 def permissions_policy(role: Role) -> dict:
+    return statements_policy(role.statements)
+
+
+def statements_policy(statements_: tuple[Statement, ...]) -> dict:
     statements = []
-    for s in role.statements:
+    for s in statements_:
         statement = {
             "Sid": s.sid,
             "Effect": "Allow",
@@ -84,8 +90,9 @@ def template(role: Role, home_region: str | None = None, exports: bool = True) -
         props["Tags"] = Tags(**dict(role.tags))
     if role.managed_policies:
         props["ManagedPolicyArns"] = [value(arn) for arn in role.managed_policies]
-    if role.statements:
-        props["Policies"] = [Policy(PolicyName=role.policy_name, PolicyDocument=permissions_policy(role))]
+    inline = [d for d in role.documents if not d.managed]
+    if inline:
+        props["Policies"] = [Policy(PolicyName=d.name, PolicyDocument=statements_policy(d.statements)) for d in inline]
     only_home = {}
     if home_region:
         t.add_condition(HOME_REGION_CONDITION, Equals(Ref("AWS::Region"), home_region))
@@ -93,6 +100,11 @@ def template(role: Role, home_region: str | None = None, exports: bool = True) -
         t.add_resource(WaitConditionHandle("NoRoleOutsideHomeRegion", Condition=ELSEWHERE_CONDITION))
         only_home = {"Condition": HOME_REGION_CONDITION}
     resource = t.add_resource(IamRole(LOGICAL_ID, **props, **only_home))
+    for i, document in enumerate((d for d in role.documents if d.managed), start=1):
+        t.add_resource(ManagedPolicy(
+            f"{SPILL_LOGICAL_ID}{i}", Path=role.path, Roles=[Ref(resource)],
+            Description=f"{document.name}: statements of '{role.id}' beyond IAM's inline policy size limit",
+            PolicyDocument=statements_policy(document.statements), **only_home))
     for name, description, output in (("RoleArn", "ARN of the execution role (taskDefinition executionRoleArn)",
                                         GetAtt(resource, "Arn")),
                                        ("RoleName", "Name of the execution role", Ref(resource))):
