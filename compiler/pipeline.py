@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .ir import Role
     from .validate.cfnlint import CfnLint, Finding
 
-FAILING_SEVERITIES = ("error", "warning")
+FAILING_SEVERITIES = ("error", "warning", "informational")
+"""Every cfn-lint finding fails the build: cfnlintrc.yaml turns the informational checks on (cfn-lint -c I)."""
 PARALLEL_FROM = 16
 """Below this many specs to compile, a process pool costs more than it saves."""
 

@@ -117,3 +117,8 @@ def test_a_statement_split_across_policies_keeps_its_actions_and_conditions(spil
     assert len(parts) > 1
     assert {(s.actions, s.conditions) for s in parts} == {(("secretsmanager:GetSecretValue",), ())}
     assert [s.sid for s in parts] == ["SecretsGetSecretValue"] + [f"SecretsGetSecretValuePart{i}" for i in range(2, len(parts) + 1)]
+
+
+def test_spilled_template_has_zero_cfn_lint_findings(spilled):
+    from compiler.pipeline import linter
+    assert linter().lint(spilled.files["cloudformation/many-secrets.yaml"]) == []

@@ -1,4 +1,4 @@
-"""Property tests over generated specs: every valid spec compiles, is cfn-lint clean, is
+"""Property tests over generated specs: every valid spec compiles, has zero cfn-lint findings (informational included), is
 deterministic, and scopes every resource (only ecr:GetAuthorizationToken is on "*")."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_valid_specs_compile_lint_clean_and_deterministic(spec):
     first, second = _compile(text), _compile(text)
     assert first.files == second.files
     findings = linter().lint(first.files["cloudformation/generated.yaml"])
-    assert [f for f in findings if f.severity in ("error", "warning")] == []
+    assert findings == []
 
 
 @PROPERTY_SETTINGS
