@@ -47,17 +47,19 @@ class TooLarge(Exception):
         super().__init__(f"needs {needed} characters, at most {capacity} fit")
 
 
-def _text(text: Text) -> str:
-    return text.render(LONGEST.__getitem__)
+def _text(text: Text, values: dict = LONGEST) -> str:
+    return text.render(values.__getitem__)
 
 
-def statement_json(s: Statement) -> dict:
-    """The statement as IAM stores it (lists always spelled as lists: never shorter than IAM's form)."""
-    body: dict = {"Sid": s.sid, "Effect": "Allow", "Action": list(s.actions), "Resource": [_text(r) for r in s.resources]}
+def statement_json(s: Statement, values: dict = LONGEST) -> dict:
+    """The statement as IAM stores it, pseudo parameters filled from `values` (lists always
+    spelled as lists: never shorter than IAM's form)."""
+    body: dict = {"Sid": s.sid, "Effect": "Allow", "Action": list(s.actions),
+                  "Resource": [_text(r, values) for r in s.resources]}
     if s.conditions:
         block: dict = {}
         for c in s.conditions:
-            block.setdefault(c.operator, {})[c.key] = [_text(v) for v in c.values]
+            block.setdefault(c.operator, {})[c.key] = [_text(v, values) for v in c.values]
         body["Condition"] = block
     return body
 
