@@ -1,5 +1,5 @@
 """Property tests over generated specs: every valid spec compiles, has zero cfn-lint findings (informational included), is
-deterministic, and scopes every resource (only ecr:GetAuthorizationToken is on "*")."""
+deterministic, grants the same in both targets, and scopes every resource (only ecr:GetAuthorizationToken is on "*")."""
 
 from __future__ import annotations
 
@@ -53,3 +53,16 @@ def test_names_resolve_in_the_deploying_partition(spec):
             if resource.pseudos:
                 assert resource.pseudos == {Pseudo.PARTITION, Pseudo.REGION, Pseudo.ACCOUNT}
                 assert not resource.key.startswith("arn:aws")
+
+
+@PROPERTY_SETTINGS
+@given(specs())
+def test_both_targets_grant_the_same(spec):
+    from .support.outputs import DEPLOYMENTS, normalise, policies
+
+    compiled = _compile(dump(spec))
+    for deployment in DEPLOYMENTS:
+        cfn, tf = (policies(compiled, target, deployment) for target in ("cloudformation", "terraform"))
+        assert normalise(cfn.permissions) == normalise(tf.permissions)
+        assert normalise(cfn.trust) == normalise(tf.trust)
+        assert sorted(cfn.managed_policy_arns) == sorted(tf.managed_policy_arns)
