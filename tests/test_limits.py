@@ -37,10 +37,11 @@ def spilled(tmp_path_factory):
 
 
 def test_small_roles_keep_one_inline_policy():
+    """An existing role has no packed documents: its targets put every statement into one policy."""
     from tests.conftest import SPECS
     for path in SPECS.glob("*.yaml"):
         role = compile_spec(path).role
-        expected = [(f"rolec-{role.id}", False)] if role.statements else []
+        expected = [(f"rolec-{role.id}", False)] if role.statements and not role.existing else []
         assert [(d.name, d.managed) for d in role.documents] == expected, path.name
 
 
@@ -122,3 +123,15 @@ def test_a_statement_split_across_policies_keeps_its_actions_and_conditions(spil
 def test_spilled_template_has_zero_cfn_lint_findings(spilled):
     from compiler.pipeline import linter
     assert linter().lint(spilled.files["cloudformation/many-secrets.yaml"]) == []
+
+
+def test_an_existing_role_must_fit_one_managed_policy(tmp_path):
+    """rolec does not spill for a role it does not own: the statements go into one policy of 6,144 characters."""
+    text = secrets_spec(secret_names(80)).replace("version: 1\n", "version: 1\nrole:\n  existing: ecsTaskExecutionRole\n")
+    result = _build(tmp_path, text)
+    assert result.exit_code == 2, result.output
+    assert re.search(r"big\.yaml:5:3: error: features: the role's permissions need \d+ characters of IAM policy .*, but "
+                     r"the one customer managed policy rolec attaches to an existing role holds 6144", result.output), result.output
+    fits = secrets_spec(secret_names(40)).replace("version: 1\n", "version: 1\nrole:\n  existing: ecsTaskExecutionRole\n")
+    (tmp_path / "fits").mkdir()
+    assert _build(tmp_path / "fits", fits).exit_code == 0
