@@ -8,10 +8,12 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from compiler import ir, pipeline, rules
+from compiler import ir, rules
+from compiler import lower as lowering
 from compiler.cli import main
 from compiler.ir import Condition, Role, Source, Statement
 from compiler.lower import SOURCE_ARN
+from compiler.model import load_spec
 from compiler.resources import MANAGED_POLICY
 from compiler.text import Pseudo, Text, arn
 
@@ -112,22 +114,22 @@ def test_trust_principal_must_be_the_literal(monkeypatch):
 def test_every_example_spec_passes_every_rule():
     from tests.conftest import SPECS
     for path in sorted(SPECS.glob("*.yaml")):
-        assert rules.check(pipeline.lower(pipeline.load_spec(path, path.name))) == [], path.name
+        assert rules.check(lowering.lower(load_spec(path, path.name))) == [], path.name
 
 
 def test_a_violation_fails_the_build_with_id_line_and_blame(write_spec, tmp_path, monkeypatch):
     """A broken lowering (here: GetAuthorizationToken put under the VPC endpoint condition) is caught before rendering."""
     spec = write_spec("version: 1\nfeatures:\n  ecr_pull:\n    repositories: [app]\n")
-    real_lower = pipeline.lower
+    real_lower = lowering.lower
 
     def broken_lower(spec):
         r = real_lower(spec)
         bad = [replace(s, conditions=(VPCE,)) if "ecr:GetAuthorizationToken" in s.actions else s for s in r.statements]
         return replace(r, statements=tuple(bad))
 
-    monkeypatch.setattr(pipeline, "lower", broken_lower)
+    monkeypatch.setattr(lowering, "lower", broken_lower)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["build", "specs", "--out", "out"])
+    result = CliRunner().invoke(main, ["build", "specs", "--out", "out", "--no-cache"])
     assert result.exit_code == 1
     assert "specs/role.yaml:4:1: error: R102 ecr:GetAuthorizationToken without VPC endpoint conditions" in result.output
     assert "compiler bug: this is a bug in rolec" in result.output

@@ -1,7 +1,10 @@
 """Scanner suppressions live only in resource Metadata, each with a written reason, and only the
-expected ones exist. checkov and cfripper (.ci/scan) find nothing to suppress in rolec's outputs
-today: ecr:GetAuthorizationToken on "*" passes both (they know it has no resource-level
-permissions), so the expected set is empty and any new suppression must be added here on purpose."""
+expected ones exist. ecr:GetAuthorizationToken on "*" passes checkov and cfripper (.ci/scan) as it
+is (they know it has no resource-level permissions). The one unavoidable finding is the copy of
+AmazonECSTaskExecutionRolePolicy's statement (actions on "*") that the CloudFormation output of
+`role.existing` + `managed_policy: true` carries: checkov's suppression is in that resource's
+Metadata; cfripper reads no Metadata, so its suppression is the one rule filter in
+.ci/cfripper-filters, which matches that resource and statement Sid only."""
 
 from __future__ import annotations
 
@@ -10,10 +13,12 @@ import re
 import pytest
 from cfnlint.decode import decode_str
 
-from .conftest import OUT
+from compiler.targets.cloudformation import MANAGED_POLICY_SID
+
+from .conftest import OUT, ROOT
 from .support.big_specs import secret_names, secrets_spec
 
-EXPECTED: dict[str, set[str]] = {}
+EXPECTED: dict[str, set[str]] = {"existing-execution-role.yaml": {"CKV_AWS_111"}}
 """Template -> suppressed check ids (with their reasons in the resource's Metadata)."""
 MARKERS = re.compile(r"checkov|cfripper|cfn_nag|cfn-lint|rules_to_suppress|skip", re.I)
 
@@ -26,6 +31,8 @@ def _suppressions(template: dict) -> tuple[set[str], list[str]]:
         for entry in metadata.get("checkov", {}).get("skip", []):
             assert entry.get("comment"), f"{name}: checkov skip {entry.get('id')} has no written reason"
             found.add(entry["id"])
+        if set(metadata) - {"checkov"}:
+            misplaced.append(f"{name}: unexpected Metadata {sorted(set(metadata) - {'checkov'})}")
         rest = {k: v for k, v in resource.items() if k != "Metadata"}
         if MARKERS.search(str(rest)):
             misplaced.append(name)
@@ -61,3 +68,13 @@ def test_a_spilled_template_carries_no_suppressions(tmp_path):
 def test_the_checker_finds_a_misplaced_suppression():
     template = {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"Description": "checkov:skip=CKV_AWS_111"}}}}
     assert _suppressions(template)[1] == ["R"]
+
+
+def test_the_cfripper_filters_are_exactly_the_managed_policy_copy():
+    folder = ROOT / ".ci" / "cfripper-filters"
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".py") == ["aws_managed_policy_copy.py"]
+    text = (folder / "aws_managed_policy_copy.py").read_text()
+    assert '"rules": ' not in text and 'rules={"WildcardResourceRule"}' in text
+    assert '{"eq": [{"ref": "logical_id"}, "ExecutionPolicy"]}' in text
+    assert f'{{"eq": [{{"ref": "statement.Sid"}}, "{MANAGED_POLICY_SID}"]}}' in text
+    assert "FILTERS = [aws_managed_policy_copy]" in text

@@ -115,8 +115,7 @@ def test_a_tampered_manifest_cannot_remove_files_outside_out(tmp_path):
 def test_paths_outside_out_are_refused_by_the_planner(tmp_path):
     class Fake:
         def __init__(self, files):
-            self.files, self.spec_file = files, tmp_path / "x.yaml"
-            self.role = type("R", (), {"id": "x"})()
+            self.files, self.spec_file, self.role_id = files, tmp_path / "x.yaml", "x"
     for path in ("../escape.yaml", "/tmp/absolute.yaml"):
         try:
             plan(tmp_path / "out", [Fake({path: "x"})])
