@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from .ir import PolicyDocument, Statement
+from .ir import PolicyDocument, Role, Statement
 from .resources import MANAGED_POLICY_ACTIONS
 from .text import Pseudo, Text
 
@@ -131,6 +131,14 @@ def pack(statements: tuple[Statement, ...], inline_name: str, attached: int) -> 
     if current:
         close()
     return tuple(documents)
+
+
+def repack(role: Role) -> Role:
+    """`role` with its documents packed again, for a target that rewrote its statements (StackSets
+    grant each name in every region, so the policies grow)."""
+    if role.existing:
+        return role
+    return replace(role, documents=pack(role.statements, role.policy_name, len(role.managed_policies)))
 
 
 def check_existing(statements: tuple[Statement, ...], managed_policy: bool) -> None:
