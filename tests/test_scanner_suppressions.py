@@ -18,7 +18,7 @@ from compiler.targets.cloudformation import MANAGED_POLICY_SID
 from .conftest import OUT, ROOT
 from .support.big_specs import secret_names, secrets_spec
 
-EXPECTED: dict[str, set[str]] = {"existing-execution-role.yaml": {"CKV_AWS_111"}}
+EXPECTED: dict[str, set[str]] = {"cloudformation/existing-execution-role.yaml": {"CKV_AWS_111"}}
 """Template -> suppressed check ids (with their reasons in the resource's Metadata)."""
 MARKERS = re.compile(r"checkov|cfripper|cfn_nag|cfn-lint|rules_to_suppress|skip", re.I)
 
@@ -43,8 +43,8 @@ def _suppressions(template: dict) -> tuple[set[str], list[str]]:
 
 
 def _templates():
-    for path in sorted((OUT / "cloudformation").glob("*.yaml")):
-        yield path.name, path.read_text()
+    for path in sorted([*(OUT / "cloudformation").glob("*.yaml"), *(OUT / "stacksets").glob("*.yaml")]):
+        yield path.relative_to(OUT).as_posix(), path.read_text()
 
 
 @pytest.mark.parametrize("name,text", list(_templates()))
