@@ -5,11 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema clean
+.PHONY: templates test check bench schema scan clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	touch $(STAMP)
 
 templates: $(STAMP)
@@ -28,5 +28,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# checkov and cfripper on every CloudFormation output, each in its own virtualenv (.ci/scan).
+scan: $(STAMP)
+	bash .ci/scan
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-scanners .pytest_cache .hypothesis

@@ -15,7 +15,7 @@ from .errors import SpecError
 from .cache import DEFAULT_DIR, BuildCache
 from .pipeline import LintError, build as build_outputs, discover, output_paths
 from .validate.terraform import TerraformUnavailable
-from .writer import UnsafeOutput, apply, plan
+from .writer import UnsafeOutput, apply, locked, plan
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -54,7 +54,7 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict):
     try:
         built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
                               terraform_validate=terraform_validate, jobs=options["jobs"])
-        return built, plan(out_dir, built)
+        return built
     except SpecError as exc:
         _report(exc.diagnostics)
         sys.exit(EXIT_INVALID)
@@ -62,9 +62,22 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict):
         _report(exc.diagnostics)
         ui.failure("rolec: validation found problems; nothing was written")
         sys.exit(EXIT_FAILED)
-    except (TerraformUnavailable, UnsafeOutput) as exc:
+    except TerraformUnavailable as exc:
         ui.failure(f"rolec: error: {exc}")
         sys.exit(EXIT_FAILED)
+
+
+def _sync(out_dir: Path, compiled, *, write: bool):
+    """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
+    with locked(out_dir, exclusive=write):
+        try:
+            changes = plan(out_dir, compiled)
+            if write:
+                apply(out_dir, changes)
+            return changes
+        except UnsafeOutput as exc:
+            ui.failure(f"rolec: error: {exc}")
+            sys.exit(EXIT_FAILED)
 
 
 def _report(diagnostics) -> None:
@@ -83,8 +96,8 @@ def build_options(command):
 def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Compile specs (default: specs/) and write the outputs (default: out/)."""
     started = time.perf_counter()
-    compiled, changes = _compile(inputs, out_dir, options)
-    apply(out_dir, changes)
+    compiled = _compile(inputs, out_dir, options)
+    changes = _sync(out_dir, compiled, write=True)
     for path in changes.write:
         ui.detail(f"wrote {out_dir / path}")
     for path in changes.remove:
@@ -105,7 +118,7 @@ def build_summary(compiled, changes, seconds: float) -> str:
 @build_options
 def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
-    _, changes = _compile(inputs, out_dir, options)
+    changes = _sync(out_dir, _compile(inputs, out_dir, options), write=False)
     if not changes.changed:
         ui.info("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return

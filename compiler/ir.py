@@ -85,6 +85,16 @@ class ExistingRole:
 
 
 @dataclass(frozen=True)
+class PolicyDocument:
+    """One permissions policy of the role: inline, or a customer managed policy attached to it
+    (when the statements outgrow IAM's inline limit; see limits.py)."""
+
+    name: str
+    managed: bool
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     spec_path: str
@@ -105,6 +115,9 @@ class Role:
     """Why the trust policy carries `trust_conditions` (empty when it has none)."""
     managed_policy_sources: tuple[Source, ...] = field(default=())
     """Where `managed_policies` were asked for, and why."""
+    documents: tuple[PolicyDocument, ...] = field(default=())
+    """`statements` packed into the policies both targets render for a role rolec creates (limits.pack);
+    empty for an existing role, whose statements go into one policy (limits.check_existing)."""
 
     @property
     def policy_name(self) -> str:

@@ -39,8 +39,13 @@ def load(path: Path, display: str) -> yaml.Node:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         _fail(display, line, col, f"invalid YAML: {_yaml_problem(exc)}")
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        _fail(display, line, col, f"invalid YAML: the character U+{ord(character):04X} is not allowed in a YAML document")
     except yaml.YAMLError as exc:
-        _fail(display, 1, 1, f"invalid YAML: {exc}")
+        _fail(display, 1, 1, f"invalid YAML: {' '.join(str(exc).split())}")
     if node is None:
         _fail(display, 1, 1, "spec is empty; expected a mapping that starts with 'version: 1'")
     _check_nodes(node, display)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
+from . import rules
 from .errors import Diagnostic, SpecError
 
 if TYPE_CHECKING:
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from .ir import Role
     from .validate.cfnlint import CfnLint, Finding
 
-FAILING_SEVERITIES = ("error", "warning")
+FAILING_SEVERITIES = ("error", "warning", "informational")
+"""Every cfn-lint finding fails the build: cfnlintrc.yaml turns the informational checks on (cfn-lint -c I)."""
 PARALLEL_FROM = 16
 """Below this many specs to compile, a process pool costs more than it saves."""
 
@@ -86,6 +88,13 @@ def stackset_paths(role_id: str) -> tuple[str, str]:
     return f"stacksets/{role_id}.yaml", f"stacksets/{role_id}.tf.json"
 
 
+def check_invariants(role: Role) -> None:
+    """rolec's own rules (compiler/rules) on the IR, before any target renders it."""
+    findings = rules.check(role)
+    if findings:
+        raise LintError([Diagnostic(role.spec_path, f.line, 1, str(f)) for f in findings])
+
+
 def compile_spec(path: Path) -> Compiled:
     from .lower import lower
     from .model import load_spec
@@ -93,6 +102,7 @@ def compile_spec(path: Path) -> Compiled:
 
     spec = load_spec(path, display(path))
     role = lower(spec)
+    check_invariants(role)
     cfn_path, tf_path = output_paths(role.id)
     files = {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)}
     embedded = {}

@@ -7,10 +7,14 @@ rolec did not generate are never touched.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .pipeline import Built
 
@@ -81,13 +85,46 @@ def _inside(out_dir: Path, path: str) -> bool:
     return (root / path).resolve().is_relative_to(root) and not Path(path).is_absolute()
 
 
+@contextlib.contextmanager
+def locked(out_dir: Path, *, exclusive: bool = True) -> Iterator[None]:
+    """Hold a lock on the out directory itself (flock on its descriptor: no lock file to leave behind),
+    so that two builds, or a build and a check, never interleave. A build creates the directory;
+    a check of a directory that does not exist has nothing to lock. Waiting is announced on stderr."""
+    if exclusive:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    elif not out_dir.is_dir():
+        yield
+        return
+    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        try:
+            fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"rolec: waiting for another rolec process using {out_dir}", file=sys.stderr, flush=True)
+            fcntl.flock(descriptor, mode)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 def apply(out_dir: Path, changes: Plan) -> None:
-    """Write each file through a temporary file and a rename, the manifest last."""
+    """Write each file through a temporary file and a rename, the manifest last.
+
+    The temporary file is created exclusively and never through a symlink, and every
+    target is checked again just before it is replaced.
+    """
     for path in sorted(changes.write, key=lambda p: p == MANIFEST):
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(out_dir, path) or target.is_symlink():
+            raise UnsafeOutput(f"{target}: refusing to write through a symlink or outside {out_dir}")
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(changes.write[path])
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(changes.write[path])
         os.replace(temporary, target)
     for path in changes.remove:
         target = out_dir / path

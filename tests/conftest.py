@@ -37,3 +37,13 @@ def write_spec(tmp_path: Path):
         return path
 
     return write
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how many generated examples the property and fuzz tests ran."""
+    from tests.support.examples import RUN
+
+    if RUN:
+        terminalreporter.write_sep("-", "hypothesis examples run")
+        for name, number in sorted(RUN.items()):
+            terminalreporter.write_line(f"{name}: {number}")

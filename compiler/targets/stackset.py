@@ -20,6 +20,7 @@ from troposphere.cloudformation import (
 )
 
 from ..ir import Condition, Role
+from ..limits import repack
 from ..stackset import StackSet
 from ..text import Pseudo, Text
 from . import cloudformation
@@ -65,12 +66,12 @@ def serving_every_region(role: Role, regions: tuple[str, ...]) -> Role:
     def conditions(items: tuple[Condition, ...]) -> tuple[Condition, ...]:
         return tuple(replace(c, values=expand(c.values)) for c in items)
 
-    return replace(
+    return repack(replace(
         role,
         statements=tuple(replace(s, resources=expand(s.resources), conditions=conditions(s.conditions))
                          for s in role.statements),
         trust_conditions=conditions(role.trust_conditions),
-    )
+    ))
 
 
 def _upper(value: str | None) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..ir import TRUST_PRINCIPAL, Condition, Role
+from ..ir import TRUST_PRINCIPAL, Condition, PolicyDocument, Role, Statement
 from ..text import Pseudo, Text, with_region
 
 PROVIDER_CONSTRAINT = ">= 5.0"
@@ -44,14 +44,24 @@ def _pseudos(role: Role) -> set[Pseudo]:
 
 
 def _execution_document(role: Role) -> dict:
+    return _document(role.statements)
+
+
+def _document(statements_: tuple[Statement, ...]) -> dict:
     statements = []
-    for s in role.statements:
+    for s in statements_:
         statement = {"sid": s.sid, "effect": "Allow", "actions": list(s.actions),
                      "resources": [value(r) for r in s.resources]}
         if s.conditions:
             statement["condition"] = _conditions(s.conditions)
         statements.append(statement)
     return {"statement": statements}
+
+
+def _documents(role: Role) -> list[tuple[str, PolicyDocument]]:
+    """Terraform names of the role's permissions policies: `execution`, then `execution_1`... for spilled ones."""
+    names = iter(["execution", *(f"execution_{i}" for i in range(1, len(role.documents)))])
+    return [(next(names), d) for d in role.documents]
 
 
 def module(role: Role) -> dict:
@@ -66,8 +76,8 @@ def module(role: Role) -> dict:
     if role.trust_conditions:
         trust["condition"] = _conditions(role.trust_conditions)
     documents = {"trust": {"statement": [trust]}}
-    if role.statements:
-        documents["execution"] = _execution_document(role)
+    for name, document in _documents(role):
+        documents[name] = _document(document.statements)
     data["aws_iam_policy_document"] = documents
 
     iam_role: dict = {}
@@ -84,17 +94,30 @@ def module(role: Role) -> dict:
     if role.tags:
         iam_role["tags"] = dict(role.tags)
     resources: dict = {"aws_iam_role": {"this": iam_role}}
-    if role.statements:
-        resources["aws_iam_role_policy"] = {"execution": {
-            "name": role.policy_name,
-            "role": "${aws_iam_role.this.id}",
-            "policy": "${data.aws_iam_policy_document.execution.json}",
-        }}
-    if role.managed_policies:
-        resources["aws_iam_role_policy_attachment"] = {
-            f"managed_{i}" if i else "managed": {"role": "${aws_iam_role.this.name}", "policy_arn": value(arn)}
-            for i, arn in enumerate(role.managed_policies)
-        }
+    for name, document in _documents(role):
+        if not document.managed:
+            resources.setdefault("aws_iam_role_policy", {})[name] = {
+                "name": document.name,
+                "role": "${aws_iam_role.this.id}",
+                "policy": f"${{data.aws_iam_policy_document.{name}.json}}",
+            }
+        else:
+            resources.setdefault("aws_iam_policy", {})[name] = {
+                "name_prefix": f"{document.name}-",
+                "path": role.path,
+                "description": f"{document.name}: statements of '{role.id}' beyond IAM's inline policy size limit",
+                "policy": f"${{data.aws_iam_policy_document.{name}.json}}",
+            }
+    attachments = {
+        f"managed_{i}" if i else "managed": {"role": "${aws_iam_role.this.name}", "policy_arn": value(arn)}
+        for i, arn in enumerate(role.managed_policies)
+    }
+    attachments.update({
+        name: {"role": "${aws_iam_role.this.name}", "policy_arn": f"${{aws_iam_policy.{name}.arn}}"}
+        for name, document in _documents(role) if document.managed
+    })
+    if attachments:
+        resources["aws_iam_role_policy_attachment"] = attachments
     return {
         "//": f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml. Do not edit.",
         "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},

@@ -76,6 +76,8 @@ class Policies:
     managed_policy_arns: tuple[str, ...]
     existing_role: str | None = None
     """The name of the existing role the output adds permissions to, if it owns none."""
+    documents: tuple[tuple[str, dict], ...] = ()
+    """Each permissions policy as deployed, ("inline" | "managed", IAM JSON): `permissions` is their union."""
 
 
 EMPTY_POLICY = {"Version": "2012-10-17", "Statement": []}
@@ -218,20 +220,22 @@ def from_cloudformation(text: str, deployment: Deployment) -> Policies:
         raise Unresolved(f"expected exactly one AWS::IAM::Role, got {sorted(roles)}")
     statements = []
     version = "2012-10-17"
-    documents = list(props.get("Policies", []))
+    documents = [("inline", p) for p in props.get("Policies", [])]
     for policy_name, policy in attached.items():
         policy_props = policy.get("Properties", {})
         if policy_props.get("Users") or policy_props.get("Groups") or policy_props.get("Roles") != role_refs:
             raise Unresolved(f"AWS::IAM::ManagedPolicy {policy_name} is not attached to the role alone")
-        documents.append(policy_props)
-    for policy in documents:
+        documents.append(("managed", policy_props))
+    rendered = []
+    for kind, policy in documents:
         document = resolve_cfn(policy["PolicyDocument"], deployment)
+        rendered.append((kind, document))
         version = document.get("Version", version)
         body = document.get("Statement", [])
         statements.extend([body] if isinstance(body, dict) else body)
     permissions = {"Version": version, "Statement": statements}
     managed = tuple(resolve_cfn(props.get("ManagedPolicyArns", []), deployment))
-    result = Policies(trust, permissions, managed, existing)
+    result = Policies(trust, permissions, managed, existing, tuple(rendered))
     check_resolved([trust, permissions, list(managed)], f"CloudFormation role {name}")
     return result
 
@@ -358,7 +362,7 @@ def from_terraform(text: str, deployment: Deployment) -> Policies:
     resources = module.get("resource", {})
     roles = resources.get("aws_iam_role", {})
     existing_roles = data.get("aws_iam_role", {})
-    modelled = {"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment"}
+    modelled = {"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy"}
     others = sorted(k for k in resources if k.startswith("aws_iam_") and k not in modelled)
     if others:
         raise Unresolved(f"IAM resources besides the role are not modelled: {others}")
@@ -378,18 +382,28 @@ def from_terraform(text: str, deployment: Deployment) -> Policies:
         raise Unresolved(f"expected exactly one aws_iam_role, got {sorted(roles)} and data {sorted(existing_roles)}")
     role_refs = {f"${{{address}.{attr}}}" for attr in ("id", "name")}
 
-    statements = []
+    rendered = []
     for name, policy in resources.get("aws_iam_role_policy", {}).items():
         if policy["role"] not in role_refs:
             raise Unresolved(f"aws_iam_role_policy.{name} is attached to {policy['role']!r}, not the role")
-        statements.extend(_document_ref(policy["policy"], documents, deployment, data)["Statement"])
-    permissions = {"Version": "2012-10-17", "Statement": statements}
-    managed = []
+        rendered.append(("inline", _document_ref(policy["policy"], documents, deployment, data)))
+    own = resources.get("aws_iam_policy", {})
+    managed, attached = [], set()
     for name, attachment in resources.get("aws_iam_role_policy_attachment", {}).items():
         if attachment["role"] not in role_refs:
             raise Unresolved(f"aws_iam_role_policy_attachment.{name} is attached to {attachment['role']!r}")
-        managed.append(resolve_tf_string(attachment["policy_arn"], deployment, data))
-    result = Policies(trust, permissions, tuple(managed), existing)
+        match = re.fullmatch(r"\$\{aws_iam_policy\.([A-Za-z0-9_-]+)\.arn\}", attachment["policy_arn"])
+        if match:
+            if match.group(1) not in own:
+                raise Unresolved(f"attachment {name} refers to an undeclared aws_iam_policy {match.group(1)}")
+            attached.add(match.group(1))
+            rendered.append(("managed", _document_ref(own[match.group(1)]["policy"], documents, deployment, data)))
+        else:
+            managed.append(resolve_tf_string(attachment["policy_arn"], deployment, data))
+    if set(own) != attached:
+        raise Unresolved(f"aws_iam_policy resources not attached to the role: {sorted(set(own) - attached)}")
+    permissions = {"Version": "2012-10-17", "Statement": [s for _, d in rendered for s in d["Statement"]]}
+    result = Policies(trust, permissions, tuple(managed), existing, tuple(rendered))
     check_resolved([trust, permissions, managed], f"Terraform {address}")
     return result
 
