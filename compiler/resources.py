@@ -62,31 +62,30 @@ def _name(value: str, pattern: str, what: str, max_len: int) -> str:
     return value
 
 
-def repository(value: str) -> Text:
-    what = "an ECR repository name or ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>)"
+def _named(value: str, *, service: str, prefix: str, pattern: str, what: str, name_what: str, max_len: int) -> Text:
+    """A resource given by name (resolved here) or by ARN `arn:…:<service>:…:<prefix><name>` (checked, kept)."""
     if value.startswith("arn:"):
-        parts = parse_arn(value, "ecr", what)
+        parts = parse_arn(value, service, what)
         _check_account(parts, value)
-        name = parts["resource"].removeprefix("repository/")
-        if not parts["resource"].startswith("repository/") or not re.fullmatch(ECR_REPOSITORY_RE, name):
+        name = parts["resource"].removeprefix(prefix)
+        if not parts["resource"].startswith(prefix) or not re.fullmatch(pattern, name):
             raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
         return Text.of(value)
-    _name(value, ECR_REPOSITORY_RE, "an ECR repository name (lowercase letters, digits, . _ - and /)", 256)
-    return arn("ecr", f"repository/{value}")
+    _name(value, pattern, name_what, max_len)
+    return arn(service, f"{prefix}{value}")
+
+
+def repository(value: str) -> Text:
+    return _named(value, service="ecr", prefix="repository/", pattern=ECR_REPOSITORY_RE, max_len=256,
+                  what="an ECR repository name or ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>)",
+                  name_what="an ECR repository name (lowercase letters, digits, . _ - and /)")
 
 
 def log_group(value: str) -> Text:
     """The log group's own ARN (without the legacy `:*` suffix)."""
-    what = "a CloudWatch Logs group name or ARN (arn:<partition>:logs:<region>:<account>:log-group:<name>)"
-    if value.startswith("arn:"):
-        parts = parse_arn(value, "logs", what)
-        _check_account(parts, value)
-        name = parts["resource"].removeprefix("log-group:")
-        if not parts["resource"].startswith("log-group:") or not re.fullmatch(LOG_GROUP_RE, name):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
-        return Text.of(value)
-    _name(value, LOG_GROUP_RE, "a log group name (letters, digits, . _ - / #)", 512)
-    return arn("logs", f"log-group:{value}")
+    return _named(value, service="logs", prefix="log-group:", pattern=LOG_GROUP_RE, max_len=512,
+                  what="a CloudWatch Logs group name or ARN (arn:<partition>:logs:<region>:<account>:log-group:<name>)",
+                  name_what="a log group name (letters, digits, . _ - / #)")
 
 
 def secret(value: str) -> Text:

@@ -118,17 +118,8 @@ def module(role: Role) -> dict:
     })
     if attachments:
         resources["aws_iam_role_policy_attachment"] = attachments
-    return {
-        "//": f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml. Do not edit.",
-        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},
-        "data": data,
-        "resource": resources,
-        "output": {
-            "role_arn": {"description": "ARN of the execution role (task definition execution_role_arn)",
-                         "value": "${aws_iam_role.this.arn}"},
-            "role_name": {"description": "Name of the execution role", "value": "${aws_iam_role.this.name}"},
-        },
-    }
+    return _module_document(f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml. Do not edit.",
+                            data, resources, "aws_iam_role.this")
 
 
 def _existing_role_lifecycle(role: Role) -> dict:
@@ -177,16 +168,21 @@ def existing_role_module(role: Role) -> dict:
             f"managed_{i}" if i else "managed": {"role": "${data.aws_iam_role.this.name}", "policy_arn": value(arn)}
             for i, arn in enumerate(role.managed_policies)
         }
+    return _module_document(f"Permissions for the existing ECS task execution role '{existing.name}', compiled by "
+                            f"rolec from {role.id}.yaml. Do not edit.", data, resources, "data.aws_iam_role.this")
+
+
+def _module_document(comment: str, data: dict, resources: dict, role_ref: str) -> dict:
+    """The module's top level; `role_ref` is the role the outputs name (created or looked up)."""
     return {
-        "//": f"Permissions for the existing ECS task execution role '{existing.name}', compiled by rolec "
-              f"from {role.id}.yaml. Do not edit.",
+        "//": comment,
         "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},
         "data": data,
         "resource": resources,
         "output": {
             "role_arn": {"description": "ARN of the execution role (task definition execution_role_arn)",
-                         "value": "${data.aws_iam_role.this.arn}"},
-            "role_name": {"description": "Name of the execution role", "value": "${data.aws_iam_role.this.name}"},
+                         "value": f"${{{role_ref}.arn}}"},
+            "role_name": {"description": "Name of the execution role", "value": f"${{{role_ref}.name}}"},
         },
     }
 
