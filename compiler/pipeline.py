@@ -109,13 +109,28 @@ def compile_spec(path: Path) -> Compiled:
     if spec.stackset is not None:
         from .targets import stackset
 
-        body = stackset.role_template(role, spec.stackset)
+        body = stackset_role_template(role, spec)
         check_template_body(body, spec)
         ss_cfn, ss_tf = stackset_paths(role.id)
         files[ss_cfn] = stackset.cloudformation_template(role, spec.stackset, body)
         files[ss_tf] = stackset.terraform_module(role, spec.stackset, body)
         embedded[ss_cfn] = body
     return Compiled(role, path, files, embedded)
+
+
+def stackset_role_template(role: Role, spec) -> str:
+    """The role template a StackSet deploys; its names, granted in every StackSet region, must still fit IAM's limits."""
+    from .limits import TooLarge
+    from .targets import stackset
+
+    try:
+        return stackset.role_template(role, spec.stackset)
+    except TooLarge as exc:
+        line, col = spec.positions.get("stackset", (1, 1))
+        raise SpecError([Diagnostic(spec.path, line, col, (
+            f"stackset: granted in each of the {len(spec.stackset.regions)} StackSet regions, the role's statements "
+            f"need {exc.needed:,} characters of policy and one role holds at most {exc.capacity:,}; list fewer regions "
+            "or resources, or split the tasks across specs"))]) from None
 
 
 def check_template_body(body: str, spec) -> None:
