@@ -41,6 +41,8 @@ class Compiled:
     """Output path relative to the out directory (POSIX form) -> file text."""
     embedded: dict[str, str] = field(default_factory=dict)
     """CloudFormation templates inside an output (a StackSet's TemplateBody), by that output's path: linted, not written."""
+    embedded_lint_config: str | None = None
+    """The cfn-lint configuration (file name in compiler/validate) for the embedded templates."""
 
     @property
     def role_id(self) -> str:
@@ -115,7 +117,9 @@ def compile_spec(path: Path) -> Compiled:
         files[ss_cfn] = stackset.cloudformation_template(role, spec.stackset, body)
         files[ss_tf] = stackset.terraform_module(role, spec.stackset, body)
         embedded[ss_cfn] = body
-    return Compiled(role, path, files, embedded)
+        member = "cfnlintrc-stackset-home-region.yaml" if spec.stackset.home_region else "cfnlintrc-stackset-member.yaml"
+        return Compiled(role, path, files, embedded, member)
+    return Compiled(role, path, files)
 
 
 def stackset_role_template(role: Role, spec) -> str:
@@ -182,11 +186,11 @@ def _check_ids(spec_files: list[Path]) -> dict[Path, str]:
 
 
 @functools.cache
-def linter() -> CfnLint:
-    """One cfn-lint runner per process: building its rule set costs about half a second."""
-    from .validate.cfnlint import CfnLint
+def linter(config: str = "cfnlintrc.yaml") -> CfnLint:
+    """One cfn-lint runner per configuration and process: building its rule set costs about half a second."""
+    from .validate.cfnlint import CONFIG_FILE, CfnLint
 
-    return CfnLint()
+    return CfnLint(CONFIG_FILE.with_name(config))
 
 
 LintFindings = list[tuple[str, str, "Finding"]]
@@ -195,10 +199,12 @@ LintFindings = list[tuple[str, str, "Finding"]]
 
 def _lint(compiled: Compiled) -> LintFindings:
     """Every CloudFormation template of a spec: its .yaml outputs and the templates embedded in them."""
-    lint = linter().lint
-    templates = [(path, text, "") for path, text in compiled.files.items() if path.endswith(".yaml")]
-    templates += [(path, text, "TemplateBody: ") for path, text in compiled.embedded.items()]
-    return [(path, inside, f) for path, text, inside in templates for f in lint(text)]
+    outputs = [(path, text, "") for path, text in compiled.files.items() if path.endswith(".yaml")]
+    findings = [(path, inside, f) for path, text, inside in outputs for f in linter().lint(text)]
+    if compiled.embedded:
+        member = linter(compiled.embedded_lint_config).lint
+        findings += [(path, "TemplateBody: ", f) for path, text in compiled.embedded.items() for f in member(text)]
+    return findings
 
 
 def _lint_diagnostics(out_dir: Path, findings: LintFindings) -> list[Diagnostic]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = Path(__file__).with_name("cfnlintrc.yaml")
+STACKSET_MEMBER_CONFIG = CONFIG_FILE.with_name("cfnlintrc-stackset-member.yaml")
+STACKSET_HOME_REGION_CONFIG = CONFIG_FILE.with_name("cfnlintrc-stackset-home-region.yaml")
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,13 @@ class Finding:
 
 
 class CfnLint:
-    def __init__(self) -> None:
+    def __init__(self, config_file: Path = CONFIG_FILE) -> None:
         from cfnlint.config import ConfigMixIn
         from cfnlint.decode.decode import decode_str
         from cfnlint.runner import Runner
 
         self._decode = decode_str
-        self._runner = Runner(ConfigMixIn([], config_file=str(CONFIG_FILE)))
+        self._runner = Runner(ConfigMixIn([], config_file=str(config_file)))
 
     def lint(self, template: str) -> list[Finding]:
         parsed, errors = self._decode(template)
