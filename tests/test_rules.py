@@ -119,7 +119,7 @@ def test_every_example_spec_passes_every_rule():
 
 def test_a_violation_fails_the_build_with_id_line_and_blame(write_spec, tmp_path, monkeypatch):
     """A broken lowering (here: GetAuthorizationToken put under the VPC endpoint condition) is caught before rendering."""
-    spec = write_spec("version: 1\nfeatures:\n  ecr_pull:\n    repositories: [app]\n")
+    write_spec("version: 1\nfeatures:\n  ecr_pull:\n    repositories: [app]\n")
     real_lower = lowering.lower
 
     def broken_lower(spec):
