@@ -246,24 +246,24 @@ def _statements(policy_doc: Mapping) -> list[Mapping]:
     return statements
 
 
+def _element_in(statement: Mapping, element: str, value: str, matches) -> bool:
+    """Whether `value` is covered by the statement's `element` (Action, Resource) or its Not- form."""
+    negated = f"Not{element}"
+    if element in statement and negated in statement:
+        raise Unsupported(f"a statement has both {element} and {negated}")
+    if element in statement:
+        return any(matches(p, value) for p in _as_list(statement[element]))
+    if negated in statement:
+        return not any(matches(p, value) for p in _as_list(statement[negated]))
+    raise Unsupported(f"identity policy statement without {element} or {negated}: {statement!r}")
+
+
 def _action_in(statement: Mapping, action: str) -> bool:
-    if "Action" in statement and "NotAction" in statement:
-        raise Unsupported("a statement has both Action and NotAction")
-    if "Action" in statement:
-        return any(action_matches(p, action) for p in _as_list(statement["Action"]))
-    if "NotAction" in statement:
-        return not any(action_matches(p, action) for p in _as_list(statement["NotAction"]))
-    raise Unsupported(f"statement without Action or NotAction: {statement!r}")
+    return _element_in(statement, "Action", action, action_matches)
 
 
 def _resource_in(statement: Mapping, resource: str) -> bool:
-    if "Resource" in statement and "NotResource" in statement:
-        raise Unsupported("a statement has both Resource and NotResource")
-    if "Resource" in statement:
-        return any(resource_matches(p, resource) for p in _as_list(statement["Resource"]))
-    if "NotResource" in statement:
-        return not any(resource_matches(p, resource) for p in _as_list(statement["NotResource"]))
-    raise Unsupported(f"identity policy statement without Resource or NotResource: {statement!r}")
+    return _element_in(statement, "Resource", resource, resource_matches)
 
 
 def _decide(matching: Iterable[Mapping]) -> bool:
