@@ -2,8 +2,9 @@
 
 An entry is keyed by the spec's bytes, its role id and a fingerprint of everything
 else that shapes the output: the compiler's own source, the versions of troposphere,
-cfn-lint and PyYAML, and the build options. Entries are written atomically and carry a
-digest of their content, so a corrupted or half-written entry is detected and ignored.
+cfn-lint and PyYAML, and the build options. Entries are written atomically; their first line
+holds the key and a digest of the rest (the files, as JSON), so a corrupted or half-written
+entry is detected and ignored by hashing bytes, without re-serializing anything.
 Only outputs that passed validation are stored.
 """
 
@@ -17,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 DEFAULT_DIR = Path(".rolec-cache")
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 _TOOLS = ("troposphere", "cfn-lint", "PyYAML")
 
@@ -51,13 +52,13 @@ class BuildCache:
     def get(self, key: str) -> dict[str, str] | None:
         """The cached files for `key`, or None when absent, unreadable or corrupted."""
         try:
-            entry = json.loads(self._path(key).read_bytes())
-            files = entry["files"]
-            if entry["key"] != key or entry["digest"] != _digest(files):
+            header, _, body = self._path(key).read_bytes().partition(b"\n")
+            if header != _header(key, body):
                 return None
-        except (OSError, ValueError, KeyError, TypeError):
+            files = json.loads(body)
+        except (OSError, ValueError):
             return None
-        return files
+        return files if isinstance(files, dict) else None
 
     def put(self, key: str, files: dict[str, str]) -> None:
         """Store an entry through a temporary file and a rename; a failure to cache is not an error."""
@@ -67,11 +68,12 @@ class BuildCache:
             if not (self.root / ".gitignore").exists():
                 (self.root / ".gitignore").write_text("*\n")
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"key": key, "digest": _digest(files), "files": files}))
+            body = json.dumps(files).encode()
+            temporary.write_bytes(_header(key, body) + b"\n" + body)
             os.replace(temporary, path)
         except OSError:
             pass
 
 
-def _digest(files: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+def _header(key: str, body: bytes) -> bytes:
+    return f"{key} {hashlib.sha256(body).hexdigest()}".encode()

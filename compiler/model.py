@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +10,10 @@ import yaml
 from . import loader, stackset
 from .errors import Diagnostic, SpecError
 from .features import catalog
+from .naming import role_id
 from .resources import IAM_NAME_RE, existing_role, policy
 from .schema import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
 
-ROLE_ID_RE = r"[a-z0-9][a-z0-9-]{0,63}"
 SPEC_VERSION = 1
 
 
@@ -155,15 +154,6 @@ class Spec:
     features: dict[str, dict]
     positions: dict[str, tuple[int, int]]
     stackset: stackset.StackSet | None = None
-
-
-def role_id(path: Path, display: str) -> str:
-    stem = path.name.removesuffix(".yaml")
-    if not re.fullmatch(ROLE_ID_RE, stem):
-        raise SpecError([Diagnostic(display, 1, 1,
-                                    f"the file name gives the role id {stem!r}; expected lowercase letters, digits and - "
-                                    "(starting with a letter or digit, at most 64 characters) followed by .yaml")])
-    return stem
 
 
 def load_spec(path: Path, display: str) -> Spec:

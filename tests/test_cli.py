@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.pipeline import Compiled, LintError, compile_spec, lint_all
+from compiler.pipeline import Compiled, LintError, compile_spec, display, lint_all
 from compiler.writer import MANIFEST
 
 from .conftest import OUT, ROOT, SPECS
@@ -156,3 +156,15 @@ def test_console_script_hides_tracebacks(tmp_path):
     result = subprocess.run([rolec, "build", str(bad), "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "not valid UTF-8" in result.stderr
+
+
+@pytest.mark.parametrize("path", ["specs/a.yaml", "a.yaml", "../x/a.yaml", "{cwd}/specs/a.yaml", "{cwd}",
+                                  "{parent}/other/a.yaml", "/elsewhere/a.yaml", "{cwd}/../x/a.yaml"])
+@pytest.mark.parametrize("at_root", [False, True])
+def test_display_names_files_as_relpath_would(path, at_root, tmp_path, monkeypatch):
+    """display() takes a shortcut past os.path.relpath; it must name every file as relpath did."""
+    cwd = Path("/") if at_root else tmp_path
+    monkeypatch.chdir(cwd)
+    given = Path(path.format(cwd=cwd, parent=cwd.parent))
+    relative = os.path.relpath(given)
+    assert display(given) == Path(relative if not relative.startswith("..") else given).as_posix()

@@ -25,10 +25,5 @@ def compile_or_exit(inputs: tuple[Path, ...]) -> list[Compiled]:
         sys.exit(EXIT_INVALID)
 
 
-def _commands() -> list[click.Command]:
-    from . import diff, explain, new, schema, validate
-
-    return [explain.explain, diff.diff, schema.schema, new.new, validate.validate]
-
-
-COMMANDS = _commands()
+COMMANDS = {name: f"{__name__}.{name}" for name in ("diff", "explain", "new", "schema", "validate")}
+"""Command name -> module defining a click command of that name; imported only when that command runs or is listed."""

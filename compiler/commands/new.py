@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import click
 
 from .. import ui
 from ..features import catalog
-from ..model import ROLE_ID_RE
+from ..naming import ROLE_ID_RE
 from ..starter import DEFAULT_FEATURES, starter
 from . import EXIT_INVALID
 
@@ -26,7 +25,7 @@ from . import EXIT_INVALID
 @click.option("--force", is_flag=True, help="Overwrite an existing spec.")
 def new(name: str, features: tuple[str, ...], folder: Path, schema_path: str | None, force: bool) -> None:
     """Write FOLDER/NAME.yaml: a commented starter spec (NAME is the role id)."""
-    if not re.fullmatch(ROLE_ID_RE, name):
+    if not ROLE_ID_RE.fullmatch(name):
         ui.failure(f"rolec: error: '{name}' is not a role id: expected lowercase letters, digits and - "
                    "(starting with a letter or digit, at most 64 characters)")
         sys.exit(EXIT_INVALID)
