@@ -49,7 +49,18 @@ def spec(rng: random.Random, i: int) -> dict:
     if not endpoint and rng.random() < 0.3:
         document["managed_policy"] = True
     document["features"] = features
+    if rng.random() < 0.1:
+        document["stackset"] = _stackset(rng)
     return document
+
+
+def _stackset(rng: random.Random) -> dict:
+    regions = rng.sample(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"], rng.randint(1, 3))
+    if rng.random() < 0.5:
+        return {"permission_model": "service_managed", "organizational_units": [f"ou-ab12-{rng.randrange(16**8):08x}"],
+                "regions": regions, "home_region": regions[0]}
+    return {"permission_model": "self_managed", "regions": regions,
+            "accounts": [str(rng.randrange(10**11, 10**12)) for _ in range(rng.randint(1, 3))]}
 
 
 def write_specs(folder: Path, count: int, seed: int = 7) -> list[Path]:

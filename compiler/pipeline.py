@@ -197,17 +197,24 @@ def _check_ids(spec_files: list[Path]) -> dict[Path, str]:
     return ids
 
 
-@functools.cache
 def linter(config: str = "cfnlintrc.yaml") -> CfnLint:
-    """One cfn-lint runner per configuration and process: importing cfn-lint and building its rule set
-    cost about a second. That allocates only objects that live as long as the process, so the cyclic
+    """The cfn-lint runner for a configuration (a file name in compiler/validate), one per process."""
+    return _linter(config)
+
+
+@functools.cache
+def _linter(config: str) -> CfnLint:
+    """Every configuration shares the default one's rule set. Importing cfn-lint and building that rule
+    set cost most of a second and allocate only objects that live as long as the process, so the cyclic
     garbage collector is paused meanwhile and then told to leave them alone (gc.freeze), which also
     keeps forked workers from copying the pages it would otherwise touch."""
     from .validate.cfnlint import CONFIG_FILE, CfnLint
 
+    if config != CONFIG_FILE.name:
+        return _linter(CONFIG_FILE.name).with_config(CONFIG_FILE.with_name(config))
     gc.disable()
     try:
-        return CfnLint(CONFIG_FILE.with_name(config))
+        return CfnLint()
     finally:
         gc.enable()
         gc.freeze()
@@ -217,14 +224,23 @@ LintFindings = list[tuple[str, str, "Finding"]]
 """(output path, "" or "TemplateBody: " for a template inside it, finding)."""
 
 
-def _lint(compiled: Compiled) -> LintFindings:
+LintJob = list[tuple[str, str, str, str]]
+"""(cfn-lint configuration, output path, "" or "TemplateBody: ", template text) for each template of a spec."""
+
+
+def lint_job(compiled: Compiled) -> LintJob:
     """Every CloudFormation template of a spec: its .yaml outputs and the templates embedded in them."""
-    outputs = [(path, text, "") for path, text in compiled.files.items() if path.endswith(".yaml")]
-    findings = [(path, inside, f) for path, text, inside in outputs for f in linter().lint(text)]
-    if compiled.embedded:
-        member = linter(compiled.embedded_lint_config).lint
-        findings += [(path, "TemplateBody: ", f) for path, text in compiled.embedded.items() for f in member(text)]
-    return findings
+    job = [("cfnlintrc.yaml", path, "", text) for path, text in compiled.files.items() if path.endswith(".yaml")]
+    job += [(compiled.embedded_lint_config, path, "TemplateBody: ", text) for path, text in compiled.embedded.items()]
+    return job
+
+
+def run_lint_job(job: LintJob) -> LintFindings:
+    return [(path, inside, f) for config, path, inside, text in job for f in linter(config).lint(text)]
+
+
+def _lint(compiled: Compiled) -> LintFindings:
+    return run_lint_job(lint_job(compiled))
 
 
 def _lint_diagnostics(out_dir: Path, findings: LintFindings) -> list[Diagnostic]:

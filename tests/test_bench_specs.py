@@ -12,6 +12,8 @@ def test_synthetic_specs_build_and_are_reproducible(tmp_path):
     first = [p.read_text() for p in write_specs(tmp_path / "a", 25)]
     second = [p.read_text() for p in write_specs(tmp_path / "b", 25)]
     assert first == second
+    assert any("stackset:" in text for text in first), "StackSets on some specs, as the benchmark promises"
     result = CliRunner().invoke(main, ["build", str(tmp_path / "a"), "--out", str(tmp_path / "out"), "--no-cache"])
     assert result.exit_code == 0, result.stderr
     assert "built 25 roles" in result.output
+    assert list((tmp_path / "out" / "stacksets").glob("*.yaml"))

@@ -92,3 +92,17 @@ def test_the_build_lints_a_stackset_body_with_the_member_configuration(write_spe
     assert result.exit_code == 1, result.output
     assert "TemplateBody: I3042" in result.stderr and "hardcoded AccountId" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_configurations_sharing_one_rule_set_do_not_leak_into_each_other():
+    """linter(config) reuses the default rule set under each configuration; interleaved runs must find
+    exactly what a runner built for that configuration alone finds."""
+    from compiler.validate.cfnlint import CONFIG_FILE, CfnLint
+
+    template = HARD_CODED % ("eu-west-1", "111122223333")
+    configs = ["cfnlintrc-stackset-member.yaml", "cfnlintrc.yaml", "cfnlintrc-stackset-home-region.yaml",
+               "cfnlintrc.yaml", "cfnlintrc-stackset-member.yaml"]
+    alone = {config: CfnLint(CONFIG_FILE.with_name(config)).lint(template) for config in set(configs)}
+    assert len({tuple(findings) for findings in alone.values()}) == 3, "the configurations differ on this template"
+    for config in configs:
+        assert linter(config).lint(template) == alone[config], config
