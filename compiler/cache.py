@@ -46,13 +46,14 @@ class BuildCache:
     def key(self, role_id: str, spec_bytes: bytes) -> str:
         return hashlib.sha256(self._salt + role_id.encode() + b"\0" + spec_bytes).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+    def _path(self, key: str) -> str:
+        return os.path.join(self.root, key[:2], f"{key}.json")
 
     def get(self, key: str) -> dict[str, str] | None:
         """The cached files for `key`, or None when absent, unreadable or corrupted."""
         try:
-            header, _, body = self._path(key).read_bytes().partition(b"\n")
+            with open(self._path(key), "rb") as handle:
+                header, _, body = handle.read().partition(b"\n")
             if header != _header(key, body):
                 return None
             files = json.loads(body)
@@ -62,7 +63,7 @@ class BuildCache:
 
     def put(self, key: str, files: dict[str, str]) -> None:
         """Store an entry through a temporary file and a rename; a failure to cache is not an error."""
-        path = self._path(key)
+        path = Path(self._path(key))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not (self.root / ".gitignore").exists():

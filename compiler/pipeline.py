@@ -87,7 +87,9 @@ def discover(inputs: list[Path]) -> list[Path]:
     problems = []
     for item in inputs:
         if item.is_dir():
-            found.extend(sorted(p for p in item.glob("*.yaml") if p.is_file()))
+            with os.scandir(item) as entries:
+                found.extend(sorted(item / e.name for e in entries  # as glob("*.yaml"): no hidden files
+                                    if e.name.endswith(".yaml") and not e.name.startswith(".") and e.is_file()))
         elif item.is_file() and item.suffix == ".yaml":
             found.append(item)
         else:

@@ -15,7 +15,7 @@ import posixpath
 import stat
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from .pipeline import Built
@@ -58,7 +58,7 @@ def _manifest(out_dir: Path, old: dict, compiled: list[Built], gone: set[str]) -
             if spec_file.parent not in folders:
                 folders[spec_file.parent] = os.path.relpath(spec_file.parent.resolve(), root)
             spec = posixpath.normpath(posixpath.join(folders[spec_file.parent], spec_file.name))
-        roles[item.role_id] = {"spec": Path(spec).as_posix(), "files": sorted(item.files)}
+        roles[item.role_id] = {"spec": spec, "files": sorted(item.files)}
     document = {"generator": "rolec", "roles": dict(sorted(roles.items()))}
     return (json.dumps(document, indent=2) + "\n").encode()
 
@@ -75,15 +75,16 @@ def plan(out_dir: Path, compiled: list[Built]) -> Plan:
     wanted[MANIFEST] = _manifest(out_dir, old, compiled, gone)
     inside = Inside(out_dir)
     result = Plan()
+    root = str(out_dir)
     for path, data in sorted(wanted.items()):
-        target = out_dir / path
+        target = os.path.join(root, path)
         try:
             status = os.lstat(target)
         except (FileNotFoundError, NotADirectoryError):
             status = None
         if not inside(path) or (status is not None and not stat.S_ISREG(status.st_mode)):
             raise UnsafeOutput(f"{target}: refusing to write through a symlink or over a folder")
-        if status is not None and status.st_size == len(data) and target.read_bytes() == data:
+        if status is not None and status.st_size == len(data) and _read(target) == data:
             result.unchanged.append(path)
         else:
             result.write[path] = data
@@ -93,6 +94,11 @@ def plan(out_dir: Path, compiled: list[Built]) -> Plan:
             if path not in wanted and inside(path) and (out_dir / path).is_file():
                 result.remove.append(path)
     return result
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 class Inside:
@@ -105,10 +111,10 @@ class Inside:
         self._folders: dict[tuple[str, ...], bool] = {(): True}
 
     def __call__(self, path: str) -> bool:
-        relative = PurePosixPath(path)
-        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        parts = path.split("/")
+        if any(part in ("", ".", "..") for part in parts):  # also an absolute path: its first part is ""
             return False
-        return self._folder(relative.parts[:-1])
+        return self._folder(tuple(parts[:-1]))
 
     def _folder(self, parts: tuple[str, ...]) -> bool:
         if parts not in self._folders:
