@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -35,8 +36,8 @@ TIME = Path("/usr/bin/time")
 CORES = os.cpu_count() or 1
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB, largest process of the tree) of one command.
+def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB, largest process of the tree) and output of one command.
 
     RSS comes from /usr/bin/time where present: a child's high-water mark survives fork and
     exec, so reading it through wait4 here would report this (larger) process instead.
@@ -51,10 +52,11 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
             log.seek(0)
             raise RuntimeError(f"{' '.join(command)} failed:\n{log.read().decode()[-3000:]}")
         peak_kib = int(rss.read().split()[-1]) if TIME.exists() else usage.ru_maxrss
-    return wall, peak_kib / 1024
+        log.seek(0)
+        return wall, peak_kib / 1024, log.read().decode()
 
 
-def median(samples: list[tuple[float, float]]) -> dict:
+def median(samples: list[tuple[float, float, str]]) -> dict:
     return {"wall_s": round(statistics.median(s[0] for s in samples), 3),
             "peak_rss_mib": round(max(s[1] for s in samples), 1),
             "samples_s": [round(s[0], 3) for s in samples]}
@@ -68,15 +70,21 @@ def bench_rolec(count: int, repeat: int, work: Path) -> tuple[dict, list[dict]]:
     specs = work / "specs"
     write_specs(specs, count)
     out, cache = work / "out", work / "cache"
-    build = rolec("build", str(specs), "--out", str(out), "--cache-dir", str(cache))
+    arguments = ("build", str(specs), "--out", str(out), "--cache-dir", str(cache))
+    build = rolec(*arguments)
     results: dict = {}
 
-    cold = []
+    cold, floors = [], []
     for _ in range(repeat):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        cold.append(run(build, ROOT))
+        sample = run(rolec("-v", *arguments), ROOT)
+        cold.append(sample)
+        floors.append(lint_floor(sample[2]))
     results["cold"] = median(cold)
+    results["cfn_lint_floor_s"] = round(statistics.median(floor for floor, _ in floors), 3)
+    results["cold_over_floor"] = round(statistics.median(s[0] / floor for s, (floor, _) in zip(cold, floors)), 3)
+    results["templates_linted"] = floors[0][1]
     results["noop"] = median([run(build, ROOT) for _ in range(repeat)])
     changed = []
     first = specs / "service-0000.yaml"
@@ -89,40 +97,30 @@ def bench_rolec(count: int, repeat: int, work: Path) -> tuple[dict, list[dict]]:
     results["one_changed"] = median(changed)
     results["check"] = median([run(rolec("check", str(specs), "--out", str(out), "--cache-dir", str(cache)), ROOT)
                                for _ in range(repeat)])
-    floor, roles = lint_floor_and_roles(specs)
-    results.update(floor)
-    return results, roles
+    return results, cdk_roles(specs)
 
 
-def lint_floor_and_roles(specs: Path) -> tuple[dict, list[dict]]:
-    """cfn-lint's own time for exactly the templates a build lints (outputs and StackSet TemplateBodies,
-    each with its configuration) with one reused Runner per process, summed and divided by the cores.
-    It is measured with every core linting, as in a build; the same pass gives the roles for the CDK app."""
-    paths = sorted(specs.glob("*.yaml"))
-    with multiprocessing.get_context("fork").Pool(CORES, initializer=_ready_linters) as pool:
-        measured = pool.map(_measure_spec, paths, chunksize=max(1, len(paths) // (CORES * 8)))
-    floor = {"cfn_lint_floor_s": round(sum(seconds for seconds, _, _ in measured) / CORES, 3),
-             "templates_linted": sum(templates for _, templates, _ in measured)}
-    return floor, [role for _, _, role in measured]
+STATS = re.compile(r"compiled \d+ specs? in (\d+) process(?:es)?; cfn-lint checked (\d+) templates? in ([\d.]+) s")
 
 
-def _ready_linters() -> None:
-    from compiler.pipeline import linter
-    from compiler.validate.cfnlint import CONFIG_FILE, STACKSET_HOME_REGION_CONFIG, STACKSET_MEMBER_CONFIG
+def lint_floor(output: str) -> tuple[float, int]:
+    """The cfn-lint floor of one cold build, from what `rolec -v build` says: cfn-lint's own time on every
+    template the build linted (outputs and StackSet TemplateBodies; runner set-up not included), summed
+    over the processes that linted and divided by their number; and how many templates that was."""
+    processes, templates, seconds = STATS.search(output).groups()
+    return float(seconds) / int(processes), int(templates)
 
-    for config in (CONFIG_FILE, STACKSET_MEMBER_CONFIG, STACKSET_HOME_REGION_CONFIG):
-        linter(config.name)
+
+def cdk_roles(specs: Path) -> list[dict]:
+    """The roles rolec compiled from the specs, as input for the equivalent CDK app."""
+    with multiprocessing.get_context("fork").Pool(CORES) as pool:
+        return pool.map(_cdk_role, sorted(specs.glob("*.yaml")), chunksize=8)
 
 
-def _measure_spec(path: Path) -> tuple[float, int, dict]:
-    """Compile a spec (not timed), then time cfn-lint on the templates a build lints for it."""
-    from compiler.pipeline import compile_spec, lint_job, run_lint_job
+def _cdk_role(path: Path) -> dict:
+    from compiler.pipeline import compile_spec
 
-    compiled = compile_spec(path)
-    job = lint_job(compiled)
-    started = time.perf_counter()
-    run_lint_job(job)
-    return time.perf_counter() - started, len(job), cdk_role(compiled.role)
+    return cdk_role(compile_spec(path).role)
 
 
 def cdk_role(role) -> dict:
@@ -188,9 +186,11 @@ def machine() -> str:
 
 def markdown(report: dict) -> str:
     lines = [(f"Machine: {report['machine']}. Median of {report['repeat']} runs; peak RSS is the largest process of "
-              "the run. cfn-lint floor: cfn-lint's own time for exactly the templates the build lints (outputs and "
-              "StackSet TemplateBodies) with one reused Runner per process, summed over processes and divided by "
-              f"the cores, measured with every core linting. The whole benchmark took {report['minutes']:.1f} min."),
+              "the run. cfn-lint floor: cfn-lint's own time on every template a cold build lints (outputs and "
+              "StackSet TemplateBodies), with one reused Runner per process, summed over the processes and divided "
+              "by their number (1 below 16 specs, else the cores), as `rolec -v build` reports it for that very "
+              "build; cold ÷ floor is the median of the runs' ratios. The whole benchmark took "
+              f"{report['minutes']:.1f} min."),
              "",
              "| specs | templates linted | cold build | cfn-lint floor | cold ÷ floor | no-op rebuild | one spec changed | `rolec check` | peak RSS (cold) | CDK synth (validation on / off) | CDK ÷ rolec cold (on / off) | CDK ÷ one changed |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -203,7 +203,7 @@ def markdown(report: dict) -> str:
             on, off = cdk["validate"]["wall_s"], cdk["novalidate"]["wall_s"]
             cdk_cells = (f"{on:.2f} s / {off:.2f} s | {on / cold:.1f}× / {off / cold:.1f}× | "
                          f"{on / r['one_changed']['wall_s']:.1f}×")
-        lines.append(f"| {count} | {r['templates_linted']} | {cold:.2f} s | {floor:.2f} s | {cold / floor:.2f}× | "
+        lines.append(f"| {count} | {r['templates_linted']} | {cold:.2f} s | {floor:.2f} s | {r['cold_over_floor']:.2f}× | "
                      f"{r['noop']['wall_s']:.2f} s | {r['one_changed']['wall_s']:.2f} s | {r['check']['wall_s']:.2f} s | "
                      f"{r['cold']['peak_rss_mib']:.0f} MiB | {cdk_cells} |")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from . import __version__, ui
 from .commands import COMMANDS
 from .errors import SpecError
 from .cache import DEFAULT_DIR, BuildCache
-from .pipeline import LintError, build as build_outputs, discover, output_paths
+from .pipeline import BuildStats, LintError, build as build_outputs, discover, output_paths
 from .validate.terraform import TerraformUnavailable
 from .writer import UnsafeOutput, apply, locked, plan
 
@@ -61,14 +61,13 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_c
                     help="Processes that compile and lint in parallel on large builds.")
 
 
-def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict):
+def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: BuildStats | None = None):
     """Everything up to the writer; exits with the right code on bad input or validation findings."""
     terraform_validate = options["terraform_validate"]
     cache = None if options["no_cache"] else BuildCache(options["cache_dir"], f"terraform_validate={terraform_validate}")
     try:
-        built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                              terraform_validate=terraform_validate, jobs=options["jobs"])
-        return built
+        return build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                             terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
     except SpecError as exc:
         _report(exc.diagnostics)
         sys.exit(EXIT_INVALID)
@@ -110,7 +109,9 @@ def build_options(command):
 def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Compile specs (default: specs/) and write the outputs (default: out/)."""
     started = time.perf_counter()
-    compiled = _compile(inputs, out_dir, options)
+    stats = BuildStats()
+    compiled = _compile(inputs, out_dir, options, stats)
+    ui.detail(str(stats))
     changes = _sync(out_dir, compiled, write=True)
     for path in changes.write:
         ui.detail(f"wrote {out_dir / path}")

@@ -10,6 +10,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -240,12 +241,16 @@ def lint_job(compiled: Compiled) -> LintJob:
     return job
 
 
-def run_lint_job(job: LintJob) -> LintFindings:
-    return [(path, inside, f) for config, path, inside, text in job for f in linter(config).lint(text)]
-
-
-def _lint(compiled: Compiled) -> LintFindings:
-    return run_lint_job(lint_job(compiled))
+def run_lint_job(job: LintJob) -> tuple[LintFindings, float]:
+    """The findings, and cfn-lint's own time to find them (setting up its runner not included)."""
+    findings: LintFindings = []
+    seconds = 0.0
+    for config, path, inside, text in job:
+        lint = linter(config).lint
+        started = time.perf_counter()
+        findings += [(path, inside, f) for f in lint(text)]
+        seconds += time.perf_counter() - started
+    return findings, seconds
 
 
 def _lint_diagnostics(out_dir: Path, findings: LintFindings) -> list[Diagnostic]:
@@ -257,37 +262,62 @@ def lint_all(compiled: list[Compiled], out_dir: Path) -> None:
     """Lint every CloudFormation output; any error or warning fails the build."""
     diagnostics = []
     for item in compiled:
-        diagnostics.extend(_lint_diagnostics(out_dir, _lint(item)))
+        diagnostics.extend(_lint_diagnostics(out_dir, run_lint_job(lint_job(item))[0]))
     if diagnostics:
         raise LintError(diagnostics)
 
 
-def _compile_and_lint(path: Path) -> tuple[Compiled | None, list[Diagnostic], LintFindings]:
+Verdict = tuple[Union[Compiled, None], list[Diagnostic], LintFindings, float]
+"""A spec's compiled outputs (or None), its problems, cfn-lint's findings and cfn-lint's own time."""
+
+
+def _compile_and_lint(path: Path) -> Verdict:
     """One spec, start to verdict: the unit of work of a build, run in a worker for large builds."""
     try:
         compiled = compile_spec(path)
     except SpecError as exc:
-        return None, exc.diagnostics, []
+        return None, exc.diagnostics, [], 0.0
     except OSError as exc:
-        return None, [Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}")], []
-    return compiled, [], _lint(compiled)
+        return None, [Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}")], [], 0.0
+    return (compiled, [], *run_lint_job(lint_job(compiled)))
 
 
-def _compile_and_lint_many(paths: list[Path], jobs: int):
+def _compile_and_lint_many(paths: list[Path], jobs: int) -> tuple[list[Verdict], int]:
+    """Every spec's verdict, and how many processes worked on them."""
     if jobs <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [_compile_and_lint(p) for p in paths]
+        return [_compile_and_lint(p) for p in paths], 1
     # Import the heavy modules and build the lint runner once, before forking, so workers share them.
     from . import lower, model  # noqa: F401
     from .targets import cloudformation, terraform  # noqa: F401
 
     linter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(_compile_and_lint, paths, chunksize=CHUNK)
+        return pool.map(_compile_and_lint, paths, chunksize=CHUNK), jobs
+
+
+@dataclass
+class BuildStats:
+    """Where a build's time went: printed by `rolec -v build`, read by bench/run.py."""
+
+    compiled: int = 0
+    processes: int = 1
+    templates_linted: int = 0
+    lint_seconds: float = 0.0
+    """cfn-lint's own time, summed over the processes."""
+
+    def __str__(self) -> str:
+        return (f"compiled {_count(self.compiled, 'spec')} in {_count(self.processes, 'process', 'es')}; cfn-lint "
+                f"checked {_count(self.templates_linted, 'template')} in {self.lint_seconds:.2f} s of its own time")
+
+
+def _count(number: int, noun: str, plural: str = "s") -> str:
+    return f"{number} {noun}{'' if number == 1 else plural}"
 
 
 def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,
-          terraform_validate: bool = False, jobs: int = 1) -> list[Built]:
+          terraform_validate: bool = False, jobs: int = 1, stats: BuildStats | None = None) -> list[Built]:
     """Compile and validate every spec, taking unchanged ones from the cache; all or nothing.
+    `stats`, when given, is filled in.
 
     Raises SpecError with the problems of all specs, or LintError with every finding.
     """
@@ -311,11 +341,17 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         else:
             results[path] = Output(ids[path], path, files)
     lint_problems: list[Diagnostic] = []
-    for path, (compiled, spec_problems, findings) in zip(misses, _compile_and_lint_many(misses, jobs)):
+    verdicts, processes = _compile_and_lint_many(misses, jobs)
+    stats = stats if stats is not None else BuildStats()
+    stats.processes = processes
+    for path, (compiled, spec_problems, findings, seconds) in zip(misses, verdicts):
         diagnostics.extend(spec_problems)
         if compiled is not None:
             results[path] = compiled
             lint_problems.extend(_lint_diagnostics(out_dir, findings))
+            stats.compiled += 1
+            stats.templates_linted += len(lint_job(compiled))
+            stats.lint_seconds += seconds
     if diagnostics:
         raise SpecError(diagnostics)
     if lint_problems:

@@ -17,3 +17,17 @@ def test_synthetic_specs_build_and_are_reproducible(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "built 25 roles" in result.output
     assert list((tmp_path / "out" / "stacksets").glob("*.yaml"))
+
+
+def test_the_benchmark_reads_the_lint_floor_from_rolec_v_build(tmp_path):
+    """bench/run.py takes the cfn-lint floor from what `rolec -v build` says; a reworded line must fail here."""
+    from bench.run import lint_floor
+
+    write_specs(tmp_path / "specs", 3)
+    result = CliRunner().invoke(main, ["-v", "build", str(tmp_path / "specs"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    floor, templates = lint_floor(result.stderr)
+    expected = len(list((tmp_path / "out").rglob("*.yaml"))) + len(list((tmp_path / "out" / "stacksets").glob("*.yaml")))
+    assert templates == expected and 0 < floor < 60
+    cached = CliRunner().invoke(main, ["-v", "build", str(tmp_path / "specs"), "--out", str(tmp_path / "out")])
+    assert "compiled 0 specs in 1 process; cfn-lint checked 0 templates in 0.00 s" in cached.stderr
