@@ -317,9 +317,9 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
 def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,
           terraform_validate: bool = False, jobs: int = 1, stats: BuildStats | None = None) -> list[Built]:
     """Compile and validate every spec, taking unchanged ones from the cache; all or nothing.
-    `stats`, when given, is filled in.
 
-    Raises SpecError with the problems of all specs, or LintError with every finding.
+    Raises SpecError with the problems of all specs, or LintError with every finding. Fills in
+    `stats` when given.
     """
     ids = _check_ids(spec_files)
     results: dict[Path, Built] = {}
