@@ -218,11 +218,13 @@ def _linter(config: str) -> CfnLint:
 
     if config != CONFIG_FILE.name:
         return _linter(CONFIG_FILE.name).with_config(CONFIG_FILE.with_name(config))
+    collecting = gc.isenabled()
     gc.disable()
     try:
         return CfnLint()
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
         gc.freeze()
 
 
