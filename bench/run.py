@@ -66,7 +66,7 @@ def rolec(*args: str) -> list[str]:
     return [sys.executable, "-m", "compiler", *args]
 
 
-def bench_rolec(count: int, repeat: int, work: Path) -> tuple[dict, list[dict]]:
+def bench_rolec(count: int, repeat: int, work: Path) -> dict:
     specs = work / "specs"
     write_specs(specs, count)
     out, cache = work / "out", work / "cache"
@@ -97,7 +97,7 @@ def bench_rolec(count: int, repeat: int, work: Path) -> tuple[dict, list[dict]]:
     results["one_changed"] = median(changed)
     results["check"] = median([run(rolec("check", str(specs), "--out", str(out), "--cache-dir", str(cache)), ROOT)
                                for _ in range(repeat)])
-    return results, cdk_roles(specs)
+    return results
 
 
 STATS = re.compile(r"compiled \d+ specs? in (\d+) process(?:es)?; cfn-lint checked (\d+) templates? in ([\d.]+) s")
@@ -221,9 +221,9 @@ def main() -> None:
     for count in (int(n) for n in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"rolec-bench-{count}-") as folder:
             work = Path(folder)
-            result, roles = bench_rolec(count, args.repeat, work)
+            result = bench_rolec(count, args.repeat, work)
             if with_cdk:
-                result["cdk"] = bench_cdk(roles, args.repeat, work)
+                result["cdk"] = bench_cdk(cdk_roles(work / "specs"), args.repeat, work)
             report["sizes"][count] = result
             print(f"{count:>5} specs: {json.dumps(result)}", flush=True)
     report["minutes"] = round((time.perf_counter() - started) / 60, 1)
