@@ -17,6 +17,16 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 OUT = ROOT / "out"
+STACKSET_ROLE = """version: 1
+role:
+  name: {name}
+features:
+  awslogs:
+    log_groups: [/ecs/app]
+  secrets:
+    secrets_manager: [app/db]
+"""
+"""The role the StackSet tests roll out (format with name=...), before its stackset section."""
 
 
 @pytest.fixture(autouse=True)

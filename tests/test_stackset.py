@@ -16,17 +16,8 @@ from compiler.pipeline import compile_spec, linter
 from compiler.regions import LONGEST_REGION, PARTITION_OF, REGIONS
 from compiler.targets import stackset as stackset_target
 
-from .conftest import SPECS
+from .conftest import SPECS, STACKSET_ROLE as ROLE
 
-ROLE = """version: 1
-role:
-  name: {name}
-features:
-  awslogs:
-    log_groups: [/ecs/app]
-  secrets:
-    secrets_manager: [app/db]
-"""
 TRUSTING = ROLE + """trust:
   source_account: true
 """

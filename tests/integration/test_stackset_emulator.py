@@ -21,18 +21,11 @@ from cfnlint.decode import decode_str
 from compiler import stackset as stackset_model
 from compiler.pipeline import compile_spec
 from compiler.errors import SpecError
+from tests.conftest import STACKSET_ROLE
 from tests.support import emulator
 
 REGIONS = ("us-east-1", "eu-west-1")
-ROLE = """version: 1
-role:
-  name: {name}
-features:
-  awslogs:
-    log_groups: [/ecs/app]
-  secrets:
-    secrets_manager: [app/db]
-stackset:
+ROLE = STACKSET_ROLE + """stackset:
   permission_model: {model}
   {targets}
   regions: [us-east-1, eu-west-1]
