@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..ir import Condition, Grant
-from ..resources import repository
-from ..schema import Field, List, Obj, Str
+from ..spec.names import repository
+from ..spec.types import Field, List, Obj, Str
 from ..text import Text
 from . import Context, Feature
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ir import ExistingRole
-from .schema import Invalid
-from .text import Pseudo, Text, arn
+from ..ir import ExistingRole
+from .types import Invalid
+from ..text import Pseudo, Text, arn
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
