@@ -39,6 +39,17 @@ class Checker:
         return INVALID
 
 
+SHOWN_CHARACTERS = 80
+"""How much of a bad value a message echoes: enough to find it, never a whole megabyte."""
+
+
+def shown(value: str) -> str:
+    """`value` quoted for a message, cut after SHOWN_CHARACTERS characters with its full length named."""
+    if len(value) <= SHOWN_CHARACTERS:
+        return repr(value)
+    return f"{value[:SHOWN_CHARACTERS]!r}… ({len(value):,} characters)"
+
+
 def describe_node(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         if len(node.value) == 1 and node.value[0][1].tag == _TAG + "null":
@@ -48,9 +59,9 @@ def describe_node(node: yaml.Node) -> str:
         return "a list"
     kind = node.tag[len(_TAG):] if node.tag.startswith(_TAG) else node.tag
     return {
-        "str": f"the string {node.value!r}",
-        "int": f"the number {node.value}",
-        "float": f"the number {node.value}",
+        "str": f"the string {shown(node.value)}",
+        "int": f"the number {shown(node.value)[1:-1]}" if len(node.value) <= SHOWN_CHARACTERS else f"a number of {len(node.value):,} characters",
+        "float": f"the number {node.value}" if len(node.value) <= SHOWN_CHARACTERS else f"a number of {len(node.value):,} characters",
         "bool": f"the boolean {node.value}",
         "null": "nothing (null)",
         "timestamp": f"the date {node.value}",
@@ -116,7 +127,10 @@ class Int(Type):
     def check(self, node, path, checker):
         if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "int":
             return self.wrong(node, path, checker)
-        value = _CONSTRUCTOR.construct_yaml_int(node)
+        try:
+            value = _CONSTRUCTOR.construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return checker.error(node, path, f"expected {self.what}, got a number of {len(node.value):,} characters")
         if not self.minimum <= value <= self.maximum:
             return checker.error(node, path, f"expected {self.what}, got {value}")
         return value

@@ -12,7 +12,7 @@ from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
 from .names import IAM_NAME_RE, existing_role, policy
-from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
+from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type, describe_node, shown
 
 SPEC_VERSION = 1
 
@@ -22,9 +22,13 @@ class Version(Type):
 
     def check(self, node, path, checker):
         value = Int(SPEC_VERSION, SPEC_VERSION).check(node, path, Checker(checker.display))
-        if value is INVALID:
-            return checker.error(node, path, f"unsupported spec version {node.value!r}; this rolec reads version {SPEC_VERSION}")
-        return value
+        if value is not INVALID:
+            return value
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value.strip() == str(SPEC_VERSION):
+            return checker.error(node, path, f"expected the number {SPEC_VERSION}, got the string {node.value!r}; "
+                                             f"write version: {SPEC_VERSION} without quotes")
+        given = shown(node.value) if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int" else describe_node(node)
+        return checker.error(node, path, f"unsupported spec version {given}; this rolec reads version {SPEC_VERSION}")
 
     def json_schema(self) -> dict:
         return {"const": SPEC_VERSION}

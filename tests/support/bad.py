@@ -23,3 +23,14 @@ def refusal(name: str, tmp_path: Path, monkeypatch) -> tuple[int, str]:
 
 def expected(name: str) -> str:
     return (BAD / f"{name}.err").read_text()
+
+
+def build_text(text: str, tmp_path: Path, name: str = "role") -> tuple[int, str]:
+    """Exit code and stderr of building one spec written from `text` (the out folder must stay absent on refusal)."""
+    folder = tmp_path / "specs"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(folder / f"{name}.yaml"), "--out", str(out)])
+    assert result.exit_code == 0 or not out.exists(), "a refused build created the out folder"
+    return result.exit_code, result.stderr
