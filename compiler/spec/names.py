@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..ir import ExistingRole
-from .types import Invalid
+from .types import Invalid, shown
 from ..text import Pseudo, Text, arn
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
@@ -34,31 +34,31 @@ def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> 
     """Split an ARN of `service`, refusing any other service, a bad shape or a wildcard."""
     match = _ARN_RE.fullmatch(value)
     if not match:
-        raise Invalid(f"expected {what}, got {value!r} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
+        raise Invalid(f"expected {what}, got {shown(value)} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
     parts = match.groupdict()
     if parts["service"] != service:
-        raise Invalid(f"expected {what}, got an ARN of service '{parts['service']}' instead of '{service}': {value!r}")
+        raise Invalid(f"expected {what}, got an ARN of service {shown(parts['service'])} instead of '{service}': {shown(value)}")
     if parts["partition"] not in PARTITIONS:
-        raise Invalid(f"unknown partition '{parts['partition']}' in {value!r}; expected one of {', '.join(PARTITIONS)}")
+        raise Invalid(f"unknown partition {shown(parts['partition'])} in {shown(value)}; expected one of {', '.join(PARTITIONS)}")
     if regional and not re.fullmatch(REGION_RE, parts["region"]):
-        raise Invalid(f"expected a region such as us-east-1 in {value!r}, got {parts['region']!r}")
+        raise Invalid(f"expected a region such as us-east-1 in {shown(value)}, got {shown(parts['region'])}")
     if not regional and parts["region"]:
-        raise Invalid(f"{service} ARNs have no region, got {parts['region']!r} in {value!r}")
+        raise Invalid(f"{service} ARNs have no region, got {shown(parts['region'])} in {shown(value)}")
     if _WILDCARDS.search(value):
-        raise Invalid(f"wildcards are not allowed in {what}: {value!r}; list each resource")
+        raise Invalid(f"wildcards are not allowed in {what}: {shown(value)}; list each resource")
     return parts
 
 
 def _check_account(parts: dict[str, str], value: str, *, allow_aws: bool = False) -> None:
     if not (re.fullmatch(ACCOUNT_RE, parts["account"]) or (allow_aws and parts["account"] == "aws")):
-        raise Invalid(f"expected a 12-digit account id in {value!r}, got {parts['account']!r}")
+        raise Invalid(f"expected a 12-digit account id in {shown(value)}, got {shown(parts['account'])}")
 
 
 def _name(value: str, pattern: str, what: str, max_len: int) -> str:
     if len(value) > max_len:
         raise Invalid(f"expected {what} of at most {max_len} characters, got {len(value)}")
     if not re.fullmatch(pattern, value):
-        raise Invalid(f"expected {what}, got {value!r}")
+        raise Invalid(f"expected {what}, got {shown(value)}")
     return value
 
 
@@ -69,7 +69,7 @@ def _named(value: str, *, service: str, prefix: str, pattern: str, what: str, na
         _check_account(parts, value)
         name = parts["resource"].removeprefix(prefix)
         if not parts["resource"].startswith(prefix) or not re.fullmatch(pattern, name):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         return Text.of(value)
     _name(value, pattern, name_what, max_len)
     return arn(service, f"{prefix}{value}")
@@ -96,10 +96,10 @@ def secret(value: str) -> Text:
         parts = parse_arn(value, "secretsmanager", what)
         _check_account(parts, value)
         if not parts["resource"].startswith("secret:"):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         name, *tail = parts["resource"].removeprefix("secret:").split(":")
         if len(tail) > 3 or not re.fullmatch(SECRET_NAME_RE, name):
-            raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {value!r}")
+            raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {shown(value)}")
         base = value[: len(value) - len(parts["resource"])] + "secret:" + name
         return Text.of(base if re.search(r"-[A-Za-z0-9]{6}$", name) else base + "-??????")
     _name(value, SECRET_NAME_RE, "a secret name (letters, digits, / _ + = . @ -)", 512)
@@ -120,7 +120,7 @@ def parameter(value: str) -> Parameter:
         parts = parse_arn(value, "ssm", what)
         _check_account(parts, value)
         if not parts["resource"].startswith("parameter/"):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         name = parts["resource"].removeprefix("parameter/")
         _parameter_name(name)
         secret_name = _referenced_secret(name)
@@ -168,20 +168,20 @@ def kms_key(value: str) -> KmsKey:
             alias = _alias(resource)
             return KmsKey(Text.of(value[: len(value) - len(resource)] + "key/*"), alias)
         if not re.fullmatch("key/" + KMS_KEY_ID_RE, resource):
-            raise Invalid(f"expected {what}, got resource {resource!r}")
+            raise Invalid(f"expected {what}, got resource {shown(resource)}")
         return KmsKey(Text.of(value))
     if value.startswith("alias/"):
         return KmsKey(arn("kms", "key/*"), _alias(value))
     if re.fullmatch(KMS_KEY_ID_RE, value):
         return KmsKey(arn("kms", f"key/{value}"))
-    raise Invalid(f"expected {what}, got {value!r}")
+    raise Invalid(f"expected {what}, got {shown(value)}")
 
 
 def _alias(alias: str) -> str:
     if alias == "alias/":
         raise Invalid("the alias name after 'alias/' is empty")
     if alias.startswith("alias/aws/"):
-        raise Invalid(f"{alias!r} is an AWS managed key; list only custom keys (AWS managed keys need no kms:Decrypt grant)")
+        raise Invalid(f"{shown(alias)} is an AWS managed key; list only custom keys (AWS managed keys need no kms:Decrypt grant)")
     return _name(alias, KMS_ALIAS_RE, "an alias such as alias/payments (letters, digits, / _ -)", 256)
 
 
@@ -191,7 +191,7 @@ def policy(value: str) -> Text:
         parts = parse_arn(value, "iam", what, regional=False)
         _check_account(parts, value, allow_aws=True)
         if not re.fullmatch(r"policy/(?:[\x21-\x7e]*/)?" + IAM_NAME_RE, parts["resource"]):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         return Text.of(value)
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
@@ -213,12 +213,12 @@ def existing_role(value: str) -> ExistingRole:
     _check_account(parts, value)
     match = re.fullmatch(f"role(?P<path>{IAM_PATH_RE})(?P<name>{IAM_NAME_RE})", parts["resource"])
     if not match:
-        raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
     _name(match["name"], IAM_NAME_RE, "a role name", 64)
     if len(match["path"]) > 512:
         raise Invalid(f"expected a role path of at most 512 characters, got {len(match['path'])}")
     if match["path"].startswith(SERVICE_LINKED_PATH):
-        raise Invalid(f"{value!r} is a service-linked role; IAM does not let anyone add policies to it")
+        raise Invalid(f"{shown(value)} is a service-linked role; IAM does not let anyone add policies to it")
     return ExistingRole(match["name"], match["path"], value)
 
 

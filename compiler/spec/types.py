@@ -21,8 +21,16 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 
 
+MAX_DIAGNOSTICS = 100
+"""Problems reported per file; past them checking stops (a flood of unknown keys is one mistake, not 90,000)."""
+
+
 class Invalid(ValueError):
     """Raised by a converter with the reason a value is refused."""
+
+
+class TooManyProblems(Exception):
+    """Raised by `Checker.error` past MAX_DIAGNOSTICS, after it has added the line that says checking stopped."""
 
 
 @dataclass
@@ -35,6 +43,10 @@ class Checker:
 
     def error(self, node: yaml.Node, path: str, message: str) -> object:
         line, col = position(node)
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self.diagnostics.append(Diagnostic(self.display, line, col, (
+                f"more problems from here on; checking stopped after {MAX_DIAGNOSTICS} (fix these and run rolec again)")))
+            raise TooManyProblems
         self.diagnostics.append(Diagnostic(self.display, line, col, f"{path}: {message}" if path else message))
         return INVALID
 
@@ -98,7 +110,7 @@ class Str(Type):
         if self.max_len is not None and len(value) > self.max_len:
             return checker.error(node, path, f"expected {self.what} of at most {self.max_len} characters, got {len(value)}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
-            return checker.error(node, path, f"expected {self.what}, got {value!r}")
+            return checker.error(node, path, f"expected {self.what}, got {shown(value)}")
         if self.convert is not None:
             try:
                 return self.convert(value)
@@ -284,8 +296,8 @@ class Obj(Type):
         close = close or [k for k in self.fields if len(name) >= 3 and (k.startswith(name) or name.startswith(k))][:1]
         if close:
             suggested.add(close[0])
-            return f"unknown key '{name}'; did you mean '{close[0]}'?"
-        return f"unknown key '{name}'; expected one of: {', '.join(sorted(self.fields))}"
+            return f"unknown key {shown(name)}; did you mean '{close[0]}'?"
+        return f"unknown key {shown(name)}; expected one of: {', '.join(sorted(self.fields))}"
 
 
 def _unique_pairs(node: yaml.MappingNode, path: str, checker: Checker):
@@ -296,7 +308,7 @@ def _unique_pairs(node: yaml.MappingNode, path: str, checker: Checker):
             if key_node.value in first:
                 checker.error(
                     key_node, path,
-                    f"duplicate key '{key_node.value}' (first defined at line {first[key_node.value]})",
+                    f"duplicate key {shown(key_node.value)} (first defined at line {first[key_node.value]})",
                 )
                 continue
             first[key_node.value] = position(key_node)[0]

@@ -12,7 +12,7 @@ from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
 from .names import IAM_NAME_RE, existing_role, policy
-from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type, describe_node, shown
+from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
 SPEC_VERSION = 1
 
@@ -165,7 +165,10 @@ def load_spec(path: Path, display: str) -> Spec:
     spec_id = role_id(path, display)
     node = loader.load(path, display)
     checker = Checker(display)
-    document = spec_schema().check(node, "", checker)
+    try:
+        document = spec_schema().check(node, "", checker)
+    except TooManyProblems:
+        raise SpecError(checker.diagnostics) from None
     if checker.diagnostics or document is INVALID:
         raise SpecError(checker.diagnostics or [Diagnostic(display, 1, 1, "invalid spec")])
     role = document["role"] or {name: f.default for name, f in ROLE.fields.items()}

@@ -16,3 +16,23 @@ def test_finding_13_an_integer_of_5000_digits_is_a_located_error(tmp_path):
         assert "internal error" not in stderr
         assert len(stderr) < 400
         assert where in stderr
+
+
+def test_finding_18_a_flood_of_unknown_keys_gives_100_problems_and_one_line_that_checking_stopped(tmp_path):
+    text = "version: 1\nmanaged_policy: true\n" + "".join(f"unknown_{i}: x\n" for i in range(5000))
+    code, stderr = build_text(text, tmp_path)
+    assert code == 2
+    lines = stderr.splitlines()
+    assert len(lines) == 101
+    assert lines[-1].endswith("more problems from here on; checking stopped after 100 (fix these and run rolec again)")
+    assert ":103:1: error:" in lines[-1]
+
+
+def test_finding_18_a_huge_bad_value_is_echoed_cut_to_a_readable_length(tmp_path):
+    arn = "arn:aws:s3:::" + "x" * 900_000
+    for text in (f"version: 1\nfeatures:\n  secrets:\n    secrets_manager: ['{arn}']\n",
+                 f"version: 1\nmanaged_policy: true\nstackset:\n  regions: [{'x' * 900_000}]\n",
+                 f"version: 1\n? {'k' * 500_000}\n: 1\nmanaged_policy: true\n"):
+        code, stderr = build_text(text, tmp_path)
+        assert code == 2
+        assert len(stderr) < 600, stderr[:600]
