@@ -35,6 +35,8 @@ def discover(inputs: list[Path]) -> list[Path]:
                                     if e.name.endswith(".yaml") and not e.name.startswith(".") and e.is_file()))
         elif item.is_file() and item.suffix == ".yaml":
             found.append(item)
+        elif not os.path.lexists(item):
+            problems.append(Diagnostic(display(item), 0, 0, "no such file or folder, so not a .yaml spec file or a folder of them"))
         else:
             problems.append(Diagnostic(display(item), 1, 1, "not a .yaml spec file or a folder of them"))
     if problems:

@@ -51,7 +51,7 @@ class Checker:
         return INVALID
 
 
-SHOWN_CHARACTERS = 80
+SHOWN_CHARACTERS = 256
 """How much of a bad value a message echoes: enough to find it, never a whole megabyte."""
 
 
@@ -101,6 +101,8 @@ class Str(Type):
     max_len: int | None = None
     convert: Callable[[str], Any] | None = None
     allow_number: bool = False
+    characters: str | None = None
+    """A regex character class of the characters the value may hold, to name the first one it may not."""
 
     def check(self, node, path, checker):
         scalar_tags = {_TAG + "str"} | ({_TAG + "int"} if self.allow_number else set())
@@ -110,6 +112,11 @@ class Str(Type):
         if self.max_len is not None and len(value) > self.max_len:
             return checker.error(node, path, f"expected {self.what} of at most {self.max_len} characters, got {len(value)}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            stray = re.search(f"[^{self.characters[1:]}", value) if self.characters else None
+            if stray:
+                return checker.error(node, path, (
+                    f"the character {stray.group()!r} (U+{ord(stray.group()):04X}) at position {stray.start() + 1} "
+                    f"is not allowed in {self.what}"))
             return checker.error(node, path, f"expected {self.what}, got {shown(value)}")
         if self.convert is not None:
             try:
@@ -290,10 +297,10 @@ class Obj(Type):
         return {**schema, **(self.json_extra or {})}
 
     def _unknown(self, key_node: yaml.Node, suggested: set[str]) -> str:
-        """Name the unknown key and the nearest known one (by similarity, or as a prefix of it)."""
+        """Name the unknown key and the nearest known one: one it is a prefix of (`ecr` for `ecr_pull`), or else the most similar."""
         name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else describe_node(key_node)
-        close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-        close = close or [k for k in self.fields if len(name) >= 3 and (k.startswith(name) or name.startswith(k))][:1]
+        close = [k for k in self.fields if len(name) >= 3 and (k.startswith(name) or name.startswith(k))][:1]
+        close = close or difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
         if close:
             suggested.add(close[0])
             return f"unknown key {shown(name)}; did you mean '{close[0]}'?"

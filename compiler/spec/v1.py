@@ -15,6 +15,8 @@ from .names import IAM_NAME_RE, existing_role, policy
 from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
 SPEC_VERSION = 1
+DESCRIPTION_CHARACTERS = r"[\t\n\r\x20-\x7e\xa1-\xff]"
+"""What IAM accepts in a role description."""
 
 
 class Version(Type):
@@ -113,7 +115,8 @@ def spec_schema() -> Obj:
         "a mapping with version, description, role, managed_policy, trust and features",
         {
             "version": Field(Version(), required=True, doc="Spec format version; always 1."),
-            "description": Field(Str("a description (at most 1000 characters)", pattern=r"[\t\n\r\x20-\x7e\xa1-\xff]*", max_len=1000),
+            "description": Field(Str("a role description (tab, line breaks, printable ASCII and U+00A1 to U+00FF)",
+                                     pattern=rf"{DESCRIPTION_CHARACTERS}*", characters=DESCRIPTION_CHARACTERS, max_len=1000),
                                  doc="Description of the role, shown in IAM."),
             "role": Field(ROLE, default=None, doc="Settings of the IAM role itself."),
             "managed_policy": Field(Bool(), default=False,

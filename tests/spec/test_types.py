@@ -14,7 +14,7 @@ def test_finding_13_an_integer_of_5000_digits_is_a_located_error(tmp_path):
         code, stderr = build_text(text, tmp_path)
         assert code == 2, stderr
         assert "internal error" not in stderr
-        assert len(stderr) < 400
+        assert len(stderr) < 600
         assert where in stderr
 
 
@@ -35,4 +35,35 @@ def test_finding_18_a_huge_bad_value_is_echoed_cut_to_a_readable_length(tmp_path
                  f"version: 1\n? {'k' * 500_000}\n: 1\nmanaged_policy: true\n"):
         code, stderr = build_text(text, tmp_path)
         assert code == 2
-        assert len(stderr) < 600, stderr[:600]
+        assert len(stderr) < 800, stderr[:800]
+
+
+def test_finding_19_a_prefix_of_a_feature_is_suggested_before_a_similar_name(tmp_path):
+    code, stderr = build_text("version: 1\nfeatures:\n  ecr: {repositories: [app]}\n", tmp_path)
+    assert code == 2
+    assert "unknown key 'ecr'; did you mean 'ecr_pull'?" in stderr
+
+
+def test_finding_19_a_quoted_version_is_named_as_a_string(tmp_path):
+    code, stderr = build_text("version: '1'\nmanaged_policy: true\n", tmp_path)
+    assert code == 2
+    assert "version: expected the number 1, got the string '1'; write version: 1 without quotes" in stderr
+
+
+def test_finding_19_a_description_names_the_character_iam_refuses_not_the_length(tmp_path):
+    code, stderr = build_text("version: 1\ndescription: Zahlungsdienst ü €\nmanaged_policy: true\n", tmp_path)
+    assert code == 2
+    assert "the character '€' (U+20AC) at position 18 is not allowed in a role description" in stderr
+    assert "at most 1000" not in stderr
+
+
+def test_finding_19_a_missing_spec_folder_is_named_as_missing_without_a_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from rolec.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 2
+    assert result.stderr == "specs: error: no such file or folder, so not a .yaml spec file or a folder of them\n"
+    assert not (tmp_path / "out").exists()
