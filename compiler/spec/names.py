@@ -28,6 +28,8 @@ KMS_KEY_ID_RE = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 KMS_ALIAS_RE = r"alias/[A-Za-z0-9/_-]+"
 IAM_NAME_RE = r"[A-Za-z0-9_+=,.@-]+"
 SECRET_REFERENCE_PREFIX = "aws/reference/secretsmanager/"
+IAM_PATH_RE = r"/(?:[\x21-\x7e]+/)?"
+"""IAM's path pattern, `\u002F[\u0021-\u007E]+\u002F` or a lone `/`: `//` is refused."""
 
 
 def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> dict[str, str]:
@@ -190,14 +192,13 @@ def policy(value: str) -> Text:
     if value.startswith("arn:"):
         parts = parse_arn(value, "iam", what, regional=False)
         _check_account(parts, value, allow_aws=True)
-        if not re.fullmatch(r"policy/(?:[\x21-\x7e]*/)?" + IAM_NAME_RE, parts["resource"]):
+        if not re.fullmatch("policy" + IAM_PATH_RE + IAM_NAME_RE, parts["resource"]):
             raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         return Text.of(value)
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
 
 
-IAM_PATH_RE = r"/(?:[\x21-\x7e]*/)?"
 SERVICE_LINKED_PATH = "/aws-service-role/"
 
 

@@ -204,6 +204,8 @@ class Map(Type):
     key: Str
     value: Str
     max_items: int = 50
+    keys_ignore_case: bool = False
+    """Refuse keys that differ only in case (IAM tag keys are case-insensitive)."""
 
     @property
     def what(self) -> str:
@@ -215,12 +217,20 @@ class Map(Type):
         if len(node.value) > self.max_items:
             return checker.error(node, path, f"expected at most {self.max_items} entries, got {len(node.value)}")
         result: dict = {}
+        folded: dict[str, tuple[str, int]] = {}
         ok = True
         for key_node, value_node in _unique_pairs(node, path, checker):
             key = self.key.check(key_node, path, checker)
             if key is INVALID:
                 ok = False
                 continue
+            if self.keys_ignore_case:
+                other, line = folded.setdefault(key.casefold(), (key, position(key_node)[0]))
+                if other != key:
+                    checker.error(key_node, path, f"key {shown(key)} differs from {shown(other)} (line {line}) only in "
+                                                  "case; IAM tag keys are case-insensitive, so they name the same tag")
+                    ok = False
+                    continue
             child_path = f"{path}.{key}"
             checker.positions[child_path] = position(value_node)
             value = self.value.check(value_node, child_path, checker)

@@ -11,7 +11,7 @@ from . import loader, stackset
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
-from .names import IAM_NAME_RE, existing_role, policy
+from .names import IAM_NAME_RE, IAM_PATH_RE, existing_role, policy
 from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
 SPEC_VERSION = 1
@@ -63,13 +63,15 @@ ROLE = Obj(
                           pattern=rf"(?:{IAM_NAME_RE}|\{{region\}})+", max_len=64, convert=stackset.role_name),
                       doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one. "
                           "{region} stands for the deploying region."),
-        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=r"/(?:[\x21-\x7e]*/)?", max_len=512),
+        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=IAM_PATH_RE, max_len=512),
                       default="/", doc="IAM path of the role."),
         "permissions_boundary": Field(Str("an IAM policy name or ARN", convert=policy),
                                       doc="Managed policy that bounds the role's permissions: a name (this account) or ARN."),
         "max_session_duration": Field(Int(3600, 43200), doc="Maximum session duration in seconds."),
-        "tags": Field(Map(Str("a tag key (at most 128 characters, not starting with aws:)", pattern=r"(?!aws:)[\w.:/=+\-@ ]+", max_len=128),
-                          Str("a tag value (at most 256 characters)", pattern=r"[\w.:/=+\-@ ]*", max_len=256)),
+        "tags": Field(Map(Str("a tag key (at most 128 characters, not starting with aws: in any case)",
+                              pattern=r"(?![aA][wW][sS]:)[\w.:/=+\-@ ]+", max_len=128),
+                          Str("a tag value (at most 256 characters)", pattern=r"[\w.:/=+\-@ ]*", max_len=256),
+                          keys_ignore_case=True),
                       default={}, doc="Tags on the role."),
     },
     validate=_existing_excludes_role_keys,

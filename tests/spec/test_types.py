@@ -67,3 +67,14 @@ def test_finding_19_a_missing_spec_folder_is_named_as_missing_without_a_line(tmp
     assert result.exit_code == 2
     assert result.stderr == "specs: error: no such file or folder, so not a .yaml spec file or a folder of them\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_finding_20_values_iam_refuses_are_refused(tmp_path, monkeypatch):
+    from tests.support.bad import expected, refusal
+
+    code, stderr = refusal("iam-refused-values", tmp_path, monkeypatch)
+    assert code == 2
+    assert stderr == expected("iam-refused-values")
+    for needle in ("3:9: error: role.path:", "4:25: error: role.permissions_boundary:", "7:5: error: role.tags: key 'team' differs from 'Team' (line 6)",
+                   "8:5: error: role.tags: expected a tag key", "9:5: error: role.tags: expected a tag key"):
+        assert needle in stderr
