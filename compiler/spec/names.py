@@ -90,11 +90,21 @@ def log_group(value: str) -> Text:
                   name_what="a log group name (letters, digits, . _ - / #)")
 
 
+SECRET_SUFFIX_MARKER = "-??????"
+"""Written at the end of a secret ARN's name: "this name has no suffix; match the one Secrets Manager added"."""
+_SUFFIX_RE = re.compile(r"-([A-Za-z0-9]{6})$")
+
+
 def secret(value: str) -> Text:
     """A secret's ARN. Names get AWS's six-character suffix as `-??????`; ARNs lose any
-    `:json-key:version-stage:version-id` tail that ECS `valueFrom` allows."""
+    `:json-key:version-stage:version-id` tail that ECS `valueFrom` allows.
+
+    An ARN's name may end in its suffix or not. Secrets Manager's suffix is six random letters and digits,
+    so a tail with a digit or an upper-case letter is taken as the suffix; six lower-case letters
+    (`db-master`) may be either, and is refused unless the ARN ends in SECRET_SUFFIX_MARKER."""
     what = "a Secrets Manager secret name or ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)"
     if value.startswith("arn:"):
+        value, marked = _without_marker(value)
         parts = parse_arn(value, "secretsmanager", what)
         _check_account(parts, value)
         if not parts["resource"].startswith("secret:"):
@@ -103,9 +113,26 @@ def secret(value: str) -> Text:
         if len(tail) > 3 or not re.fullmatch(SECRET_NAME_RE, name):
             raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {shown(value)}")
         base = value[: len(value) - len(parts["resource"])] + "secret:" + name
-        return Text.of(base if re.search(r"-[A-Za-z0-9]{6}$", name) else base + "-??????")
+        suffix = _SUFFIX_RE.search(name)
+        if marked or not suffix:
+            return Text.of(base + "-??????")
+        if suffix[1].isalpha() and suffix[1].islower():
+            raise Invalid(
+                f"the secret name {shown(name)} ends in '-{suffix[1]}', which may be part of the name or the six-character "
+                "suffix Secrets Manager adds to it; write the ARN with its suffix as the console shows it "
+                f"(e.g. {name}-AbC123), write {shown(base + SECRET_SUFFIX_MARKER)} to say the name has no suffix, "
+                f"or give the secret by its name ({name})")
+        return Text.of(base)
     _name(value, SECRET_NAME_RE, "a secret name (letters, digits, / _ + = . @ -)", 512)
     return arn("secretsmanager", f"secret:{value}-??????")
+
+
+def _without_marker(value: str) -> tuple[str, bool]:
+    """The ARN without a SECRET_SUFFIX_MARKER that ends its name (before any json-key tail), and whether it had one."""
+    head, marker, rest = value.partition(SECRET_SUFFIX_MARKER)
+    if marker and (rest == "" or rest.startswith(":")) and ":secret:" in head:
+        return head + rest, True
+    return value, False
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,12 @@ def _referenced_secret(name: str) -> str | None:
         return None
     secret_name = name.removeprefix(SECRET_REFERENCE_PREFIX)
     _name(secret_name, SECRET_NAME_RE, "a secret name after /aws/reference/secretsmanager/", 512)
+    suffix = _SUFFIX_RE.search(secret_name)
+    if suffix and not (suffix[1].isalpha() and suffix[1].islower()):
+        plain = secret_name[: suffix.start()]
+        raise Invalid(
+            f"/{name} ends in '-{suffix[1]}', the six-character suffix Secrets Manager adds to a secret's name; "
+            f"a reference names the secret without it: write /{SECRET_REFERENCE_PREFIX}{plain}")
     return secret_name
 
 
