@@ -7,15 +7,16 @@ Every function raises `Invalid` with a message that says what was expected.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
+from ..aws.regions import PARTITION_OF
 from ..ir import ExistingRole
 from .types import Invalid, shown
 from ..text import Pseudo, Text, arn
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
-REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
 ACCOUNT_RE = r"\d{12}"
 _ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
 _WILDCARDS = re.compile(r"[*?]")
@@ -42,8 +43,13 @@ def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> 
         raise Invalid(f"expected {what}, got an ARN of service {shown(parts['service'])} instead of '{service}': {shown(value)}")
     if parts["partition"] not in PARTITIONS:
         raise Invalid(f"unknown partition {shown(parts['partition'])} in {shown(value)}; expected one of {', '.join(PARTITIONS)}")
-    if regional and not re.fullmatch(REGION_RE, parts["region"]):
-        raise Invalid(f"expected a region such as us-east-1 in {shown(value)}, got {shown(parts['region'])}")
+    if regional and parts["region"] not in PARTITION_OF:
+        close = difflib.get_close_matches(parts["region"], sorted(PARTITION_OF), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else " (see compiler/aws/regions.py)"
+        raise Invalid(f"expected a region such as us-east-1 in {shown(value)}, got the unknown region {shown(parts['region'])}{hint}")
+    if regional and PARTITION_OF[parts["region"]] != parts["partition"]:
+        raise Invalid(f"region '{parts['region']}' belongs to partition '{PARTITION_OF[parts['region']]}', not "
+                      f"'{parts['partition']}', in {shown(value)}; an ARN's partition and region go together")
     if not regional and parts["region"]:
         raise Invalid(f"{service} ARNs have no region, got {shown(parts['region'])} in {shown(value)}")
     if _WILDCARDS.search(value):

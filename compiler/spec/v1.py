@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
 from . import loader, stackset
+from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
 from .names import IAM_NAME_RE, IAM_PATH_RE, existing_role, policy
+from ..text import Text
 from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
 SPEC_VERSION = 1
@@ -109,7 +113,45 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
         for key, message in feature.conflicts(features[feature.name], document):
             line, col = checker.positions.get(key, (1, 1))
             checker.diagnostics.append(Diagnostic(checker.display, line, col, f"{key}: {message}"))
+    _one_partition(document, checker)
     stackset.check_with_role(document, checker)
+
+
+def given_arns(value, path: str = "") -> Iterator[tuple[str, str]]:
+    """(spec path, ARN) for every value the spec gave as a full ARN (names resolved at deploy time have none)."""
+    if isinstance(value, Text):
+        if not value.pseudos and value.key.startswith("arn:"):
+            yield path, value.key
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            part = getattr(value, item.name)
+            if isinstance(part, str) and part.startswith("arn:"):
+                yield path, part
+            else:
+                yield from given_arns(part, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from given_arns(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from given_arns(item, f"{path}[{index}]")
+
+
+def _one_partition(document: dict, checker: Checker) -> None:
+    """A role lives in one partition: every ARN the spec gives, and a StackSet's regions, must share it."""
+    first: tuple[str, str] | None = None
+    if document["stackset"]:
+        region = document["stackset"]["regions"][0]
+        first = ("stackset.regions", PARTITION_OF[region])
+    for path, given in given_arns({"role": document["role"], "features": document["features"]}):
+        partition = given.split(":")[1]
+        if first is None:
+            first = (path, partition)
+        elif partition != first[1]:
+            line, col = checker.positions.get(path, (1, 1))
+            checker.diagnostics.append(Diagnostic(checker.display, line, col, (
+                f"{path}: this ARN is in partition '{partition}', but {first[0]} is in '{first[1]}'; a role and "
+                "everything it is granted live in one partition")))
 
 
 def spec_schema() -> Obj:

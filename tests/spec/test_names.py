@@ -42,3 +42,23 @@ def test_finding_15_a_secrets_manager_reference_that_carries_the_suffix_is_refus
         parameter("/aws/reference/secretsmanager/prod/db-AbCdEf")
     assert parameter("/aws/reference/secretsmanager/prod/db-master").referenced_secret.key.endswith(
         ":secret:prod/db-master-??????")
+
+
+@pytest.mark.parametrize("name", ["arn-partition-region-mismatch", "arn-mixed-partitions", "stackset-boundary-pinned-account"])
+def test_finding_15_values_that_cannot_mean_what_was_written_are_refused(name, tmp_path, monkeypatch):
+    code, stderr = refusal(name, tmp_path, monkeypatch)
+    assert code == 2
+    assert stderr == expected(name)
+
+
+def test_finding_15_a_boundary_pinned_to_the_only_target_account_or_aws_managed_is_kept(tmp_path):
+    from tests.conftest import STACKSET_ROLE
+    from tests.support.bad import build_text
+
+    stackset = "stackset:\n  permission_model: self_managed\n  accounts: [{accounts}]\n  regions: [us-east-1]\n"
+    for boundary, accounts in (("arn:aws:iam::111122223333:policy/Boundary", '"111122223333"'),
+                               ("arn:aws:iam::aws:policy/PowerUserAccess", '"111122223333", "444455556666"'),
+                               ("Boundary", '"111122223333", "444455556666"')):
+        text = STACKSET_ROLE.format(name="app-{region}").replace("role:\n", f"role:\n  permissions_boundary: {boundary}\n")
+        code, stderr = build_text(text + stackset.format(accounts=accounts), tmp_path)
+        assert code == 0, stderr
