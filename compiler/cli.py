@@ -14,6 +14,7 @@ from . import __version__, ui
 from .commands import COMMANDS
 from .errors import SpecError
 from .build.cache import DEFAULT_DIR, BuildCache
+from .build.clashes import check_clashes
 from .build.discover import discover
 from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
 from .validate.terraform import TerraformUnavailable
@@ -67,8 +68,10 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: Buil
     terraform_validate = options["terraform_validate"]
     cache = None if options["no_cache"] else BuildCache(options["cache_dir"], f"terraform_validate={terraform_validate}")
     try:
-        return build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                             terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
+        compiled = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                                 terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
+        check_clashes(out_dir, compiled)
+        return compiled
     except SpecError as exc:
         _report(exc.diagnostics)
         sys.exit(EXIT_INVALID)

@@ -156,7 +156,7 @@ def _one_partition(document: dict, checker: Checker) -> None:
 
 def spec_schema() -> Obj:
     return Obj(
-        "a mapping with version, description, role, managed_policy, trust and features",
+        "a mapping with version, description, role, managed_policy, trust, features, stackset and account",
         {
             "version": Field(Version(), required=True, doc="Spec format version; always 1."),
             "description": Field(Str("a role description (tab, line breaks, printable ASCII and U+00A1 to U+00FF)",
@@ -168,6 +168,10 @@ def spec_schema() -> Obj:
             "trust": Field(TRUST, default=None, doc="Trust policy options."),
             "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
             "stackset": Field(stackset.SCHEMA, doc="Roll the role out to many accounts and regions with a CloudFormation StackSet."),
+            "account": Field(Str("a label for an AWS account (letters, digits, . _ -)", pattern=r"[A-Za-z0-9._-]{1,64}"),
+                             doc="Which account this spec deploys to, as a label of your own (e.g. prod or 111122223333). "
+                                 "Needed only when two specs name the same IAM role: with different labels they deploy "
+                                 "to different accounts and do not collide. Changes no output."),
         },
         validate=_whole_spec,
         json_extra={
@@ -205,6 +209,7 @@ class Spec:
     features: dict[str, dict]
     positions: dict[str, tuple[int, int]]
     stackset: stackset.StackSet | None = None
+    account: str | None = None
 
 
 def load_spec(path: Path, display: str) -> Spec:
@@ -230,4 +235,5 @@ def load_spec(path: Path, display: str) -> Spec:
         features={name: block for name, block in document["features"].items() if block is not None},
         positions=checker.positions,
         stackset=stackset.StackSet.of(document["stackset"]) if document["stackset"] else None,
+        account=document["account"],
     )
