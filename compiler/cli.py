@@ -138,7 +138,7 @@ def build_summary(compiled, changes, seconds: float) -> str:
 def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
     changes = _sync(out_dir, _compile(inputs, out_dir, options), write=False)
-    if not changes.changed:
+    if not changes.changed and not changes.unlisted:
         ui.info("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return
     for path in sorted(changes.write):
@@ -146,7 +146,12 @@ def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         click.echo(f"{out_dir / path}: {state}", err=True)
     for path in changes.remove:
         click.echo(f"{out_dir / path}: left over from a spec that is gone or no longer produces it", err=True)
-    ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
+    for path in changes.unlisted:
+        click.echo(f"{out_dir / path}: not written by rolec (no spec's outputs in the manifest list it); remove it", err=True)
+    if changes.changed:
+        ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
+    if changes.unlisted:
+        ui.failure("rolec: the generated folders hold files rolec did not write; remove them (rolec build never does)")
     sys.exit(EXIT_FAILED)
 
 

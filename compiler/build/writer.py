@@ -32,6 +32,8 @@ class Plan:
     write: dict[str, bytes] = field(default_factory=dict)
     remove: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+    """Files in the generated folders that no manifest entry lists: rolec did not write them (`check` fails on them)."""
 
     @property
     def changed(self) -> list[str]:
@@ -93,7 +95,26 @@ def plan(out_dir: Path, compiled: list[Built]) -> Plan:
         for path in old["roles"][role_id].get("files", []):
             if path not in wanted and inside(path) and (out_dir / path).is_file():
                 result.remove.append(path)
+    listed = set(wanted) | {path for entry in old["roles"].values() for path in entry.get("files", [])}
+    result.unlisted = [path for path in _generated_files(out_dir) if path not in listed]
     return result
+
+
+GENERATED_FOLDERS = ("cloudformation", "terraform", "stacksets")
+"""The out folder's folders that hold only what rolec writes; anything else in them is deployed by whoever
+includes the folder, so `check` names it. Hidden files (`.terraform/`, lock files) are not counted:
+Terraform does not load them and no template is read from them."""
+
+
+def _generated_files(out_dir: Path) -> list[str]:
+    found = []
+    for folder in GENERATED_FOLDERS:
+        for root, folders, files in os.walk(out_dir / folder):
+            relative = Path(root).relative_to(out_dir).as_posix()
+            linked = {name for name in folders if os.path.islink(os.path.join(root, name))}  # never walked into
+            folders[:] = sorted(name for name in set(folders) - linked if not name.startswith("."))
+            found += [f"{relative}/{name}" for name in {*files, *linked} if not name.startswith(".")]
+    return sorted(found)
 
 
 def _read(path: str) -> bytes:
