@@ -16,6 +16,7 @@ from .errors import SpecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.clashes import check_clashes
 from .build.discover import discover
+from .build.template_size import large_templates
 from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
 from .validate.terraform import TerraformUnavailable
 from .build.writer import UnsafeOutput, apply, locked, plan
@@ -115,6 +116,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     started = time.perf_counter()
     stats = BuildStats()
     compiled = _compile(inputs, out_dir, options, stats)
+    _report(large_templates(out_dir, compiled))
     ui.detail(str(stats))
     changes = _sync(out_dir, compiled, write=True)
     for path in changes.write:

@@ -85,7 +85,7 @@ def check_role_names(compiled: list[Built]) -> None:
                     f"this spec {verb} the IAM role '{role_name(item)[0]}', which {display(first.spec_file)} "
                     f"{'creates' if members[0][1] else 'adds permissions to'} too; IAM role names are unique per account "
                     "(case-insensitively), so the two collide in one account. If they deploy to different accounts, "
-                    "say so with a different top-level 'account:' label in each spec (see docs/specs.md)")))
+                    "say so with a different top-level 'account:' label in each spec (see docs/spec-files.md)")))
     if problems:
         raise SpecError(problems)
 

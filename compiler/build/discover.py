@@ -40,7 +40,7 @@ def discover(inputs: list[Path]) -> list[Path]:
     Everything else in a spec folder that could be meant as a spec is an error naming it (nothing is
     silently skipped): `.yml` and other near-miss names, subfolders, symbolic links that dangle, loop or
     lead to something other than a file. Hidden entries (`.name`), files with other extensions
-    (README.md) and out folders (they hold a rolec manifest) are not read. docs/specs.md says the same."""
+    (README.md) and out folders (they hold a rolec manifest) are not read. docs/spec-files.md says the same."""
     found: list[Path] = []
     problems: list[Diagnostic] = []
     for item in inputs:

@@ -66,10 +66,10 @@ def test_finding_12_two_specs_naming_one_iam_role_are_refused_naming_both(projec
     assert result.stderr.splitlines() == [
         "specs/b.yaml: error: this spec creates the IAM role 'SHARED-EXEC', which specs/a.yaml creates too; IAM role names "
         "are unique per account (case-insensitively), so the two collide in one account. If they deploy to different "
-        "accounts, say so with a different top-level 'account:' label in each spec (see docs/specs.md)",
+        "accounts, say so with a different top-level 'account:' label in each spec (see docs/spec-files.md)",
         "specs/c.yaml: error: this spec adds permissions to the IAM role 'Shared-Exec', which specs/a.yaml creates too; "
         "IAM role names are unique per account (case-insensitively), so the two collide in one account. If they deploy "
-        "to different accounts, say so with a different top-level 'account:' label in each spec (see docs/specs.md)",
+        "to different accounts, say so with a different top-level 'account:' label in each spec (see docs/spec-files.md)",
     ]
     assert not (project / "out").exists()
 
