@@ -12,7 +12,7 @@ import click
 
 from . import __version__, ui
 from .commands import COMMANDS
-from .errors import SpecError
+from .errors import EnvironmentFailure, SpecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.clashes import check_clashes
 from .build.discover import discover
@@ -87,15 +87,18 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: Buil
 
 def _sync(out_dir: Path, compiled, *, write: bool):
     """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
-    with locked(out_dir, exclusive=write):
-        try:
+    try:
+        with locked(out_dir, exclusive=write):
             changes = plan(out_dir, compiled)
             if write:
                 apply(out_dir, changes)
             return changes
-        except UnsafeOutput as exc:
-            ui.failure(f"rolec: error: {exc}")
-            sys.exit(EXIT_FAILED)
+    except UnsafeOutput as exc:
+        ui.failure(f"rolec: error: {exc}")
+        sys.exit(EXIT_FAILED)
+    except EnvironmentFailure as exc:
+        ui.failure(f"rolec: error: {exc}")
+        sys.exit(exc.exit_code)
 
 
 def _report(diagnostics) -> None:
