@@ -116,7 +116,7 @@ Terraform does not load them and no template is read from them."""
 
 
 def _generated_files(out_dir: Path) -> list[str]:
-    found = [out_dir / name for name in os.listdir(out_dir) if _LEFTOVER.fullmatch(name) and name.startswith(f".{MANIFEST}.")]
+    found = []
     for folder in GENERATED_FOLDERS:
         for root, folders, files in os.walk(out_dir / folder):
             relative = Path(root).relative_to(out_dir).as_posix()
