@@ -370,7 +370,8 @@ def test_new_spec_builds_as_is_and_validates_against_the_schema(features, tmp_pa
     args = [a for f in features for a in ("--feature", f)]
     result = run("new", "orders", *args)
     assert result.exit_code == 0, result.output
-    assert result.output == "wrote specs/orders.yaml; next: rolec build\n"
+    assert result.output == ("wrote specs/orders.yaml and schema/rolec-spec-v1.json (the schema its modeline names, "
+                             "for editor completion); next: rolec build\n")
     text = (tmp_path / "specs" / "orders.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../schema/rolec-spec-v1.json\n")
     assert not list(validator().iter_errors(yaml.safe_load(text)))
