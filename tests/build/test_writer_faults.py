@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from rolec.cli import main
+from tests.support.faults import OPERATIONS, Faults
 
 SPEC = "version: 1\nfeatures:\n  awslogs:\n    log_groups: [/ecs/{group}]\n"
-OPERATIONS = ("mkdir", "open", "write", "replace", "unlink")
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
@@ -24,32 +24,6 @@ def tree(folder: Path) -> dict[str, bytes | None]:
 
 def build(out: Path, *args: str):
     return CliRunner().invoke(main, ["build", "specs", "--out", str(out), *args])
-
-
-class Faults:
-    """Wraps os functions: counts the calls on paths under `root` and fails the `fail_at`-th of `operation`."""
-
-    def __init__(self, monkeypatch, root: Path, operation: str | None = None, fail_at: int = -1):
-        self.root, self.operation, self.fail_at = str(root), operation, fail_at
-        self.calls = dict.fromkeys(OPERATIONS, 0)
-        for name in OPERATIONS:
-            monkeypatch.setattr(os, name, self._wrap(name, getattr(os, name)))
-
-    def _under_root(self, name: str, args) -> bool:
-        target = args[0]
-        if name == "write":
-            target = os.readlink(f"/proc/self/fd/{target}")
-        return os.fspath(target).startswith(self.root + os.sep)
-
-    def _wrap(self, name, real):
-        def wrapper(*args, **kwargs):
-            if self._under_root(name, args):
-                if name == self.operation and self.calls[name] == self.fail_at:
-                    self.calls[name] += 1
-                    raise OSError(28, "No space left on device", os.fspath(args[0]) if name != "write" else None)
-                self.calls[name] += 1
-            return real(*args, **kwargs)
-        return wrapper
 
 
 @pytest.fixture
