@@ -13,7 +13,7 @@ from rolec.validate.terraform import TerraformUnavailable, find_plugin_mirror, f
 
 from tests.conftest import SPECS
 from tests.support import emulator
-from tests.test_bad_specs import snapshot
+from tests.spec.test_bad_specs import snapshot
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from cfnlint.decode import decode_str
 
 from rolec.targets.cloudformation import MANAGED_POLICY_SID
 
-from .conftest import OUT, ROOT
-from .support.big_specs import secret_names, secrets_spec
+from tests.conftest import OUT, ROOT
+from tests.support.big_specs import secret_names, secrets_spec
 
 EXPECTED: dict[str, set[str]] = {"cloudformation/existing-execution-role.yaml": {"CKV_AWS_111"}}
 """Template -> suppressed check ids (with their reasons in the resource's Metadata)."""

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from rolec.build.pipeline import compile_spec
-from .support.iam_eval import (
+from tests.support.iam_eval import (
     Unsupported,
     action_matches,
     conditions_hold,
@@ -29,7 +29,7 @@ from .support.iam_eval import (
     resource_matches,
     trust_allows,
 )
-from .support.outputs import (
+from tests.support.outputs import (
     AWS,
     AWS_CN,
     AWS_MANAGED_POLICIES,
@@ -46,7 +46,7 @@ from .support.outputs import (
     resolve_sub,
 )
 
-SPECS = sorted((Path(__file__).resolve().parent.parent / "specs").glob("*.yaml"))
+SPECS = sorted((Path(__file__).resolve().parents[2] / "specs").glob("*.yaml"))
 OTHER_ACCOUNT = "999988887777"
 SHARED_ACCOUNT = "222233334444"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -20,8 +20,8 @@ from rolec.lower import lower
 from rolec.spec.v1 import load_spec
 from rolec.build.pipeline import compile_spec, lint_all
 
-from .support.iam_eval import is_allowed
-from .support.outputs import AWS, AWS_CN, DEPLOYMENTS, TARGETS, Deployment, Refused, effective, normalise, policies
+from tests.support.iam_eval import is_allowed
+from tests.support.outputs import AWS, AWS_CN, DEPLOYMENTS, TARGETS, Deployment, Refused, effective, normalise, policies
 
 ROLE = "ecsTaskExecutionRole"
 THIS_ACCOUNT = AWS.account

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from rolec.cli import main
 
-BAD = Path(__file__).parent / "examples" / "bad"
+BAD = Path(__file__).resolve().parents[1] / "examples" / "bad"
 CASES = sorted(p.name for p in BAD.glob("*.yaml"))
 
 

@@ -16,7 +16,7 @@ from rolec.build.pipeline import compile_spec, linter
 from rolec.aws.regions import LONGEST_REGION, PARTITION_OF, REGIONS
 from rolec.targets import stackset as stackset_target
 
-from .conftest import SPECS, STACKSET_ROLE as ROLE
+from tests.conftest import SPECS, STACKSET_ROLE as ROLE
 
 TRUSTING = ROLE + """trust:
   source_account: true

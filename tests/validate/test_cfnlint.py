@@ -8,7 +8,7 @@ import pytest
 from rolec.build.pipeline import FAILING_SEVERITIES, linter
 from rolec.validate.cfnlint import CfnLint
 
-from .conftest import OUT
+from tests.conftest import OUT
 
 HARD_CODED_PARTITION = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:

@@ -18,8 +18,8 @@ from rolec.errors import SpecError
 from rolec.lower import lower
 from rolec.spec.v1 import load_spec
 
-from .support.examples import count
-from .support.strategies import dump, specs
+from tests.support.examples import count
+from tests.support.strategies import dump, specs
 
 MUTATION_SETTINGS = settings(max_examples=int(os.environ.get("ROLEC_MUTATION_EXAMPLES", "150")), deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

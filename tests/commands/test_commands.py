@@ -27,10 +27,10 @@ from rolec.spec.v1 import ROLE
 from rolec.build.pipeline import compile_spec, output_paths
 from rolec.spec.starter import EXAMPLES, ROLE_EXAMPLES
 
-from .conftest import OUT, ROOT, SPECS
-from .support.strategies import dump, specs
-from .test_bad_specs import BAD, snapshot
-from .test_properties import PROPERTY_SETTINGS, _compile
+from tests.conftest import OUT, ROOT, SPECS
+from tests.support.strategies import dump, specs
+from tests.spec.test_bad_specs import BAD, snapshot
+from tests.targets.test_properties import PROPERTY_SETTINGS, _compile
 
 GOLDEN = ROOT / "tests" / "examples" / "golden"
 DIFF_FIXTURE = ROOT / "tests" / "examples" / "diff"

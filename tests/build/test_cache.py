@@ -15,8 +15,8 @@ from rolec.build import cache as cache_module
 from rolec.build import pipeline
 from rolec.cli import main
 
-from .conftest import ROOT, SPECS
-from .test_bad_specs import snapshot
+from tests.conftest import ROOT, SPECS
+from tests.spec.test_bad_specs import snapshot
 
 
 def build(out: Path, cache_dir: Path, *extra: str):

@@ -16,7 +16,7 @@ from rolec.spec.loader import MAX_SPEC_BYTES
 from rolec.build.pipeline import compile_all
 from rolec.build.writer import MANIFEST, UnsafeOutput, apply, locked, plan
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 SPEC = "version: 1\nfeatures:\n  awslogs:\n    log_groups: [{group}]\n"
 

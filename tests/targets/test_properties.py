@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from rolec.build.pipeline import compile_spec, linter
 from rolec.text import Pseudo
 
-from .support.strategies import dump, specs
+from tests.support.strategies import dump, specs
 
 PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -58,7 +58,7 @@ def test_names_resolve_in_the_deploying_partition(spec):
 @PROPERTY_SETTINGS
 @given(specs())
 def test_both_targets_grant_the_same(spec):
-    from .support.outputs import DEPLOYMENTS, normalise, policies
+    from tests.support.outputs import DEPLOYMENTS, normalise, policies
 
     compiled = _compile(dump(spec))
     for deployment in DEPLOYMENTS:

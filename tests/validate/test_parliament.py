@@ -15,11 +15,11 @@ from rolec.build.pipeline import compile_spec
 from rolec.targets.cloudformation import MANAGED_POLICY_SID
 from rolec.validate import parliament as lint
 
-from .conftest import SPECS
-from .support.emulator import require
-from .support.examples import count
-from .support.outputs import AWS, AWS_CN, TARGETS, policies
-from .support.strategies import dump, specs
+from tests.conftest import SPECS
+from tests.support.emulator import require
+from tests.support.examples import count
+from tests.support.outputs import AWS, AWS_CN, TARGETS, policies
+from tests.support.strategies import dump, specs
 
 
 @pytest.fixture(autouse=True)
