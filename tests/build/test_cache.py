@@ -16,7 +16,7 @@ from rolec.build import pipeline
 from rolec.cli import main
 
 from tests.conftest import ROOT, SPECS
-from tests.spec.test_bad_specs import snapshot
+from tests.support.files import snapshot
 
 
 def build(out: Path, cache_dir: Path, *extra: str):

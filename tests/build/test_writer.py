@@ -16,13 +16,10 @@ from rolec.spec.loader import MAX_SPEC_BYTES
 from rolec.build.pipeline import compile_all
 from rolec.build.writer import MANIFEST, UnsafeOutput, apply, locked, plan
 
-from tests.conftest import ROOT
+from tests.support.files import snapshot
+from tests.support.paths import ROOT
 
 SPEC = "version: 1\nfeatures:\n  awslogs:\n    log_groups: [{group}]\n"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def specs(folder: Path, group: str) -> Path:
@@ -44,18 +41,18 @@ def test_concurrent_builds_wait_for_each_other_and_never_mix(tmp_path):
     for folder in (first, second):
         reference = tmp_path / f"ref-{folder.name}"
         subprocess.run(build(str(folder), "--out", str(reference)), check=True, cwd=ROOT, capture_output=True)
-        references[folder.name] = {k: v for k, v in tree(reference).items() if k != MANIFEST}
+        references[folder.name] = {k: v for k, v in snapshot(reference).items() if k != MANIFEST}
     out = tmp_path / "out"
     with locked(out):
         processes = [subprocess.Popen(build(str(folder), "--out", str(out)), cwd=ROOT, text=True,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE) for folder in (first, second)]
         for process in processes:
             assert process.stderr.readline() == f"rolec: waiting for another rolec process using {out}\n"
-        assert tree(out) == {}
+        assert snapshot(out) == {}
     for process in processes:
         stdout, stderr = process.communicate(timeout=120)
         assert process.returncode == 0, stderr
-    final = tree(out)
+    final = snapshot(out)
     manifest = json.loads(final.pop(MANIFEST))
     assert final in references.values()
     winner = next(name for name, files in references.items() if files == final)

@@ -29,10 +29,10 @@ from rolec.spec.starter import EXAMPLES, ROLE_EXAMPLES
 
 from tests.conftest import OUT, ROOT, SPECS
 from tests.support.strategies import dump, specs
-from tests.spec.test_bad_specs import BAD, snapshot
-from tests.targets.test_properties import PROPERTY_SETTINGS, _compile
+from tests.support.files import matches_file, snapshot
+from tests.support.paths import BAD, GOLDEN
+from tests.support.compile import compile_text
 
-GOLDEN = ROOT / "tests" / "examples" / "golden"
 DIFF_FIXTURE = ROOT / "tests" / "examples" / "diff"
 SCHEMA_FILE = ROOT / "schema" / "rolec-spec-v1.json"
 GIT_ENV = {"GIT_AUTHOR_NAME": "rolec", "GIT_AUTHOR_EMAIL": "dev@rolec.invalid",
@@ -44,10 +44,7 @@ def run(*args: str, env: dict | None = None):
 
 
 def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("ROLEC_UPDATE_GOLDEN") == "1":
-        path.write_text(actual)
-    assert actual == path.read_text(), f"{name} differs; rerun with ROLEC_UPDATE_GOLDEN=1 and review the diff"
+    matches_file(GOLDEN / name, actual)
 
 
 # --- explain -----------------------------------------------------------------------------------
@@ -470,13 +467,12 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(write_spec, tmp_path)
 # --- properties over generated specs -----------------------------------------------------------
 
 
-@PROPERTY_SETTINGS
 @given(specs())
 def test_generated_specs_read_back_from_terraform_unchanged_and_fit_the_schema(spec):
     """diff cannot invent changes (the reader inverts the Terraform target) and the schema never
     rejects a spec rolec accepts."""
     text = dump(spec)
-    compiled = _compile(text)
+    compiled = compile_text(text)
     role = compiled.role
     module = compiled.files[output_paths(role.id)[1]]
     assert from_terraform(role.id, module, "generated") == from_role(role)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rolec.build.pipeline import compile_spec
@@ -111,7 +111,6 @@ def role(tmp_path):
 
 _HYPOTHESIS_DIR = Path(tempfile.mkdtemp(prefix="rolec-permissions-"))  # hypothesis cannot share tmp_path
 atexit.register(shutil.rmtree, _HYPOTHESIS_DIR, ignore_errors=True)
-HYPOTHESIS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --------------------------------------------------------------------------- #
@@ -333,7 +332,6 @@ def test_ecr_vpce_only_and_several_endpoints(role, target):
 
 
 @given(name=st.from_regex(r"[a-z0-9]{1,8}(?:[._-][a-z0-9]{1,6}){0,2}(?:/[a-z0-9]{1,8}){0,2}", fullmatch=True))
-@HYPOTHESIS
 @target_param
 def test_ecr_any_repository_name_is_exact(target, name):
     r = build(_HYPOTHESIS_DIR, {"features": {"ecr_pull": {"repositories": [name]}}}, target)
@@ -384,7 +382,6 @@ def test_awslogs_create_group(role, target, deployment):
 
 
 @given(name=st.from_regex(r"[.\-_/#A-Za-z0-9]{1,40}", fullmatch=True))
-@HYPOTHESIS
 @target_param
 def test_awslogs_any_group_name_is_exact(target, name):
     r = build(_HYPOTHESIS_DIR, {"features": {"awslogs": {"log_groups": [name]}}}, target)
@@ -534,7 +531,6 @@ _SUFFIX = st.from_regex(r"[A-Za-z0-9]{6}", fullmatch=True)
 
 
 @given(name=_SECRET_NAMES, suffix=_SUFFIX, extra=st.sampled_from("aZ9-_/"))
-@HYPOTHESIS
 @target_param
 def test_secret_names_allow_own_suffix_only(target, name, suffix, extra):
     r = build(_HYPOTHESIS_DIR, _secrets(secrets_manager=[name]), target)
@@ -548,7 +544,6 @@ def test_secret_names_allow_own_suffix_only(target, name, suffix, extra):
 
 @given(name=st.from_regex(r"/?[A-Za-z0-9_.-]{1,12}(?:/[A-Za-z0-9_.-]{1,12}){0,3}", fullmatch=True),
        extra=st.sampled_from("aZ9_.-"))
-@HYPOTHESIS
 @target_param
 def test_parameter_names_are_exact(target, name, extra):
     assume(not name.lstrip("/").lower().startswith(("aws", "ssm")))

@@ -5,12 +5,11 @@ bytes, and valid specs with bytes flipped, inserted or cut, either load or raise
 from __future__ import annotations
 
 import copy
-import os
 import re
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolec.cli import main
@@ -21,10 +20,6 @@ from rolec.spec.v1 import load_spec
 from tests.support.examples import count
 from tests.support.strategies import dump, specs
 
-MUTATION_SETTINGS = settings(max_examples=int(os.environ.get("ROLEC_MUTATION_EXAMPLES", "150")), deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-FUZZ_SETTINGS = settings(max_examples=int(os.environ.get("ROLEC_FUZZ_EXAMPLES", "1000")), deadline=None,
-                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 DIAGNOSTIC = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: \S.*$")
 UNKNOWN_KEY = "aws:not a key!"
 """Unknown to every mapping of the schema, and not a valid tag key either."""
@@ -82,7 +77,7 @@ def mutations(draw):
     return mutated, f"{path} -> {replacement!r}"
 
 
-@MUTATION_SETTINGS
+@settings.get_profile("mutation")
 @given(mutations())
 def test_schema_breaking_mutations_are_refused_with_a_location(tmp_path, mutation):
     count("mutations refused (exit 2, file:line:col)")
@@ -109,7 +104,7 @@ def _load(path: Path, data: bytes) -> None:
         assert exc.diagnostics and all(DIAGNOSTIC.match(str(d)) for d in exc.diagnostics), exc
 
 
-@FUZZ_SETTINGS
+@settings.get_profile("fuzz")
 @given(st.binary(max_size=512))
 def test_fuzz_loader_with_raw_bytes(tmp_path, data):
     count("fuzz: raw bytes")
@@ -133,7 +128,7 @@ def damaged_specs(draw) -> bytes:
     return bytes(data)
 
 
-@FUZZ_SETTINGS
+@settings.get_profile("fuzz")
 @given(damaged_specs())
 def test_fuzz_loader_with_damaged_specs(tmp_path, data):
     count("fuzz: damaged valid specs")

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from rolec.build.pipeline import compile_spec
 from rolec.targets.cloudformation import MANAGED_POLICY_SID
@@ -73,7 +73,6 @@ def test_parliament_catches_a_resource_of_the_wrong_type():
     assert [issue for issue, _ in lint.analyse(document)] == ["RESOURCE_MISMATCH"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_generated_specs_have_zero_findings(spec):
     count("parliament: generated specs")
