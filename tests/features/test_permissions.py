@@ -32,12 +32,12 @@ from tests.support.iam_eval import (
 from tests.support.outputs import (
     AWS,
     AWS_CN,
-    AWS_MANAGED_POLICIES,
     DEPLOYMENTS,
     TARGETS,
     Deployment,
     Policies,
     Unresolved,
+    aws_managed_policy,
     effective,
     from_cloudformation,
     from_terraform,
@@ -678,8 +678,9 @@ def test_example_targets_agree(spec, deployment):
 
 
 def _is_managed_policy_copy(statement: dict) -> bool:
-    """CloudFormation's copy of AmazonECSTaskExecutionRolePolicy for an existing role (see README)."""
-    page = {"Statement": [AWS_MANAGED_POLICIES["AmazonECSTaskExecutionRolePolicy"]]}
+    """CloudFormation's copy of AmazonECSTaskExecutionRolePolicy for an existing role (docs/existing-roles.md),
+    compared with the policy as IAM publishes it (moto's copy of IAM's data)."""
+    page = {"Statement": aws_managed_policy("AmazonECSTaskExecutionRolePolicy")}
     return statement.get("Sid") == "AmazonECSTaskExecutionRolePolicyStatements" and \
         normalise({"Statement": [statement]}) == normalise(page)
 
