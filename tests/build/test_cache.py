@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,84 +20,63 @@ from tests.conftest import ROOT, SPECS
 from tests.support.files import snapshot
 
 
-def build(out: Path, cache_dir: Path, *extra: str):
-    result = CliRunner().invoke(main, ["build", str(SPECS), "--out", str(out), "--cache-dir", str(cache_dir), *extra])
+COMPILED = re.compile(r"^compiled (\d+) specs? in ", re.M)
+SPEC_COUNT = len(list(SPECS.glob("*.yaml")))
+
+
+def build(out: Path, cache_dir: Path, *extra: str, specs: Path = SPECS) -> int:
+    """Build with `rolec -v`; return how many specs it really compiled (cache misses), as it reports them."""
+    result = CliRunner().invoke(main, ["-v", "build", str(specs), "--out", str(out), "--cache-dir", str(cache_dir), *extra])
     assert result.exit_code == 0, result.output + result.stderr
-    return result
+    return int(COMPILED.search(result.stderr)[1])
 
 
-@pytest.fixture
-def compile_calls(monkeypatch):
-    """Count the specs that really get compiled (cache misses)."""
-    calls = []
-    real = pipeline._compile_and_lint
-
-    def counting(path):
-        calls.append(Path(path).name)
-        return real(path)
-
-    monkeypatch.setattr(pipeline, "_compile_and_lint", counting)
-    return calls
-
-
-def test_outputs_are_identical_with_and_without_the_cache(tmp_path, compile_calls):
+def test_outputs_are_identical_with_and_without_the_cache(tmp_path):
     cache_dir = tmp_path / "cache"
-    build(tmp_path / "cold", cache_dir)
-    assert len(compile_calls) == len(list(SPECS.glob("*.yaml")))
-    compile_calls.clear()
-    build(tmp_path / "warm", cache_dir)
-    assert compile_calls == [], "a warm build must not compile anything"
-    build(tmp_path / "uncached", tmp_path / "unused-cache", "--no-cache")
+    assert build(tmp_path / "cold", cache_dir) == SPEC_COUNT
+    assert build(tmp_path / "warm", cache_dir) == 0, "a warm build must not compile anything"
+    assert build(tmp_path / "uncached", tmp_path / "unused-cache", "--no-cache") == SPEC_COUNT
     assert not (tmp_path / "unused-cache").exists(), "--no-cache must not write a cache"
     assert snapshot(tmp_path / "cold") == snapshot(tmp_path / "warm") == snapshot(tmp_path / "uncached")
 
 
-def test_a_changed_spec_is_recompiled_alone(tmp_path, compile_calls):
+def test_a_changed_spec_is_recompiled_alone(tmp_path):
     specs = tmp_path / "specs"
     shutil.copytree(SPECS, specs)
     cache_dir = tmp_path / "cache"
-    CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / "out"), "--cache-dir", str(cache_dir)])
-    compile_calls.clear()
+    build(tmp_path / "out", cache_dir, specs=specs)
     spec = specs / "web-frontend.yaml"
     spec.write_text(spec.read_text().replace("/ecs/web-frontend", "/ecs/web-frontend-v2"))
-    result = CliRunner().invoke(main, ["build", str(specs), "--out", str(tmp_path / "out"), "--cache-dir", str(cache_dir)])
-    assert result.exit_code == 0
-    assert compile_calls == ["web-frontend.yaml"]
+    assert build(tmp_path / "out", cache_dir, specs=specs) == 1
     assert "/ecs/web-frontend-v2" in (tmp_path / "out" / "cloudformation" / "web-frontend.yaml").read_text()
 
 
-def test_an_entry_from_another_tool_version_is_not_used(tmp_path, compile_calls, monkeypatch):
+def test_an_entry_from_another_tool_version_is_not_used(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     build(tmp_path / "out", cache_dir)
-    compile_calls.clear()
     real_version = cache_module.metadata.version
     monkeypatch.setattr(cache_module.metadata, "version",
                         lambda name: "999.0" if name == "cfn-lint" else real_version(name))
     cache_module.compiler_fingerprint.cache_clear()
     try:
-        build(tmp_path / "out", cache_dir)
+        assert build(tmp_path / "out", cache_dir) == SPEC_COUNT
     finally:
         cache_module.compiler_fingerprint.cache_clear()
-    assert len(compile_calls) == len(list(SPECS.glob("*.yaml")))
 
 
-def test_a_change_to_the_compiler_source_changes_the_fingerprint(tmp_path, monkeypatch):
+def test_a_change_to_the_compiler_source_changes_the_fingerprint(tmp_path):
     package = tmp_path / "compiler"
-    shutil.copytree(cache_module._PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    shutil.copytree(cache_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache_module.compiler_fingerprint(package)
+    assert before == cache_module.compiler_fingerprint()
+    lower = package / "lower.py"
+    lower.write_text(lower.read_text() + "\n# changed\n")
     cache_module.compiler_fingerprint.cache_clear()
-    try:
-        before = cache_module.compiler_fingerprint()
-        lower = package / "lower.py"
-        lower.write_text(lower.read_text() + "\n# changed\n")
-        cache_module.compiler_fingerprint.cache_clear()
-        assert cache_module.compiler_fingerprint() != before
-    finally:
-        cache_module.compiler_fingerprint.cache_clear()
+    assert cache_module.compiler_fingerprint(package) != before
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "tamper", "empty"])
-def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, compile_calls, damage):
+def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, damage):
     cache_dir = tmp_path / "cache"
     build(tmp_path / "first", cache_dir)
     entries = sorted(cache_dir.glob("*/*.json"))
@@ -112,13 +92,9 @@ def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, compile_calls, damage
         else:
             assert b"Allow" in data
             entry.write_bytes(data.replace(b"Allow", b"Deny", 1))
-    compile_calls.clear()
-    build(tmp_path / "second", cache_dir)
-    assert len(compile_calls) == len(entries)
+    assert build(tmp_path / "second", cache_dir) == len(entries)
     assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
-    compile_calls.clear()
-    build(tmp_path / "third", cache_dir)
-    assert compile_calls == [], "damaged entries are replaced by good ones"
+    assert build(tmp_path / "third", cache_dir) == 0, "damaged entries are replaced by good ones"
 
 
 def test_a_no_op_build_imports_neither_cfn_lint_nor_troposphere(tmp_path):
