@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema docs scan clean
+.PHONY: templates test check bench schema scan clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The feature and invariant tables of docs/ (generated blocks), from the catalogs; tests/test_docs.py checks them.
+.PHONY: docs
 docs: $(STAMP)
 	$(BIN)/python -m rolec.docs docs
 
