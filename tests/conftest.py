@@ -19,11 +19,13 @@ BUDGETS = {
     "default": {"max": 25, "mutation": 100, "fuzz": 500, "deploy": 30},
     "thorough": {"max": 300, "mutation": 1500, "fuzz": 10_000, "deploy": 300},
 }
-_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]}
 for _name, _budget in BUDGETS.items():
-    settings.register_profile(_name, max_examples=_budget["max"], **_COMMON)
+    settings.register_profile(_name, max_examples=_budget["max"], deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
 for _kind in ("mutation", "fuzz", "deploy"):
-    settings.register_profile(_kind, max_examples=BUDGETS[PROFILE][_kind], **_COMMON)
+    # The mutation and fuzz tests write each example to tmp_path: reusing the function-scoped fixture is meant.
+    settings.register_profile(_kind, max_examples=BUDGETS[PROFILE][_kind], deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(PROFILE)
 
 STACKSET_ROLE = """version: 1

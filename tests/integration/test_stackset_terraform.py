@@ -13,7 +13,7 @@ from tests.conftest import SPECS
 from tests.support.files import snapshot
 
 
-def test_a_wrong_argument_in_a_stackset_module_names_its_file(terraform_ready, tmp_path, monkeypatch):  # noqa: F811
+def test_a_wrong_argument_in_a_stackset_module_names_its_file(terraform_ready, tmp_path, monkeypatch):
     real = stackset.terraform_module
 
     def broken(role, config, body):
