@@ -74,7 +74,7 @@ def feature_section(feature: Feature) -> str:
         grants.append(f"| `{s.sid}` | {_code(s.actions)} | {_code(r.key for r in s.resources)} | {_code(conditions)} | "
                       f"{_code(asked)} |")
     return "\n".join([
-        f"### `{feature.name}`", "", feature.summary, "", *keys, "",
+        f"## `{feature.name}`", "", feature.summary, "", *keys, "",
         f"Granted for the sample (the `rolec new` block with every option on, `{SAMPLE_NAME}` as the name):", "",
         *grants, "",
     ])

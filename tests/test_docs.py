@@ -29,7 +29,7 @@ def test_every_feature_and_rule_is_in_the_docs():
     features, security = (DOCS / "features.md").read_text(), (DOCS / "security.md").read_text()
     assert catalog() and rules()
     for feature in catalog():
-        assert f"### `{feature.name}`" in features
+        assert f"## `{feature.name}`" in features
         assert feature.summary in features
         for key, field in feature.schema.fields.items():
             assert f"| `{key}` |" in features and field.doc in features, (feature.name, key)
