@@ -4,36 +4,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
-
-from ..errors import Diagnostic
-from . import jsonlines
+from ..errors import Diagnostic, SpecError
+from ..sources import Bindings, jsonfile, read_text
+from .documents import where
 from .formats import catalog
 from .model import RoleSourceError, SourceRole, Where, error
 
-MAX_BYTES = 5_000_000
-"""A role source larger than this is refused (an account export of ~1000 roles is about 3 MB)."""
 
-
-def _read_one(path: Path, bindings: Mapping[str, str]) -> list[SourceRole]:
+def _read_one(path: Path, bindings: Bindings) -> list[SourceRole]:
     name = path.as_posix()
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise error(Where(name, 1, 1), f"larger than {MAX_BYTES} bytes; not read")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(Where(name, 1, 1), f"cannot read: {exc}") from None
     formats = catalog()
     if name.endswith(".json") and not name.endswith(".tf.json"):
-        source = jsonlines.load(name, text)
+        root = jsonfile.parse(read_text(path, name, "the role source"), name)
         for module in formats:
-            if module.claims is not None and module.claims(source.data):
-                return module.read(source, bindings)
-        shapes = "; ".join(m.DESCRIPTION for m in formats if m.claims is not None)
-        raise error(source.where(source.data), f"not a role source rolec reads (expected {shapes})")
+            if hasattr(module, "claims") and module.claims(root):
+                return module.read(root, bindings)
+        shapes = "; ".join(m.DESCRIPTION for m in formats if hasattr(m, "claims"))
+        raise error(where(root.at), f"not a role source rolec reads (expected {shapes})")
     for module in formats:
-        if module.claims is None and any(name.endswith(s) for s in module.SUFFIXES):
-            return module.read((name, text), bindings)
+        if hasattr(module, "read_file") and any(name.endswith(s) for s in module.SUFFIXES):
+            return module.read_file(path, bindings)
     known = ", ".join(sorted({s for m in formats for s in m.SUFFIXES}))
     raise error(Where(name, 1, 1), f"not a role source format rolec reads (file endings read: {known})")
 
@@ -68,13 +58,15 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
     return list(named.values())
 
 
-def load(paths: list[Path], bindings: Mapping[str, str] | None = None) -> list[SourceRole]:
-    """Every role the files describe; all problems in all files are reported together."""
+def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole]:
+    """Every role the files describe; all problems in all files are reported together.
+    `bindings` are the `--set NAME=VALUE` values (which of them were used is recorded in it)."""
     found, diagnostics = [], []
+    bindings = bindings if bindings is not None else Bindings()
     for path in paths:
         try:
-            found.extend(_read_one(path, bindings or {}))
-        except RoleSourceError as exc:
+            found.extend(_read_one(path, bindings))
+        except (RoleSourceError, SpecError) as exc:
             diagnostics.extend(exc.diagnostics)
     if diagnostics:
         raise RoleSourceError(diagnostics)

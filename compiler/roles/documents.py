@@ -1,48 +1,78 @@
-"""Policy documents inside role sources: checked, and each statement given its location."""
+"""Policy documents inside role sources: located trees (`sources.Node`) turned into IAM JSON, checked,
+and each statement given its location. A value the file leaves to deploy time (a `Hole`) inside a
+policy is refused with its location and the `--set` that binds it; pseudo parameters are written
+`${AWS::Partition}`, `${AWS::Region}`, `${AWS::AccountId}`."""
 
 from __future__ import annotations
 
 import json
-import urllib.parse
-from typing import Any, Mapping
+from typing import Any
+from urllib.parse import unquote
 
+from ..errors import SpecError
 from ..iam.conditions import PolicyError
 from ..iam.evaluate import statements
-from . import jsonlines
-from .model import Policy, Where, error
+from ..iam.location import PSEUDO_NAMES
+from ..sources import Hole, Node, Span, fail, jsonfile
+from ..text import Pseudo
+from .model import Policy, Where
 
 
-def plain(node: Any) -> Any:
-    """A decoded document as plain dicts, lists and strings (cfn-lint's nodes compare oddly)."""
-    if isinstance(node, Mapping):
-        return {str(k): plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+def where(span: Span) -> Where:
+    return Where(span.path, span.line, span.col)
 
 
-def document(source, node: Any, where: Where) -> tuple[dict, tuple[Where, ...]]:
-    """A policy document (a JSON object, or the string the IAM API returns: JSON, maybe URL-encoded)
-    and the location of each of its statements."""
-    if isinstance(node, str):
-        text = urllib.parse.unquote(node) if node.lstrip().startswith("%7B") else node
-        try:
-            node = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise error(where, f"policy document string is not JSON: {exc.msg}") from None
-    doc = plain(node)
+def iam_json(node: Node, what: str) -> Any:
+    """Plain IAM JSON from a located value; a Hole anywhere raises a located error."""
+    value = node.value
+    if isinstance(value, Hole):
+        raise SpecError([value.at.error(value.message(what))])
+    if isinstance(value, tuple):
+        parts = []
+        for part in value:
+            if isinstance(part, Hole):
+                raise SpecError([part.at.error(part.message(what))])
+            parts.append("${" + PSEUDO_NAMES[part] + "}" if isinstance(part, Pseudo) else part)
+        return "".join(parts)
+    if isinstance(value, list):
+        return [iam_json(item, what) for item in value]
+    if isinstance(value, dict):
+        return {key: iam_json(item, what) for key, item in value.items()}
+    return value
+
+
+def embedded(node: Node) -> Node:
+    """A policy given as a string of JSON (the IAM API's form, maybe URL-encoded; a heredoc): parsed in place."""
+    text = node.literal
+    if text is None:
+        return node
+    decoded = unquote(text) if text.lstrip().startswith("%7B") else text
+    return jsonfile.parse(decoded, node.at.path, line=node.at.line, col=node.at.col + (decoded == text))
+
+
+def document(node: Node, what: str) -> tuple[dict, tuple[Where, ...]]:
+    """The IAM JSON of a policy document and the location of each of its statements."""
+    node = embedded(node)
+    doc = iam_json(node, what)
     try:
         found = statements(doc)
     except PolicyError as exc:
-        raise error(where, f"not a valid IAM policy document: {exc}") from None
-    raw = node.get("Statement") if isinstance(node, Mapping) else None
-    raw = [raw] if isinstance(raw, Mapping) else (raw or [])
-    positions = tuple(source.where(s, where) for s in raw) if len(raw) == len(found) else (where,) * len(found)
+        raise fail(node.at, f"{what}: not a valid IAM policy document: {exc}") from None
+    raw = node.value.get("Statement") if isinstance(node.value, dict) else None
+    raw = [raw] if raw is not None and isinstance(raw.value, dict) else (raw.value if raw is not None else [])
+    positions = tuple(where(s.at) for s in raw) if len(raw) == len(found) else (where(node.at),) * len(found)
     return doc, positions
 
 
-def inline(source, name: str, node: Any, where: Where, kind: str) -> Policy:
-    doc, positions = document(source, node, where)
-    return Policy(name, kind, where, doc, positions)
+def inline(name: str, node: Node, kind: str, at: Span | None = None) -> Policy:
+    doc, positions = document(node, f"policy {name}")
+    return Policy(name, kind, where(at or node.at), doc, positions)
+
+
+def text_of(node: Node | None) -> str | None:
+    """A literal string value, else None."""
+    return None if node is None else node.literal
+
+
+def json_dumps(value) -> str:
+    return json.dumps(value, sort_keys=True)

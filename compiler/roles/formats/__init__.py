@@ -1,9 +1,9 @@
 """Role-source formats, one module each, found by walking this package.
 
-Each module defines `NAME`, `DESCRIPTION`, `SUFFIXES` (file endings it reads), `claims(data) -> bool`
-(for a parsed JSON file: is it this format's shape?) or `None` for non-JSON formats, and
-`read(source, bindings) -> list[SourceRole]`, where `source` is a `jsonlines.JsonFile` for JSON formats and
-the file's path and text for the others.
+Each module defines `NAME`, `DESCRIPTION`, `SUFFIXES` (file endings it reads) and either
+`claims(root) -> bool` + `read(root, bindings)` (a JSON file, given as its located tree, `sources.Node`:
+the first module in name order that claims it reads it) or `read_file(path, bindings)` (other files,
+by ending), or both; each returns `list[SourceRole]`.
 """
 
 from __future__ import annotations

@@ -3,67 +3,67 @@ managed policies they attach (their default versions)."""
 
 from __future__ import annotations
 
-from .. import jsonlines
-from ..documents import inline
-from ..model import CUSTOMER_MANAGED, INLINE, Policy, SourceRole, error
-from .aws_cli_role import attached
+from ...sources import fail
+from ..documents import document, inline, text_of, where
+from ..model import CUSTOMER_MANAGED, INLINE, Policy, SourceRole
+from .aws_cli_role import attached, boundary_of
 
 NAME = "account-authorization-details"
 DESCRIPTION = "aws iam get-account-authorization-details output (JSON)"
 SUFFIXES = (".json",)
 
 
-def claims(data) -> bool:
-    return isinstance(data, dict) and "RoleDetailList" in data
+def claims(root) -> bool:
+    return isinstance(root.value, dict) and "RoleDetailList" in root.value
 
 
-def _customer_policies(source, where) -> dict[str, Policy]:
-    data = source.data
+def _items(node, what: str) -> list:
+    if node is None:
+        return []
+    if not isinstance(node.value, list):
+        raise fail(node.at, f"{what} must be a list")
+    return node.value
+
+
+def _customer_policies(root) -> dict[str, Policy]:
     found = {}
-    for entry in data.get("Policies") or []:
-        here = source.where(entry, where)
-        if not isinstance(entry, dict) or not isinstance(entry.get("Arn"), str):
-            raise error(here, "a Policies entry needs an Arn")
-        versions = [v for v in entry.get("PolicyVersionList") or [] if isinstance(v, dict) and v.get("IsDefaultVersion")]
-        if not versions:
-            continue
-        node = versions[0].get("Document")
-        policy = inline(source, str(entry.get("PolicyName") or entry["Arn"]), node,
-                        source.where(node, here), CUSTOMER_MANAGED)
-        found[str(entry["Arn"])] = Policy(policy.name, CUSTOMER_MANAGED, policy.where, policy.document,
-                                          policy.statement_where, str(entry["Arn"]))
+    for entry in _items(root.value.get("Policies"), "Policies"):
+        arn = text_of(entry.value.get("Arn")) if isinstance(entry.value, dict) else None
+        if arn is None:
+            raise fail(entry.at, "a Policies entry needs an Arn")
+        versions = [v for v in _items(entry.value.get("PolicyVersionList"), "PolicyVersionList")
+                    if isinstance(v.value, dict) and v.value.get("IsDefaultVersion") is not None
+                    and v.value["IsDefaultVersion"].value is True]
+        if versions and "Document" in versions[0].value:
+            policy = inline(text_of(entry.value.get("PolicyName")) or arn, versions[0].value["Document"], CUSTOMER_MANAGED)
+            found[arn] = Policy(policy.name, CUSTOMER_MANAGED, policy.where, policy.document, policy.statement_where, arn)
     return found
 
 
-def read(source, bindings) -> list[SourceRole]:
-    data = source.data
-    where = source.where(data)
-    if not isinstance(data["RoleDetailList"], list):
-        raise error(where, "RoleDetailList must be a list")
-    customer = _customer_policies(source, where)
+def read(root, bindings) -> list[SourceRole]:
+    customer = _customer_policies(root)
     roles = []
-    for role in data["RoleDetailList"]:
-        here = source.where(role, where)
-        if not isinstance(role, dict) or not isinstance(role.get("RoleName"), str):
-            raise error(here, "a RoleDetailList entry needs a RoleName")
-        trust_node = role.get("AssumeRolePolicyDocument")
-        trust = inline(source, "trust", trust_node, source.where(trust_node, here), INLINE) if trust_node else None
+    for entry in _items(root.value["RoleDetailList"], "RoleDetailList"):
+        role = entry.value if isinstance(entry.value, dict) else {}
+        name = text_of(role.get("RoleName"))
+        if name is None:
+            raise fail(entry.at, "a RoleDetailList entry needs a RoleName")
+        trust = trust_at = None
+        if "AssumeRolePolicyDocument" in role:
+            trust, _ = document(role["AssumeRolePolicyDocument"], "the trust policy")
+            trust_at = where(role["AssumeRolePolicyDocument"].at)
         policies = []
-        for entry in role.get("RolePolicyList") or []:
-            at = source.where(entry, here)
-            if not isinstance(entry, dict) or "PolicyDocument" not in entry:
-                raise error(at, "a RolePolicyList entry needs a PolicyDocument")
-            node = entry["PolicyDocument"]
-            policies.append(inline(source, str(entry.get("PolicyName", "inline")), node, source.where(node, at), INLINE))
-        for entry in role.get("AttachedManagedPolicies") or []:
-            policy = attached(source, entry, here)
-            if policy.kind == CUSTOMER_MANAGED and policy.arn in customer:
+        for item in _items(role.get("RolePolicyList"), "RolePolicyList"):
+            if not isinstance(item.value, dict) or "PolicyDocument" not in item.value:
+                raise fail(item.at, "a RolePolicyList entry needs a PolicyDocument")
+            policies.append(inline(text_of(item.value.get("PolicyName")) or "inline", item.value["PolicyDocument"],
+                                   INLINE, item.at))
+        for item in _items(role.get("AttachedManagedPolicies"), "AttachedManagedPolicies"):
+            policy = attached(item)
+            if policy.arn in customer:
                 known = customer[policy.arn]
                 policy = Policy(policy.name, CUSTOMER_MANAGED, policy.where, known.document, known.statement_where, policy.arn)
             policies.append(policy)
-        boundary = role.get("PermissionsBoundary")
-        boundary = boundary.get("PermissionsBoundaryArn") if isinstance(boundary, dict) else None
-        roles.append(SourceRole(str(role["RoleName"]), here, trust.document if trust else None,
-                                trust.where if trust else None, tuple(policies),
-                                str(boundary) if boundary else None, str(role.get("Arn") or "") or None))
+        roles.append(SourceRole(name, where(entry.at), trust, trust_at, tuple(policies), boundary_of(role),
+                                text_of(role.get("Arn"))))
     return roles

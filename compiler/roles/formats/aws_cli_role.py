@@ -3,53 +3,52 @@ several files given together describe one role)."""
 
 from __future__ import annotations
 
-from .. import jsonlines
-from ..documents import inline
-from ..model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE, Policy, SourceRole, error
 from ...iam.managed import is_aws_managed
+from ...sources import fail
+from ..documents import document, inline, text_of, where
+from ..model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE, Policy, SourceRole
 
 NAME = "aws-cli-role"
 DESCRIPTION = "aws iam get-role / get-role-policy / list-attached-role-policies output (JSON)"
 SUFFIXES = (".json",)
 
 
-def claims(data) -> bool:
-    return isinstance(data, dict) and (isinstance(data.get("Role"), dict) or "PolicyDocument" in data
-                                       or "AttachedPolicies" in data)
+def claims(root) -> bool:
+    value = root.value
+    return isinstance(value, dict) and (("Role" in value and isinstance(value["Role"].value, dict))
+                                        or "PolicyDocument" in value or "AttachedPolicies" in value)
 
 
-def attached(source, entry, fallback) -> Policy:
-    where = source.where(entry, fallback)
-    if not isinstance(entry, dict) or not isinstance(entry.get("PolicyArn"), str):
-        raise error(where, "an attached policy needs a PolicyArn string")
-    arn = str(entry["PolicyArn"])
+def attached(entry) -> Policy:
+    arn = text_of(entry.value.get("PolicyArn")) if isinstance(entry.value, dict) else None
+    if arn is None:
+        raise fail(entry.at, "an attached policy needs a PolicyArn string")
     kind = AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED
-    return Policy(str(entry.get("PolicyName") or arn.rsplit("/", 1)[-1]), kind, where, arn=arn)
+    return Policy(text_of(entry.value.get("PolicyName")) or arn.rsplit("/", 1)[-1], kind, where(entry.at), arn=arn)
 
 
-def read(source, bindings) -> list[SourceRole]:
-    data = source.data
-    where = source.where(data)
-    if isinstance(data.get("Role"), dict):
-        role = data["Role"]
-        here = source.where(role, where)
-        if "AssumeRolePolicyDocument" not in role or not isinstance(role.get("RoleName"), str):
-            raise error(here, "get-role output needs Role.RoleName and Role.AssumeRolePolicyDocument")
-        trust_node = role["AssumeRolePolicyDocument"]
-        trust = inline(source, "trust", trust_node, source.where(trust_node, here), INLINE)
-        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") if isinstance(
-            role.get("PermissionsBoundary"), dict) else None
-        return [SourceRole(str(role["RoleName"]), here, trust.document, trust.where,
-                           boundary=str(boundary) if boundary else None, arn=str(role.get("Arn") or "") or None)]
-    if "PolicyDocument" in data:
-        name = data.get("PolicyName")
-        if not isinstance(name, str):
-            raise error(where, "get-role-policy output needs a PolicyName string")
-        node = data["PolicyDocument"]
-        policy = inline(source, str(name), node, source.where(node, where), INLINE)
-        role_name = data.get("RoleName")
-        return [SourceRole(str(role_name) if isinstance(role_name, str) else None, where, policies=(policy,))]
-    entries = data["AttachedPolicies"]
-    if not isinstance(entries, list):
-        raise error(where, "AttachedPolicies must be a list")
-    return [SourceRole(None, where, policies=tuple(attached(source, e, where) for e in entries))]
+def boundary_of(role: dict) -> str | None:
+    boundary = role.get("PermissionsBoundary")
+    return text_of(boundary.value.get("PermissionsBoundaryArn")) if boundary and isinstance(boundary.value, dict) else None
+
+
+def read(root, bindings) -> list[SourceRole]:
+    value = root.value
+    if "Role" in value:
+        role = value["Role"].value
+        name = text_of(role.get("RoleName"))
+        if name is None or "AssumeRolePolicyDocument" not in role:
+            raise fail(value["Role"].at, "get-role output needs Role.RoleName and Role.AssumeRolePolicyDocument")
+        trust, trust_at = document(role["AssumeRolePolicyDocument"], "the trust policy")
+        return [SourceRole(name, where(value["Role"].at), trust, where(role["AssumeRolePolicyDocument"].at),
+                           boundary=boundary_of(role), arn=text_of(role.get("Arn")))]
+    if "PolicyDocument" in value:
+        name = text_of(value.get("PolicyName"))
+        if name is None:
+            raise fail(root.at, "get-role-policy output needs a PolicyName string")
+        return [SourceRole(text_of(value.get("RoleName")), where(root.at),
+                           policies=(inline(name, value["PolicyDocument"], INLINE),))]
+    entries = value["AttachedPolicies"]
+    if not isinstance(entries.value, list):
+        raise fail(entries.at, "AttachedPolicies must be a list")
+    return [SourceRole(None, where(root.at), policies=tuple(attached(e) for e in entries.value))]

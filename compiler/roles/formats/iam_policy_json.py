@@ -3,8 +3,7 @@ trust policy the file does not show."""
 
 from __future__ import annotations
 
-from .. import jsonlines
-from ..documents import inline
+from ..documents import inline, where
 from ..model import INLINE, SourceRole
 
 NAME = "iam-policy-json"
@@ -12,11 +11,10 @@ DESCRIPTION = "an IAM policy document (JSON)"
 SUFFIXES = (".json",)
 
 
-def claims(data) -> bool:
-    return isinstance(data, dict) and "Statement" in data
+def claims(root) -> bool:
+    return isinstance(root.value, dict) and "Statement" in root.value
 
 
-def read(source, bindings) -> list[SourceRole]:
-    data = source.data
-    where = source.where(data)
-    return [SourceRole(None, where, policies=(inline(source, source.path.rsplit("/", 1)[-1], data, where, INLINE),))]
+def read(root, bindings) -> list[SourceRole]:
+    name = root.at.path.rsplit("/", 1)[-1]
+    return [SourceRole(None, where(root.at), policies=(inline(name, root, INLINE),))]
