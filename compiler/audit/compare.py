@@ -41,8 +41,10 @@ class Missing:
 
 @dataclass(frozen=True)
 class Excess:
-    action: str
-    """The action pattern as the role grants it."""
+    """What one statement grants on one resource pattern beyond the needs."""
+
+    actions: tuple[str, ...]
+    """The action patterns as the statement grants them."""
     resource: str
     """The resource pattern as the role grants it."""
     where: Where
@@ -58,6 +60,10 @@ class Excess:
     risk: int
     risks: tuple[str, ...]
     conditions: bool = False
+
+    @property
+    def action(self) -> str:
+        return ", ".join(self.actions)
 
 
 @dataclass(frozen=True)
@@ -207,23 +213,25 @@ def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], 
                 patterns = [("NotAction " + ",".join(excluded), granted)]
             resources = [str(r) for r in as_list(statement.get("Resource", "*"))] if "Resource" in statement else ["*"]
             conditions = bool(statement.get("Condition"))
+            granted = {}
             for action_pattern, expanded in patterns:
-                for resource in resources:
-                    item = _excess_item(needs, policy, where, action_pattern, expanded, resource, location, conditions)
-                    granted = expanded if expanded is not None else ()
-                    pairs += max(len(granted), 1)
-                    writes += sum(1 for a in granted if a.writes)
-                    stars += max(len(granted), 1) if resource == "*" else 0
-                    if item is not None:
-                        found.append(item)
-    found.sort(key=lambda e: (-e.risk, e.where, e.action, e.resource))
+                for action in expanded if expanded is not None else (Action(action_pattern, (), False),):
+                    granted.setdefault(action.name.lower(), action)
+            literal = any(expanded is None for _, expanded in patterns)
+            for resource in resources:
+                item = _excess_item(needs, policy, where, tuple(p for p, _ in patterns), list(granted.values()),
+                                    literal, resource, location, conditions)
+                pairs += len(granted)
+                writes += sum(1 for a in granted.values() if a.writes)
+                stars += len(granted) if resource == "*" else 0
+                if item is not None:
+                    found.append(item)
+    found.sort(key=lambda e: (-e.risk, e.where, e.actions, e.resource))
     return found, pairs, writes, stars
 
 
-def _excess_item(needs: Needs, policy: Policy, where: Where, action_pattern: str, expanded, resource: str,
-                 location: Location, conditions: bool) -> Excess | None:
-    literal = expanded is None
-    granted = [Action(action_pattern, (), False)] if literal else list(expanded)
+def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tuple[str, ...], granted: list[Action],
+                 literal: bool, resource: str, location: Location, conditions: bool) -> Excess | None:
     covered = [n for n in needs.needs if any(action_matches(a.name, n.action) for a in granted)
                and _covers(resource, n, location)]
     needed_names = {n.action.lower() for n in covered}
@@ -235,7 +243,7 @@ def _excess_item(needs: Needs, policy: Policy, where: Where, action_pattern: str
     if not unneeded:
         risks.append("wider than needed: the tasks need " + ", ".join(sorted({n.resource for n in covered})))
         score += 10 if resource == "*" else 3
-    return Excess(action_pattern, resource, where, policy.arn or policy.name, len(granted),
+    return Excess(action_patterns, resource, where, policy.arn or policy.name, len(granted),
                   tuple(a.name for a in unneeded), tuple(a.name for a in unneeded if a.writes),
                   tuple(covered), score, tuple(risks), conditions)
 

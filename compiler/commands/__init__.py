@@ -25,5 +25,5 @@ def compile_or_exit(inputs: tuple[Path, ...]) -> list[Compiled]:
         sys.exit(EXIT_INVALID)
 
 
-COMMANDS = {name: f"{__name__}.{name}" for name in ("diff", "explain", "new", "schema", "validate")}
+COMMANDS = {name: f"{__name__}.{name}" for name in ("audit", "diff", "explain", "new", "schema", "validate")}
 """Command name -> module defining a click command of that name; imported only when that command runs or is listed."""

@@ -1,0 +1,114 @@
+"""`rolec audit`: judge hand-written execution roles against what their tasks need."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .. import ui
+from ..audit import report
+from ..audit.compare import audit_role
+from ..audit.needs import Origin, from_role
+from ..audit.pairing import Wanted, pair
+from ..errors import SpecError
+from ..iam.location import Location
+from ..roles import RoleSourceError, load
+from ..sources import Bindings
+from . import EXIT_FAILED, EXIT_INVALID
+
+LOCATION_NAMES = {"AWS::Partition": "partition", "AWS::Region": "region", "AWS::AccountId": "account"}
+
+
+def _bindings(sets: tuple[str, ...]) -> tuple[Bindings, Location]:
+    values, where = {}, {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--set {item!r}: expected NAME=VALUE")
+        if name in LOCATION_NAMES:
+            where[LOCATION_NAMES[name]] = value
+        else:
+            values[name] = value
+    return Bindings(values), Location(**where)
+
+
+def _fail(diagnostics) -> None:
+    for diagnostic in diagnostics:
+        ui.diagnostic(str(diagnostic), diagnostic.severity)
+    sys.exit(EXIT_INVALID)
+
+
+def _from_spec(spec: Path) -> tuple[Wanted, str]:
+    from ..pipeline import compile_spec, display
+
+    compiled = compile_spec(spec)
+    role = compiled.role
+    hint = role.existing.name if role.existing else role.name
+    return Wanted(from_role(role), hint, display(spec)), spec.read_text(encoding="utf-8")
+
+
+def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wanted, str]:
+    """Through `rolec infer`'s readers: the inferred spec is compiled like a spec, and each need is traced back
+    to the task definition line it comes from."""
+    from ..pipeline import compile_spec
+    from ..taskdefs import infer
+
+    inferred = infer(paths, bindings)
+    for warning in inferred.warnings:
+        ui.diagnostic(str(warning), getattr(warning, "severity", "warning"))
+    text = inferred.yaml()
+    with tempfile.TemporaryDirectory(prefix="rolec-audit-") as folder:
+        spec = Path(folder) / f"{inferred.document.get('id', paths[0].stem) if isinstance(inferred.document, dict) else paths[0].stem}.yaml"
+        spec.write_text(text, encoding="utf-8")
+        role = compile_spec(spec).role
+
+    def origin(source) -> Origin | None:
+        found = inferred.origins.get(source.key)
+        if found is None:
+            return None
+        return Origin(found.path, found.line, found.col, f"container {found.container}, {found.field}", source.reason)
+
+    label = ", ".join(p.as_posix() for p in paths)
+    return Wanted(from_role(role, origin), inferred.execution_role, label), text
+
+
+@click.command()
+@click.argument("role_sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--task-definition", "task_definitions", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="A task definition the role serves (repeatable); its needs are inferred as by `rolec infer`.")
+@click.option("--spec", type=click.Path(path_type=Path, dir_okay=False), help="A rolec spec whose compiled role is the need.")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Bind a deploy-time value (as for `rolec infer`); AWS::Partition, AWS::Region and AWS::AccountId "
+                   "choose the deployment the role is judged in (default aws, us-east-1, 123456789012).")
+@click.option("--format", "fmt", type=click.Choice(sorted(report.RENDERERS)), default="text", show_default=True,
+              help="text for people, json for tools, sarif for code scanning.")
+@click.option("--write-spec", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the rolec spec that grants exactly the needs to this file.")
+def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], spec: Path | None, sets: tuple[str, ...],
+          fmt: str, write_spec: Path | None) -> None:
+    """Compare hand-written execution roles (ROLE_SOURCE: IAM JSON, aws iam output, CloudFormation, Terraform)
+    with what their task definitions or a spec need: missing and excess permissions, trust, and the replacement.
+
+    Exit 0 when each role grants exactly the needs (notes allowed), 1 on findings, 2 on invalid input."""
+    if bool(task_definitions) == bool(spec):
+        raise click.UsageError("give the needs with either --task-definition FILE ... or --spec SPEC")
+    bindings, location = _bindings(sets)
+    try:
+        wanted, spec_text = _from_spec(spec) if spec else _from_task_definitions(list(task_definitions), bindings)
+        roles = load(list(role_sources), bindings)
+    except (SpecError, RoleSourceError) as exc:
+        _fail(exc.diagnostics)
+    for name in sorted(set(bindings.values) - bindings.used):
+        ui.diagnostic(f"rolec: warning: --set {name} was not used", "warning")
+    pairs, lone_roles, lone_needs = pair(roles, [wanted])
+    audits = [audit_role(role, w.needs, location) for role, w in pairs]
+    unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
+    click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
+    if write_spec is not None:
+        write_spec.write_text(spec_text, encoding="utf-8")
+        ui.detail(f"wrote {write_spec}")
+    if any(not a.exact for a in audits) or lone_roles or lone_needs:
+        sys.exit(EXIT_FAILED)
