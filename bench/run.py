@@ -63,7 +63,7 @@ def median(samples: list[tuple[float, float, str]]) -> dict:
 
 
 def rolec(*args: str) -> list[str]:
-    return [sys.executable, "-m", "compiler", *args]
+    return [sys.executable, "-m", "rolec", *args]
 
 
 def bench_rolec(count: int, repeat: int, work: Path) -> dict:
@@ -118,7 +118,7 @@ def cdk_roles(specs: Path) -> list[dict]:
 
 
 def _cdk_role(path: Path) -> dict:
-    from compiler.pipeline import compile_spec
+    from rolec.build.pipeline import compile_spec
 
     return cdk_role(compile_spec(path).role)
 

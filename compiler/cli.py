@@ -13,10 +13,11 @@ import click
 from . import __version__, ui
 from .commands import COMMANDS
 from .errors import SpecError
-from .cache import DEFAULT_DIR, BuildCache
-from .pipeline import BuildStats, LintError, build as build_outputs, discover, output_paths
+from .build.cache import DEFAULT_DIR, BuildCache
+from .build.discover import discover
+from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
 from .validate.terraform import TerraformUnavailable
-from .writer import UnsafeOutput, apply, locked, plan
+from .build.writer import UnsafeOutput, apply, locked, plan
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

@@ -18,7 +18,7 @@ import json
 from dataclasses import replace
 
 from .ir import PolicyDocument, Role, Statement
-from .resources import MANAGED_POLICY_ACTIONS
+from .spec.names import MANAGED_POLICY_ACTIONS
 from .text import Pseudo, Text
 
 INLINE_LIMIT = 10_240

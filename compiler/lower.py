@@ -6,8 +6,8 @@ from .errors import Diagnostic, SpecError
 from .features import Context, catalog
 from .ir import Condition, Grant, Note, Role, Source, merge
 from .limits import INLINE_LIMIT, MANAGED_LIMIT, MAX_ATTACHED, TooLarge, check_existing, pack
-from .model import Spec
-from .resources import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
+from .spec.v1 import Spec
+from .spec.names import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
 from .text import Pseudo, Text
 
 SOURCE_ARN = Text.of("arn:", Pseudo.PARTITION, ":ecs:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":*")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import main
+from rolec.cli import main
 
 BAD = Path(__file__).parent / "examples" / "bad"
 CASES = sorted(p.name for p in BAD.glob("*.yaml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from bench.specs import write_specs
-from compiler.cli import main
+from rolec.cli import main
 
 
 def test_synthetic_specs_build_and_are_reproducible(tmp_path):

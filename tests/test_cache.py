@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler import cache as cache_module
-from compiler import pipeline
-from compiler.cli import main
+from rolec.build import cache as cache_module
+from rolec.build import pipeline
+from rolec.cli import main
 
 from .conftest import ROOT, SPECS
 from .test_bad_specs import snapshot
@@ -82,7 +82,7 @@ def test_an_entry_from_another_tool_version_is_not_used(tmp_path, compile_calls,
 
 def test_a_change_to_the_compiler_source_changes_the_fingerprint(tmp_path, monkeypatch):
     package = tmp_path / "compiler"
-    shutil.copytree(Path(cache_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(cache_module._PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache_module, "_PACKAGE", package)
     cache_module.compiler_fingerprint.cache_clear()
     try:
@@ -123,11 +123,11 @@ def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, compile_calls, damage
 
 def test_a_no_op_build_imports_neither_cfn_lint_nor_troposphere(tmp_path):
     env = {**os.environ, "ROLEC_CACHE_DIR": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "compiler", "build", str(SPECS), "--out", str(tmp_path / "out")]
+    command = [sys.executable, "-m", "rolec", "build", str(SPECS), "--out", str(tmp_path / "out")]
     subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
     probe = (
         "import sys\n"
-        "from compiler.cli import main\n"
+        "from rolec.cli import main\n"
         "try:\n    main(['check', %r, '--out', %r])\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print(sorted(m for m in ('cfnlint', 'troposphere') if m in sys.modules))\n"

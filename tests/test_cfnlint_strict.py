@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.pipeline import FAILING_SEVERITIES, linter
-from compiler.validate.cfnlint import CfnLint
+from rolec.build.pipeline import FAILING_SEVERITIES, linter
+from rolec.validate.cfnlint import CfnLint
 
 from .conftest import OUT
 
@@ -79,8 +79,8 @@ def test_stackset_member_templates_refuse_hard_coded_region_and_account(config, 
 def test_the_build_lints_a_stackset_body_with_the_member_configuration(write_spec, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from compiler.cli import main
-    from compiler.targets import stackset
+    from rolec.cli import main
+    from rolec.targets import stackset
 
     real = stackset.role_template
     monkeypatch.setattr(stackset, "role_template",
@@ -97,7 +97,7 @@ def test_the_build_lints_a_stackset_body_with_the_member_configuration(write_spe
 def test_configurations_sharing_one_rule_set_do_not_leak_into_each_other():
     """linter(config) reuses the default rule set under each configuration; interleaved runs must find
     exactly what a runner built for that configuration alone finds."""
-    from compiler.validate.cfnlint import CONFIG_FILE, CfnLint
+    from rolec.validate.cfnlint import CONFIG_FILE, CfnLint
 
     template = HARD_CODED % ("eu-west-1", "111122223333")
     configs = ["cfnlintrc-stackset-member.yaml", "cfnlintrc.yaml", "cfnlintrc-stackset-home-region.yaml",

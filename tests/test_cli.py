@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import main
-from compiler.pipeline import Compiled, LintError, compile_spec, display, lint_all
-from compiler.writer import MANIFEST
+from rolec.cli import main
+from rolec.build.discover import display
+from rolec.build.pipeline import Compiled, LintError, compile_spec, lint_all
+from rolec.build.writer import MANIFEST
 
 from .conftest import OUT, ROOT, SPECS
 from .test_bad_specs import snapshot
@@ -60,7 +61,7 @@ def test_output_is_byte_identical_across_hash_seeds(tmp_path):
     for seed in ("0", "1", "4242"):
         out = tmp_path / f"out-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "compiler", "build", str(SPECS), "--out", str(out)],
+        subprocess.run([sys.executable, "-m", "rolec", "build", str(SPECS), "--out", str(out)],
                        check=True, env=env, cwd=ROOT, capture_output=True)
         trees.append(snapshot(out))
     assert trees[0] == trees[1] == trees[2]
@@ -144,7 +145,7 @@ def test_missing_input_is_a_usage_error(tmp_path):
 
 
 def test_python_dash_m_compiler_works():
-    result = subprocess.run([sys.executable, "-m", "compiler", "--version"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "rolec", "--version"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "rolec" in result.stdout
 
 
@@ -171,7 +172,7 @@ def test_display_names_files_as_relpath_would(path, at_root, tmp_path, monkeypat
 
 
 def test_discover_takes_a_folders_visible_yaml_files_in_order(tmp_path):
-    from compiler.pipeline import discover
+    from rolec.build.discover import discover
 
     for name in ("b.yaml", "a.yaml", ".hidden.yaml", "c.yml", "notes.txt"):
         (tmp_path / name).write_text(MINIMAL)

@@ -20,12 +20,12 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import given
 
-from compiler.cli import main
-from compiler.effective import UnreadableOutput, from_role, from_terraform
-from compiler.features import catalog
-from compiler.model import ROLE
-from compiler.pipeline import compile_spec, output_paths
-from compiler.starter import EXAMPLES, ROLE_EXAMPLES
+from rolec.cli import main
+from rolec.reports.effective import UnreadableOutput, from_role, from_terraform
+from rolec.features import catalog
+from rolec.spec.v1 import ROLE
+from rolec.build.pipeline import compile_spec, output_paths
+from rolec.spec.starter import EXAMPLES, ROLE_EXAMPLES
 
 from .conftest import OUT, ROOT, SPECS
 from .support.strategies import dump, specs
@@ -438,7 +438,7 @@ def test_summary_counts_changed_and_removed_roles(write_spec, tmp_path, monkeypa
 def _tty_run(args: list[str], env: dict, tmp_path: Path) -> str:
     """Run rolec under a pseudo-terminal, as a person would see it."""
     main_fd, child_fd = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "compiler", *args], stdin=child_fd, stdout=child_fd,
+    process = subprocess.Popen([sys.executable, "-m", "rolec", *args], stdin=child_fd, stdout=child_fd,
                                stderr=child_fd, cwd=tmp_path, env={**os.environ, **env})
     os.close(child_fd)
     chunks = []
@@ -461,7 +461,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(write_spec, tmp_path)
     coloured = _tty_run(["build"], {**env, "NO_COLOR": ""}, tmp_path)
     assert "\x1b[31m" in coloured and "error" in coloured
     assert "\x1b[" not in _tty_run(["build"], {"NO_COLOR": "1"}, tmp_path)
-    piped = subprocess.run([sys.executable, "-m", "compiler", "build"], cwd=tmp_path, capture_output=True, text=True,
+    piped = subprocess.run([sys.executable, "-m", "rolec", "build"], cwd=tmp_path, capture_output=True, text=True,
                            env={**env, "NO_COLOR": ""})
     assert piped.returncode == 2 and "\x1b[" not in piped.stderr
     assert piped.stderr == "specs/bad.yaml:2:17: error: managed_policy: expected true or false, got the string 'maybe'\n"

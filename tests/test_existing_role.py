@@ -15,10 +15,10 @@ import pytest
 import yaml
 from cfnlint.decode import decode_str
 
-from compiler.errors import SpecError
-from compiler.lower import lower
-from compiler.model import load_spec
-from compiler.pipeline import compile_spec, lint_all
+from rolec.errors import SpecError
+from rolec.lower import lower
+from rolec.spec.v1 import load_spec
+from rolec.build.pipeline import compile_spec, lint_all
 
 from .support.iam_eval import is_allowed
 from .support.outputs import AWS, AWS_CN, DEPLOYMENTS, TARGETS, Deployment, Refused, effective, normalise, policies

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler import limits
-from compiler.cli import main
-from compiler.pipeline import compile_spec
+from rolec import limits
+from rolec.cli import main
+from rolec.build.pipeline import compile_spec
 
 from .support.big_specs import secret_names, secrets_spec
 from .support.iam_eval import is_allowed
@@ -121,7 +121,7 @@ def test_a_statement_split_across_policies_keeps_its_actions_and_conditions(spil
 
 
 def test_spilled_template_has_zero_cfn_lint_findings(spilled):
-    from compiler.pipeline import linter
+    from rolec.build.pipeline import linter
     assert linter().lint(spilled.files["cloudformation/many-secrets.yaml"]) == []
 
 

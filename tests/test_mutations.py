@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.cli import main
-from compiler.errors import SpecError
-from compiler.lower import lower
-from compiler.model import load_spec
+from rolec.cli import main
+from rolec.errors import SpecError
+from rolec.lower import lower
+from rolec.spec.v1 import load_spec
 
 from .support.examples import count
 from .support.strategies import dump, specs

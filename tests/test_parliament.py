@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from compiler.pipeline import compile_spec
-from compiler.targets.cloudformation import MANAGED_POLICY_SID
-from compiler.validate import parliament as lint
+from rolec.build.pipeline import compile_spec
+from rolec.targets.cloudformation import MANAGED_POLICY_SID
+from rolec.validate import parliament as lint
 
 from .conftest import SPECS
 from .support.emulator import require

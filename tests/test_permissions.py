@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from compiler.pipeline import compile_spec
+from rolec.build.pipeline import compile_spec
 from .support.iam_eval import (
     Unsupported,
     action_matches,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from compiler.pipeline import compile_spec, linter
-from compiler.text import Pseudo
+from rolec.build.pipeline import compile_spec, linter
+from rolec.text import Pseudo
 
 from .support.strategies import dump, specs
 

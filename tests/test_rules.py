@@ -8,14 +8,14 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from compiler import ir, rules
-from compiler import lower as lowering
-from compiler.cli import main
-from compiler.ir import Condition, Role, Source, Statement
-from compiler.lower import SOURCE_ARN
-from compiler.model import load_spec
-from compiler.resources import MANAGED_POLICY
-from compiler.text import Pseudo, Text, arn
+from rolec import ir, rules
+from rolec import lower as lowering
+from rolec.cli import main
+from rolec.ir import Condition, Role, Source, Statement
+from rolec.lower import SOURCE_ARN
+from rolec.spec.v1 import load_spec
+from rolec.spec.names import MANAGED_POLICY
+from rolec.text import Pseudo, Text, arn
 
 SOURCE = (Source("secrets", "features.secrets.kms_keys[0]", 7, "test"),)
 ALL_KEYS = arn("kms", "key/*")

@@ -13,7 +13,7 @@ import re
 import pytest
 from cfnlint.decode import decode_str
 
-from compiler.targets.cloudformation import MANAGED_POLICY_SID
+from rolec.targets.cloudformation import MANAGED_POLICY_SID
 
 from .conftest import OUT, ROOT
 from .support.big_specs import secret_names, secrets_spec
@@ -58,7 +58,7 @@ def test_suppressions_only_in_resource_metadata_and_only_the_expected_ones(name,
 
 
 def test_a_spilled_template_carries_no_suppressions(tmp_path):
-    from compiler.pipeline import compile_spec
+    from rolec.build.pipeline import compile_spec
     spec = tmp_path / "many.yaml"
     spec.write_text(secrets_spec(secret_names(400)))
     template, _ = decode_str(compile_spec(spec).files["cloudformation/many.yaml"])

@@ -10,11 +10,11 @@ import pytest
 from cfnlint.decode import decode_str
 from click.testing import CliRunner
 
-from compiler import pipeline
-from compiler.cli import main
-from compiler.pipeline import compile_spec, linter
-from compiler.regions import LONGEST_REGION, PARTITION_OF, REGIONS
-from compiler.targets import stackset as stackset_target
+from rolec.build import pipeline
+from rolec.cli import main
+from rolec.build.pipeline import compile_spec, linter
+from rolec.aws.regions import LONGEST_REGION, PARTITION_OF, REGIONS
+from rolec.targets import stackset as stackset_target
 
 from .conftest import SPECS, STACKSET_ROLE as ROLE
 
@@ -62,7 +62,7 @@ def _lint_clean(text: str) -> None:
 
 
 def test_region_list_matches_botocore_and_cfn_lint():
-    """compiler/regions.py is a copy; these two sources say when AWS opened a region it lacks."""
+    """compiler/aws/regions.py is a copy; these two sources say when AWS opened a region it lacks."""
     import botocore.loaders
     from cfnlint.helpers import REGIONS as CFN_LINT_REGIONS
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from compiler.cli import main
-from compiler.loader import MAX_SPEC_BYTES
-from compiler.pipeline import compile_all
-from compiler.writer import MANIFEST, UnsafeOutput, apply, locked, plan
+from rolec.cli import main
+from rolec.spec.loader import MAX_SPEC_BYTES
+from rolec.build.pipeline import compile_all
+from rolec.build.writer import MANIFEST, UnsafeOutput, apply, locked, plan
 
 from .conftest import ROOT
 
@@ -33,7 +33,7 @@ def specs(folder: Path, group: str) -> Path:
 
 
 def build(*args: str) -> list[str]:
-    return [sys.executable, "-m", "compiler", "build", "--no-cache", *args]
+    return [sys.executable, "-m", "rolec", "build", "--no-cache", *args]
 
 
 def test_concurrent_builds_wait_for_each_other_and_never_mix(tmp_path):
@@ -66,7 +66,7 @@ def test_check_waits_for_a_running_build(tmp_path):
     folder = specs(tmp_path / "specs", "one")
     out = tmp_path / "out"
     with locked(out):
-        process = subprocess.Popen([sys.executable, "-m", "compiler", "check", "--no-cache", str(folder), "--out", str(out)],
+        process = subprocess.Popen([sys.executable, "-m", "rolec", "check", "--no-cache", str(folder), "--out", str(out)],
                                    cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert process.stderr.readline().startswith("rolec: waiting for another rolec process")
     process.communicate(timeout=120)

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..regions import PARTITION_OF
-from ..schema import Invalid
+from .regions import PARTITION_OF
+from ..spec.types import Invalid
 
 REPOSITORY_RE = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
 _TAG_RE = re.compile(r"[\w][\w.-]{0,127}")

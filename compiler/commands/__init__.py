@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import click
 
 from .. import ui
 from ..errors import SpecError
-from ..pipeline import Compiled, compile_all, discover
+from ..build.discover import discover
+from ..build.pipeline import Compiled, compile_all
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 SPECS = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
@@ -25,5 +27,6 @@ def compile_or_exit(inputs: tuple[Path, ...]) -> list[Compiled]:
         sys.exit(EXIT_INVALID)
 
 
-COMMANDS = {name: f"{__name__}.{name}" for name in ("audit", "diff", "explain", "new", "schema", "validate")}
+COMMANDS = {module.name: f"{__name__}.{module.name}" for module in pkgutil.iter_modules(__path__)
+            if not module.name.startswith("_")}
 """Command name -> module defining a click command of that name; imported only when that command runs or is listed."""

@@ -42,7 +42,7 @@ def _fail(diagnostics) -> None:
 
 
 def _from_spec(spec: Path) -> tuple[Wanted, str]:
-    from ..pipeline import compile_spec, display
+    from ..build.pipeline import compile_spec, display
 
     compiled = compile_spec(spec)
     role = compiled.role
@@ -53,7 +53,7 @@ def _from_spec(spec: Path) -> tuple[Wanted, str]:
 def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wanted, str]:
     """Through `rolec infer`'s readers: the inferred spec is compiled like a spec, and each need is traced back
     to the task definition line it comes from."""
-    from ..pipeline import compile_spec
+    from ..build.pipeline import compile_spec
     from ..taskdefs import infer
 
     inferred = infer(paths, bindings)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from .. import baseline, ui
-from ..effective import UnreadableOutput, from_role
+from ..reports import baseline
+from .. import ui
+from ..reports.effective import UnreadableOutput, from_role
 from ..errors import SpecError
-from ..permdiff import compare, markdown
+from ..reports.permdiff import compare, markdown
 from . import EXIT_FAILED, EXIT_INVALID, SPECS, compile_or_exit
 
 

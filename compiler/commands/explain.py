@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import explain as explanation
+from ..reports import explain as explanation
 from . import SPECS, compile_or_exit
 
 

@@ -9,8 +9,8 @@ import click
 
 from .. import ui
 from ..features import catalog
-from ..naming import ROLE_ID_RE
-from ..starter import DEFAULT_FEATURES, starter
+from ..spec.role_id import ROLE_ID_RE
+from ..spec.starter import DEFAULT_FEATURES, starter
 from . import EXIT_INVALID
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import ui
-from ..model import spec_json_schema
+from ..spec.v1 import spec_json_schema
 
 
 def schema_text() -> str:

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Callable, Iterable
 
 from ..ir import Grant, Source
-from ..schema import Obj
+from ..spec.types import Obj
 
 
 @dataclass(frozen=True)
@@ -45,5 +45,7 @@ class Feature:
 def catalog() -> tuple[Feature, ...]:
     features = []
     for module in pkgutil.iter_modules(__path__):
+        if module.name.startswith("_"):
+            continue  # shared helpers of several features, such as _kms
         features.append(importlib.import_module(f"{__name__}.{module.name}").FEATURE)
     return tuple(sorted(features, key=lambda f: (f.order, f.name)))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..ir import Grant
-from ..resources import log_group
-from ..schema import Bool, Field, List, Obj, Str
+from ..spec.names import log_group
+from ..spec.types import Bool, Field, List, Obj, Str
 from ..text import Text
 from . import Context, Feature
 

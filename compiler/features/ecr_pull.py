@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..aws.ecr import parse_repository_uri
 from ..ir import Condition, Grant
-from ..resources import repository
-from ..schema import Field, List, Obj, Str
+from ..spec.names import repository
+from ..spec.types import Field, List, Obj, Str
 from ..text import Text
 from . import Context, Feature
 

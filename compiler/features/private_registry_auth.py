@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..ir import Grant
-from ..keys import KMS_KEYS, decrypt_grants
-from ..resources import secret
-from ..schema import Field, List, Obj, Str
+from ._kms import KMS_KEYS, decrypt_grants
+from ..spec.names import secret
+from ..spec.types import Field, List, Obj, Str
 from . import Context, Feature
 
 KEY = "features.private_registry_auth"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..resources import MANAGED_POLICY
+from ..spec.names import MANAGED_POLICY
 from . import COMPILER_BUG, Rule, Violation
 
 ALLOWED_ON_EVERY_RESOURCE = frozenset({"ecr:GetAuthorizationToken"})

@@ -8,7 +8,7 @@ from troposphere.cloudformation import WaitConditionHandle
 from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
 
 from ..ir import TRUST_PRINCIPAL, Condition, Role, Statement
-from ..resources import MANAGED_POLICY_ACTIONS
+from ..spec.names import MANAGED_POLICY_ACTIONS
 from ..text import Text, with_region
 
 LOGICAL_ID = "ExecutionRole"

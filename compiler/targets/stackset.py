@@ -21,7 +21,7 @@ from troposphere.cloudformation import (
 
 from ..ir import Condition, Role
 from ..limits import repack
-from ..stackset import StackSet
+from ..spec.stackset import StackSet
 from ..text import Pseudo, Text
 from . import cloudformation
 from .terraform import PROVIDER_CONSTRAINT

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.aws.ecr import EcrImage, parse_image, parse_repository_uri, split_reference
-from compiler.schema import Invalid
+from rolec.aws.ecr import EcrImage, parse_image, parse_repository_uri, split_reference
+from rolec.spec.types import Invalid
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 

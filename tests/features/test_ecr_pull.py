@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from compiler.cli import main
+from rolec.cli import main
 
 SPEC = """version: 1
 features:

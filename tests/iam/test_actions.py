@@ -1,4 +1,4 @@
-from compiler.iam.actions import dataset
+from rolec.iam.actions import dataset
 
 
 def test_service_wildcard_expands_to_every_action_with_levels():

@@ -1,6 +1,6 @@
 import pytest
 
-from compiler.iam.conditions import Answer, PolicyError, RequestContext, evaluate_block
+from rolec.iam.conditions import Answer, PolicyError, RequestContext, evaluate_block
 
 COMPLETE = {"complete": True}
 

@@ -1,6 +1,6 @@
 """The shipped datasets are exactly what `make aws-data` makes from the pinned sources (no hand edits)."""
 
-from compiler.iam import datagen
+from rolec.iam import datagen
 
 
 def test_generator_reproduces_the_shipped_files():

@@ -1,9 +1,9 @@
 import pytest
 
-from compiler.iam.conditions import PolicyError, RequestContext
-from compiler.iam.evaluate import Decision, evaluate, evaluate_trust
-from compiler.iam.location import Location, pseudo_form
-from compiler.text import Pseudo, Text, arn
+from rolec.iam.conditions import PolicyError, RequestContext
+from rolec.iam.evaluate import Decision, evaluate, evaluate_trust
+from rolec.iam.location import Location, pseudo_form
+from rolec.text import Pseudo, Text, arn
 
 SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf"
 

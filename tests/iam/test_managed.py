@@ -1,5 +1,5 @@
-from compiler.iam.evaluate import evaluate
-from compiler.iam.managed import dataset, is_aws_managed
+from rolec.iam.evaluate import evaluate
+from rolec.iam.managed import dataset, is_aws_managed
 
 CORPUS_ATTACHED = ["service-role/AmazonECSTaskExecutionRolePolicy", "SecretsManagerReadWrite", "CloudWatchLogsFullAccess",
                    "CloudWatchFullAccess", "AmazonElasticContainerRegistryPublicPowerUser"]

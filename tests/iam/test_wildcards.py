@@ -1,6 +1,6 @@
 import pytest
 
-from compiler.iam.wildcards import UnknownVariable, action_matches, arn_like, glob_match, resource_matches
+from rolec.iam.wildcards import UnknownVariable, action_matches, arn_like, glob_match, resource_matches
 
 
 def test_question_mark_is_one_character_in_any_segment():

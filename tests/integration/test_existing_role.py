@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import main
-from compiler.pipeline import compile_spec
+from rolec.cli import main
+from rolec.build.pipeline import compile_spec
 from tests.support import emulator
 from tests.support.iam_eval import is_allowed
 

@@ -41,7 +41,7 @@ def test_hooks_pass_on_a_built_repo_and_catch_a_stale_out(tmp_path):
         return sh(sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "--all-files", "--color", "never")
 
     assert sh("git", "init", "-q").returncode == 0
-    assert sh(sys.executable, "-m", "compiler", "-q", "build").returncode == 0
+    assert sh(sys.executable, "-m", "rolec", "-q", "build").returncode == 0
     sh("git", "add", "-A")
 
     ok = hooks()

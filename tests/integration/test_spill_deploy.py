@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.pipeline import compile_spec
+from rolec.build.pipeline import compile_spec
 from tests.support import emulator
 from tests.support.big_specs import secret_names, secrets_spec
 from tests.support.outputs import AWS, policies

@@ -18,9 +18,9 @@ import pytest
 from botocore.exceptions import ClientError
 from cfnlint.decode import decode_str
 
-from compiler import stackset as stackset_model
-from compiler.pipeline import compile_spec
-from compiler.errors import SpecError
+from rolec.spec import stackset as stackset_model
+from rolec.build.pipeline import compile_spec
+from rolec.errors import SpecError
 from tests.conftest import STACKSET_ROLE
 from tests.support import emulator
 

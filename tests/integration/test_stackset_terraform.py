@@ -6,8 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from compiler.cli import main
-from compiler.targets import stackset
+from rolec.cli import main
+from rolec.targets import stackset
 
 from tests.conftest import SPECS
 from tests.integration.test_terraform_validate import terraform_ready  # noqa: F401 - fixture

@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import main
-from compiler.targets import terraform
-from compiler.validate.terraform import TerraformUnavailable, find_plugin_mirror, find_terraform
+from rolec.cli import main
+from rolec.targets import terraform
+from rolec.validate.terraform import TerraformUnavailable, find_plugin_mirror, find_terraform
 
 from tests.conftest import SPECS
 from tests.support import emulator

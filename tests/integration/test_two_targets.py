@@ -29,7 +29,7 @@ import yaml
 from cfnlint.decode import decode_str
 from hypothesis import HealthCheck, Phase, given, settings
 
-from compiler.pipeline import Compiled, compile_all, output_paths
+from rolec.build.pipeline import Compiled, compile_all, output_paths
 
 from tests.conftest import SPECS
 from tests.support import emulator, outputs, strategies

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.roles import RoleSourceError, catalog, load
-from compiler.roles.model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE
+from rolec.roles import RoleSourceError, catalog, load
+from rolec.roles.model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMATS = {module.NAME: module for module in catalog()}

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from compiler.validate import terraform as terraform_validate
+from rolec.validate import terraform as terraform_validate
 
 REGION = "us-east-1"
 # moto's default account; CloudFormation's AWS::AccountId and STS resolve to it.

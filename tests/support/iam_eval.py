@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from compiler.iam.conditions import Answer, PolicyError, RequestContext, evaluate_block
-from compiler.iam.evaluate import Decision, evaluate, evaluate_trust
-from compiler.iam.wildcards import UnknownVariable, action_matches, glob_match
-from compiler.iam.wildcards import resource_matches as _resource_matches
+from rolec.iam.conditions import Answer, PolicyError, RequestContext, evaluate_block
+from rolec.iam.evaluate import Decision, evaluate, evaluate_trust
+from rolec.iam.wildcards import UnknownVariable, action_matches, glob_match
+from rolec.iam.wildcards import resource_matches as _resource_matches
 
 __all__ = ["Unsupported", "action_matches", "glob_match", "resource_matches", "conditions_hold", "is_allowed",
            "any_allowed", "trust_allows"]

@@ -412,7 +412,7 @@ def from_terraform(text: str, deployment: Deployment) -> Policies:
 
 
 def policies(compiled, target: str, deployment: Deployment = AWS) -> Policies:
-    """The role's effective policies from one target of a `compiler.pipeline.Compiled`."""
+    """The role's effective policies from one target of a `rolec.build.pipeline.Compiled`."""
     role_id = compiled.role.id
     if target == "cloudformation":
         return from_cloudformation(compiled.files[f"cloudformation/{role_id}.yaml"], deployment)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 from .loader import position
 
 INVALID = object()

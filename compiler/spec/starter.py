@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .features import catalog
-from .model import ROLE, SCHEMA_ID
+from ..features import catalog
+from .v1 import ROLE, SCHEMA_ID
 
 SCHEMA_PATH = f"../schema/{SCHEMA_ID}"
 DEFAULT_FEATURES = ("ecr_pull", "awslogs")

@@ -13,8 +13,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .ir import Condition, Role
-from .targets.terraform import _DATA
+from ..ir import Condition, Role
+from ..targets.terraform import _DATA
 
 ConditionKey = tuple[tuple[str, str, tuple[str, ...]], ...]
 """Conditions as sorted (operator, key, sorted values) triples; () for none."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .ir import Condition, Grant
-from .resources import KmsKey, kms_key
-from .schema import List, Str
-from .text import Text
+from ..ir import Condition, Grant
+from ..spec.names import KmsKey, kms_key
+from ..spec.types import List, Str
+from ..text import Text
 
 if TYPE_CHECKING:
-    from .features import Context
+    from . import Context
 
 KMS_KEYS = List(Str("a KMS key id, key ARN, alias/NAME or alias ARN", convert=kms_key), max_items=100)
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from . import rules
-from .errors import Diagnostic, SpecError
+from .. import rules
+from ..errors import Diagnostic, SpecError
+from .discover import display
 
 if TYPE_CHECKING:
     from .cache import BuildCache
-    from .ir import Role
-    from .validate.cfnlint import CfnLint, Finding
+    from ..ir import Role
+    from ..validate.cfnlint import CfnLint, Finding
 
 FAILING_SEVERITIES = ("error", "warning", "informational")
 """Every cfn-lint finding fails the build: cfnlintrc.yaml turns the informational checks on (cfn-lint -c I)."""
@@ -66,40 +66,6 @@ class Output:
 Built = Union[Compiled, Output]
 
 
-def display(path: Path) -> str:
-    """How diagnostics name a file: relative to the working directory unless it lies outside it.
-
-    Without `..` in the path that is a matter of string prefixes (os.path.relpath, which gives the same,
-    costs 60 ms for 1000 specs)."""
-    if ".." not in path.parts:
-        text = path.as_posix()
-        if not path.is_absolute():
-            return text
-        cwd = os.getcwd()
-        if cwd != "/" and text != cwd:
-            return text[len(cwd) + 1:] if text.startswith(cwd + "/") else text
-    relative = os.path.relpath(path)
-    return Path(relative if not relative.startswith("..") else path).as_posix()
-
-
-def discover(inputs: list[Path]) -> list[Path]:
-    """Spec files named by `inputs`: files as given, folders by their `*.yaml` files (not recursive)."""
-    found: list[Path] = []
-    problems = []
-    for item in inputs:
-        if item.is_dir():
-            with os.scandir(item) as entries:
-                found.extend(sorted(item / e.name for e in entries  # as glob("*.yaml"): no hidden files
-                                    if e.name.endswith(".yaml") and not e.name.startswith(".") and e.is_file()))
-        elif item.is_file() and item.suffix == ".yaml":
-            found.append(item)
-        else:
-            problems.append(Diagnostic(display(item), 1, 1, "not a .yaml spec file or a folder of them"))
-    if problems:
-        raise SpecError(problems)
-    return list(dict.fromkeys(found))
-
-
 def output_paths(role_id: str) -> tuple[str, str]:
     return f"cloudformation/{role_id}.yaml", f"terraform/{role_id}/main.tf.json"
 
@@ -116,9 +82,9 @@ def check_invariants(role: Role) -> None:
 
 
 def compile_spec(path: Path) -> Compiled:
-    from .lower import lower
-    from .model import load_spec
-    from .targets import cloudformation, terraform
+    from ..lower import lower
+    from ..spec.v1 import load_spec
+    from ..targets import cloudformation, terraform
 
     spec = load_spec(path, display(path))
     role = lower(spec)
@@ -127,7 +93,7 @@ def compile_spec(path: Path) -> Compiled:
     files = {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)}
     embedded = {}
     if spec.stackset is not None:
-        from .targets import stackset
+        from ..targets import stackset
 
         body = stackset_role_template(role, spec)
         check_template_body(body, spec)
@@ -142,8 +108,8 @@ def compile_spec(path: Path) -> Compiled:
 
 def stackset_role_template(role: Role, spec) -> str:
     """The role template a StackSet deploys; its names, granted in every StackSet region, must still fit IAM's limits."""
-    from .limits import TooLarge
-    from .targets import stackset
+    from ..limits import TooLarge
+    from ..targets import stackset
 
     try:
         return stackset.role_template(role, spec.stackset)
@@ -157,7 +123,7 @@ def stackset_role_template(role: Role, spec) -> str:
 
 def check_template_body(body: str, spec) -> None:
     """CloudFormation refuses a StackSet TemplateBody over 51,200 bytes; say so before anything is written."""
-    from .stackset import MAX_TEMPLATE_BODY_BYTES
+    from ..spec.stackset import MAX_TEMPLATE_BODY_BYTES
 
     size = len(body.encode())
     if size > MAX_TEMPLATE_BODY_BYTES:
@@ -185,7 +151,7 @@ def compile_all(spec_files: list[Path]) -> list[Compiled]:
 
 def _check_ids(spec_files: list[Path]) -> dict[Path, str]:
     """Each spec's role id (from its file name); refuse bad names and ids used twice."""
-    from .naming import role_id
+    from ..spec.role_id import role_id
 
     ids, seen, diagnostics = {}, {}, []
     for path in spec_files:
@@ -214,7 +180,7 @@ def _linter(config: str) -> CfnLint:
     set cost most of a second and allocate only objects that live as long as the process, so the cyclic
     garbage collector is paused meanwhile and then told to leave them alone (gc.freeze), which also
     keeps forked workers from copying the pages it would otherwise touch."""
-    from .validate.cfnlint import CONFIG_FILE, CfnLint
+    from ..validate.cfnlint import CONFIG_FILE, CfnLint
 
     if config != CONFIG_FILE.name:
         return _linter(CONFIG_FILE.name).with_config(CONFIG_FILE.with_name(config))
@@ -289,8 +255,9 @@ def _compile_and_lint_many(paths: list[Path], jobs: int) -> tuple[list[Verdict],
     if jobs <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [_compile_and_lint(p) for p in paths], 1
     # Import the heavy modules and build the lint runner once, before forking, so workers share them.
-    from . import lower, model  # noqa: F401
-    from .targets import cloudformation, terraform  # noqa: F401
+    from .. import lower  # noqa: F401
+    from ..spec import v1  # noqa: F401
+    from ..targets import cloudformation, terraform  # noqa: F401
 
     linter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -369,7 +336,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
 
 def terraform_validate_all(compiled: list[Built], out_dir: Path) -> list[Diagnostic]:
     """Run `terraform validate` over every module at once; errors fail the build, warnings are returned."""
-    from .validate.terraform import validate_modules
+    from ..validate.terraform import validate_modules
 
     modules = {item.role_id: item.files[output_paths(item.role_id)[1]] for item in compiled}
     paths = {role_id: output_paths(role_id)[1] for role_id in modules}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
-from .aws.ecr import parse_repository_uri
-from .ir import ExistingRole
-from .schema import Invalid
-from .text import Pseudo, Text, arn
+from ..aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
+from ..aws.ecr import parse_repository_uri
+from ..ir import ExistingRole
+from .types import Invalid
+from ..text import Pseudo, Text, arn
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"

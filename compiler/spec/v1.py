@@ -8,11 +8,11 @@ from pathlib import Path
 import yaml
 
 from . import loader, stackset
-from .errors import Diagnostic, SpecError
-from .features import catalog
-from .naming import role_id
-from .resources import IAM_NAME_RE, existing_role, policy
-from .schema import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
+from ..errors import Diagnostic, SpecError
+from ..features import catalog
+from .role_id import role_id
+from .names import IAM_NAME_RE, existing_role, policy
+from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
 
 SPEC_VERSION = 1
 

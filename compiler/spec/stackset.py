@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 from .loader import position
-from .regions import LONGEST_REGION, PARTITION_OF
-from .schema import Bool, Checker, Field, Int, Invalid, List, Obj, Str
+from ..aws.regions import LONGEST_REGION, PARTITION_OF
+from .types import Bool, Checker, Field, Int, Invalid, List, Obj, Str
 
 REGION_PLACEHOLDER = "{region}"
 OU_RE = r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32}"
@@ -64,7 +64,7 @@ def _validate(block: dict, node, path: str, checker: Checker) -> None:
         key = f"regions[{index}]"
         if region not in PARTITION_OF:
             close = difflib.get_close_matches(region, sorted(PARTITION_OF), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else " (see compiler/regions.py)"
+            hint = f"; did you mean '{close[0]}'?" if close else " (see compiler/aws/regions.py)"
             error(key, f"unknown region '{region}'{hint}")
             continue
         partitions.setdefault(PARTITION_OF[region], region)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Diagnostic, SpecError
+from ..errors import Diagnostic, SpecError
 
 ROLE_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 

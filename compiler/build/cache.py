@@ -19,7 +19,7 @@ from pathlib import Path
 
 DEFAULT_DIR = Path(".rolec-cache")
 FORMAT = 2
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 _TOOLS = ("troposphere", "cfn-lint", "PyYAML")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Diagnostic, SpecError
+from ..errors import Diagnostic, SpecError
 
 MAX_SPEC_BYTES = 1024 * 1024
 

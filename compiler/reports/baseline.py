@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from .effective import Permissions, from_role, from_terraform
-from .errors import SpecError
-from .lower import lower
-from .model import load_spec
+from ..errors import SpecError
+from ..lower import lower
+from ..spec.v1 import load_spec
 
 MODULE = "main.tf.json"
 

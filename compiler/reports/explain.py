@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from .features import catalog
-from .ir import TRUST_PRINCIPAL, Condition, Role, Source
+from ..features import catalog
+from ..ir import TRUST_PRINCIPAL, Condition, Role, Source
 
 
 def _condition(c: Condition) -> dict:
