@@ -42,7 +42,8 @@ def _fail(diagnostics) -> None:
 
 
 def _from_spec(spec: Path) -> tuple[Wanted, str]:
-    from ..build.pipeline import compile_spec, display
+    from ..build.discover import display
+    from ..build.pipeline import compile_spec
 
     compiled = compile_spec(spec)
     role = compiled.role

@@ -22,22 +22,27 @@ def where(span: Span) -> Where:
     return Where(span.path, span.line, span.col)
 
 
-def iam_json(node: Node, what: str) -> Any:
-    """Plain IAM JSON from a located value; a Hole anywhere raises a located error."""
+def iam_json(node: Node, what: str, keep_holes: bool = False) -> Any:
+    """Plain IAM JSON from a located value. A Hole raises a located error, unless `keep_holes`
+    (trust policies: a principal known only at deploy time is itself the finding), which writes it
+    `${as written}` (IAM would read it as a policy variable, so it never matches by accident)."""
     value = node.value
     if isinstance(value, Hole):
+        if keep_holes:
+            return "${" + value.written + "}"
         raise SpecError([value.at.error(value.message(what))])
     if isinstance(value, tuple):
         parts = []
         for part in value:
-            if isinstance(part, Hole):
+            if isinstance(part, Hole) and not keep_holes:
                 raise SpecError([part.at.error(part.message(what))])
-            parts.append("${" + PSEUDO_NAMES[part] + "}" if isinstance(part, Pseudo) else part)
+            parts.append("${" + (PSEUDO_NAMES[part] if isinstance(part, Pseudo) else part.written) + "}"
+                         if isinstance(part, (Pseudo, Hole)) else part)
         return "".join(parts)
     if isinstance(value, list):
-        return [iam_json(item, what) for item in value]
+        return [iam_json(item, what, keep_holes) for item in value]
     if isinstance(value, dict):
-        return {key: iam_json(item, what) for key, item in value.items()}
+        return {key: iam_json(item, what, keep_holes) for key, item in value.items()}
     return value
 
 
@@ -50,10 +55,10 @@ def embedded(node: Node) -> Node:
     return jsonfile.parse(decoded, node.at.path, line=node.at.line, col=node.at.col + (decoded == text))
 
 
-def document(node: Node, what: str) -> tuple[dict, tuple[Where, ...]]:
+def document(node: Node, what: str, keep_holes: bool = False) -> tuple[dict, tuple[Where, ...]]:
     """The IAM JSON of a policy document and the location of each of its statements."""
     node = embedded(node)
-    doc = iam_json(node, what)
+    doc = iam_json(node, what, keep_holes)
     try:
         found = statements(doc)
     except PolicyError as exc:

@@ -61,7 +61,7 @@ def test_account_export_holds_many_roles_with_their_customer_policies():
 
 
 def test_unknown_shapes_and_endings_are_refused(tmp_path):
-    (tmp_path / "x.json").write_text('{"Resources": {}}')
+    (tmp_path / "x.json").write_text('{"Outputs": {}}')
     (tmp_path / "x.txt").write_text("hello")
     with pytest.raises(RoleSourceError) as caught:
         load([tmp_path / "x.json", tmp_path / "x.txt"])

@@ -99,7 +99,7 @@ def read(root, bindings) -> list[SourceRole]:
         if "AssumeRolePolicyDocument" not in props:
             raise fail(resource.at, f"{logical_id}: an AWS::IAM::Role needs an AssumeRolePolicyDocument")
         trust_node = template.resolve(props["AssumeRolePolicyDocument"])
-        trust, _ = document(trust_node, f"the trust policy of {logical_id}")
+        trust, _ = document(trust_node, f"the trust policy of {logical_id}", keep_holes=True)
         policies = []
         for item in template.resolve(props["Policies"]).value if "Policies" in props else []:
             entry = item.value if isinstance(item.value, dict) else {}

@@ -1,0 +1,192 @@
+"""Terraform (HCL or Terraform JSON): `aws_iam_role` with `assume_role_policy`, `inline_policy` blocks,
+`managed_policy_arns` and `permissions_boundary`; `aws_iam_role_policy`; `aws_iam_policy` attached by
+`aws_iam_role_policy_attachment` / `aws_iam_policy_attachment` (also over a literal `for_each` set);
+`data "aws_iam_policy_document"` and `data "aws_iam_policy"`; policies written as `jsonencode(...)`,
+heredoc or string JSON.
+
+Expressions are evaluated by the shared reader (`sources.terraform`); a value left to apply time inside
+a permission is a located error naming the `--set var.NAME=VALUE` that binds it (when one can).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lark import Tree
+
+from ...iam.managed import is_aws_managed
+from ...sources import Hole, Node, Span, fail
+from ...sources import terraform as tf
+from ..documents import document, iam_json, where
+from ..model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE, Policy, SourceRole
+
+NAME = "terraform"
+DESCRIPTION = "Terraform HCL or JSON with aws_iam_role resources"
+SUFFIXES = (".tf", ".tf.json")
+_REFERENCE = re.compile(r"^(?P<kind>data\.)?(?P<type>aws_[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\.(?P<attribute>[a-z_]+)$")
+
+
+def _reference(node: Node) -> tuple[str, str, str, str] | None:
+    """("resource"|"data", type, name, attribute) when the value is a reference Terraform resolves at apply time."""
+    if isinstance(node.value, Hole):
+        match = _REFERENCE.match(node.value.written)
+        if match:
+            return ("data" if match["kind"] else "resource", match["type"], match["name"], match["attribute"])
+    return None
+
+
+def _label(module: tf.Module, block) -> str:
+    """A role's name as written (`${var.name}-exec`), or its resource name."""
+    if "name" in block.attributes:
+        value = module.evaluate(block.attributes["name"])
+        if value.is_string:
+            return "".join(p if isinstance(p, str) else "${" + (p.written if isinstance(p, Hole) else p.value) + "}"
+                           for p in value.value)
+    return block.labels[1]
+
+
+def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = False) -> tuple[dict, tuple]:
+    block = module.find("data", "aws_iam_policy_document", name)
+    if block is None:
+        raise fail(at, f"data.aws_iam_policy_document.{name} is not in the files given")
+    for unsupported in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
+        if unsupported in block.attributes:
+            raise fail(block.at, f"data.aws_iam_policy_document.{name}: {unsupported} is not read by rolec audit")
+    statements, positions = [], []
+    elements = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
+                "resources": "Resource", "not_resources": "NotResource"}
+    for statement in (b for b in block.blocks if b.kind == "statement"):
+        what = f"data.aws_iam_policy_document.{name}"
+        item = {"Effect": "Allow"}
+        for attribute, element in elements.items():
+            if attribute in statement.attributes:
+                item[element] = iam_json(module.evaluate(statement.attributes[attribute]), what, keep_holes)
+        for kind, element in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            for principal in (b for b in statement.blocks if b.kind == kind):
+                principal_type = iam_json(module.evaluate(principal.attributes["type"]), what, keep_holes)
+                identifiers = iam_json(module.evaluate(principal.attributes["identifiers"]), what, keep_holes)
+                item.setdefault(element, {}).setdefault(principal_type, []).extend(
+                    identifiers if isinstance(identifiers, list) else [identifiers])
+        for condition in (b for b in statement.blocks if b.kind == "condition"):
+            test = iam_json(module.evaluate(condition.attributes["test"]), what, keep_holes)
+            variable = iam_json(module.evaluate(condition.attributes["variable"]), what, keep_holes)
+            values = iam_json(module.evaluate(condition.attributes["values"]), what, keep_holes)
+            item.setdefault("Condition", {}).setdefault(test, {})[variable] = values
+        statements.append(item)
+        positions.append(where(statement.at))
+    return {"Version": "2012-10-17", "Statement": statements}, tuple(positions)
+
+
+def _document(module: tf.Module, expression, what: str, bindings, keep_holes: bool = False) -> tuple[dict, tuple]:
+    value = module.evaluate(expression)
+    reference = _reference(value)
+    if reference and reference[:2] == ("data", "aws_iam_policy_document") and reference[3] in ("json", "minified_json"):
+        return _policy_document_data(module, reference[2], value.at, keep_holes)
+    return document(tf.decode_json(value, bindings), what, keep_holes)
+
+
+def _role_of(node: Node, roles: dict[str, str]) -> str | None:
+    """The resource name of the aws_iam_role a `role` value points at (by reference or by literal name)."""
+    reference = _reference(node)
+    if reference and reference[:2] == ("resource", "aws_iam_role"):
+        return reference[2] if reference[2] in roles else None
+    return next((key for key, name in roles.items() if node.literal is not None and name == node.literal), None)
+
+
+def _for_each_values(module: tf.Module, expression) -> list[Node] | None:
+    """A literal `for_each` set: `toset([...])` or a list/tuple; None otherwise."""
+    value = module.evaluate(expression)
+    if isinstance(value.value, list):
+        return value.value
+    if isinstance(expression, Tree):
+        for call in expression.iter_subtrees_topdown():
+            if call.data == "function_call" and str(call.children[0].children[0]) == "toset":
+                arguments = next((c for c in call.children if isinstance(c, Tree) and c.data == "arguments"), None)
+                inner = module.evaluate(arguments.children[0]) if arguments is not None and arguments.children else None
+                return inner.value if inner is not None and isinstance(inner.value, list) else None
+    return None
+
+
+def _attached(module: tf.Module, block, arn_node: Node, bindings) -> Policy:
+    """The policy an attachment's `policy_arn` names: a policy of the module, a data source, or an ARN."""
+    reference = _reference(arn_node)
+    at = where(block.at)
+    if reference and reference[1] == "aws_iam_policy" and reference[3] in ("arn", "id"):
+        if reference[0] == "resource":
+            policy = module.find("resource", "aws_iam_policy", reference[2])
+            if policy is None or "policy" not in policy.attributes:
+                raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not in the files given")
+            doc, positions = _document(module, policy.attributes["policy"], f"aws_iam_policy.{reference[2]}", bindings)
+            return Policy(_label(module, policy), CUSTOMER_MANAGED, at, doc, positions)
+        data = module.find("data", "aws_iam_policy", reference[2])
+        if data is None or "arn" not in data.attributes:
+            raise fail(arn_node.at, f"data.aws_iam_policy.{reference[2]}: rolec reads it only when it gives a literal arn")
+        arn_node = module.evaluate(data.attributes["arn"])
+    arn = iam_json(arn_node, f"the policy_arn of {'.'.join(block.labels)}")
+    return Policy(arn.rsplit("/", 1)[-1], AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED, at, arn=arn)
+
+
+def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
+    """The roles declared in the files `own` (display paths) of the module."""
+    role_blocks = [b for b in module.resources("aws_iam_role") if b.at.path in own]
+    roles = {b.labels[1]: _label(module, b) for b in role_blocks}
+    attached: dict[str, list[Policy]] = {name: [] for name in roles}
+    for block in module.resources("aws_iam_role_policy"):
+        role = _role_of(module.evaluate(block.attributes["role"]), roles) if "role" in block.attributes else None
+        if role is not None:
+            name = _label(module, block)
+            doc, positions = _document(module, block.attributes["policy"], f"aws_iam_role_policy.{block.labels[1]}", bindings)
+            attached[role].append(Policy(name, INLINE, where(block.at), doc, positions))
+    for block in module.resources("aws_iam_role_policy_attachment") + module.resources("aws_iam_policy_attachment"):
+        targets = [module.evaluate(block.attributes["role"])] if "role" in block.attributes else []
+        if "roles" in block.attributes:
+            listed = module.evaluate(block.attributes["roles"])
+            targets = list(listed.value) if isinstance(listed.value, list) else []
+        role_names = [r for r in (_role_of(t, roles) for t in targets) if r is not None]
+        if not role_names:
+            continue
+        arn_value = module.evaluate(block.attributes["policy_arn"])
+        if isinstance(arn_value.value, Hole) and arn_value.value.written in ("each.value", "each.key"):
+            values = _for_each_values(module, block.attributes.get("for_each"))
+            if values is None:
+                raise fail(arn_value.at, f"{'.'.join(block.labels)}: for_each is not a literal set; rolec cannot tell which policies it attaches")
+            policies = [_attached(module, block, v, bindings) for v in values]
+        else:
+            policies = [_attached(module, block, arn_value, bindings)]
+        for role in role_names:
+            attached[role].extend(policies)
+    found = []
+    for block in role_blocks:
+        key = block.labels[1]
+        if "assume_role_policy" not in block.attributes:
+            raise fail(block.at, f"aws_iam_role.{key} needs an assume_role_policy")
+        trust, _ = _document(module, block.attributes["assume_role_policy"], f"the trust policy of aws_iam_role.{key}",
+                             bindings, keep_holes=True)
+        trust_at = module.evaluate(block.attributes["assume_role_policy"]).at
+        policies = []
+        for inline in (b for b in block.blocks if b.kind == "inline_policy"):
+            if "policy" in inline.attributes:
+                doc, positions = _document(module, inline.attributes["policy"], f"an inline_policy of aws_iam_role.{key}", bindings)
+                policies.append(Policy(_label(module, inline) if "name" in inline.attributes else key, INLINE,
+                                       where(inline.at), doc, positions))
+        if "managed_policy_arns" in block.attributes:
+            listed = module.evaluate(block.attributes["managed_policy_arns"])
+            for item in listed.value if isinstance(listed.value, list) else [listed]:
+                policies.append(_attached(module, block, item, bindings))
+        boundary = None
+        if "permissions_boundary" in block.attributes:
+            boundary = iam_json(module.evaluate(block.attributes["permissions_boundary"]), f"the permissions boundary of {key}")
+        found.append(SourceRole(roles[key], where(block.at), trust, where(trust_at), tuple(policies) + tuple(attached[key]),
+                                boundary))
+    return found
+
+
+def read_file(path: Path, bindings) -> list[SourceRole]:
+    """The roles of one Terraform file (the shared reader locates expressions within one file, so a module
+    split over several files is read file by file; a reference to another file is a located error)."""
+    module = tf.read(path, path.as_posix(), bindings)
+    found = read_module(module, bindings, {module.display})
+    if not found:
+        raise fail(Span(module.display, 1, 1), "no aws_iam_role resource in this Terraform file")
+    return found
