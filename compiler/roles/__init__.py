@@ -21,9 +21,9 @@ def _read_one(path: Path, bindings: Bindings) -> list[SourceRole]:
                 return module.read(root, bindings)
         shapes = "; ".join(m.DESCRIPTION for m in formats if hasattr(m, "claims"))
         raise error(where(root.at), f"not a role source rolec reads (expected {shapes})")
-    for module in formats:
-        if hasattr(module, "read_file") and any(name.endswith(s) for s in module.SUFFIXES):
-            return module.read_file(path, bindings)
+    readers = [(len(s), m) for m in formats if hasattr(m, "read_file") for s in m.SUFFIXES if name.endswith(s)]
+    if readers:
+        return max(readers, key=lambda r: r[0])[1].read_file(path, bindings)  # `.tf.json` before `.json`
     known = ", ".join(sorted({s for m in formats for s in m.SUFFIXES}))
     raise error(Where(name, 1, 1), f"not a role source format rolec reads (file endings read: {known})")
 
