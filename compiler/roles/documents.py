@@ -59,12 +59,17 @@ def document(node: Node, what: str, keep_holes: bool = False) -> tuple[dict, tup
     """The IAM JSON of a policy document and the location of each of its statements."""
     node = embedded(node)
     doc = iam_json(node, what, keep_holes)
+    raw = node.value.get("Statement") if isinstance(node.value, dict) else None
+    raw = [raw] if raw is not None and isinstance(raw.value, dict) else (raw.value if raw is not None else [])
+    for statement in raw if isinstance(raw, list) else ():  # located at the statement that is wrong
+        try:
+            statements({"Statement": [iam_json(statement, what, keep_holes)]})
+        except PolicyError as exc:
+            raise fail(statement.at, f"{what}: not a valid IAM policy statement: {exc}") from None
     try:
         found = statements(doc)
     except PolicyError as exc:
         raise fail(node.at, f"{what}: not a valid IAM policy document: {exc}") from None
-    raw = node.value.get("Statement") if isinstance(node.value, dict) else None
-    raw = [raw] if raw is not None and isinstance(raw.value, dict) else (raw.value if raw is not None else [])
     positions = tuple(where(s.at) for s in raw) if len(raw) == len(found) else (where(node.at),) * len(found)
     return doc, positions
 
