@@ -211,8 +211,10 @@ class _Mapper:
             self.error(node.at, f"{path} {text!r}: expected arn:<partition>:secretsmanager:<region>:<account>:secret:<name>")
             return
         if _SUFFIX.search(name) and not re.search(r"[A-Z0-9]", name[-6:]):
-            self.warning(node.at, f"{path} {text!r}: rolec reads '{name[-7:]}' as Secrets Manager's six-character suffix; "
-                                  f"if the secret is named '{name}' this is a partial ARN: write the full ARN")
+            self.error(node.at, f"{path} {text!r}: rolec cannot tell whether '{name[-7:]}' is Secrets Manager's "
+                                f"six-character suffix or the end of the name '{name}' (a partial ARN); the grant differs, "
+                                "so write the secret's full ARN (with its suffix, e.g. -AbC123)")
+            return
         self.add_arn(feature, key, parts, f"secret:{name}", name, node, container, path)
 
     def ssm_parameter(self, node: Node, text: str, container, path) -> None:

@@ -67,7 +67,7 @@ def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *
         ident = role_id or _default_id(kept, paths)
         inferred.append(_inferred(kept, ident, key, sorted(set(warnings)), tuple(paths), unused))
     if not inferred:
-        raise NothingNeeded(" ".join(notes) or "the task definitions need nothing from an execution role "
+        raise NothingNeeded("; ".join(notes) or "the task definitions need nothing from an execution role "
                             "(no private ECR image, awslogs, secret, registry credentials or S3 file)", sorted(set(warnings)))
     return inferred
 
@@ -101,7 +101,7 @@ def _without_instance_role_duties(members, warnings: list[Diagnostic]):
         if not result.needs:
             if set(task.compatibilities or ()) <= {"EC2"}:
                 notes.append(f"{task.path}: the task definition names no executionRoleArn and runs on EC2 only, where "
-                             "the container instance role pulls the images and sends awslogs: it needs no execution role.")
+                             "the container instance role pulls the images and sends awslogs: it needs no execution role")
             continue
         needs = ", ".join(sorted({n.origin.field.split("[")[0].split(".")[0] for n in result.needs}))
         warnings.append(task.at.error(
