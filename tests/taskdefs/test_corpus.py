@@ -17,7 +17,6 @@ import pytest
 
 from rolec.build.pipeline import compile_spec
 from rolec.errors import SpecError
-from rolec.features import catalog
 from rolec.taskdefs import NothingNeeded, infer
 
 from ..support.iam_eval import action_matches, is_allowed
@@ -27,8 +26,6 @@ CORPUS = Path(__file__).parent / "corpus"
 ACCOUNT = AWS.account
 OTHER = "999988887777"
 LAYERS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-FEATURES_MERGED = any(f.name == "s3_files" for f in catalog())
-"""s3_files and the {partition}/{account} placeholders come from the features branch."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,6 @@ class Verdict:
     still_fails: tuple[str, ...] = ()
     """Errors that remain with the bindings (nothing a reader can bind)."""
     nothing: bool = False
-    features: bool = False
     deployment: Deployment = AWS
 
 
@@ -123,19 +119,19 @@ VERDICTS: dict[str, Verdict] = {
     "t06-tfaws-container-definition.json": Verdict(
         errors=("45:16: environmentFiles[0].value 's3://my-bucket/my-env-file.env': expected an S3 object ARN",),
         still_fails=("45:16: environmentFiles[0].value",)),
-    "t07-nethound-private-registry.tf": Verdict(features=True, needs=(
+    "t07-nethound-private-registry.tf": Verdict(, needs=(
         *logs("eu-west-1", "awslogs-nethound", create=True),
         *secret(sm("docker/alpinesoftware/registry-5eoNqT", "eu-west-1", "717134789437")))),
     "t08-ecspresso-ci.jsonnet": Verdict(errors=("1:1: this is a Jsonnet template",), still_fails=("1:1: this is a Jsonnet",)),
     "t09-ecspresso-tfstate.jsonnet": Verdict(errors=("1:1: this is a Jsonnet template",), still_fails=("1:1: this is a Jsonnet",)),
-    "t10-devops-demo-ecr-awslogs.json": Verdict(features=True, needs=(
+    "t10-devops-demo-ecr-awslogs.json": Verdict(, needs=(
         *ecr("386825533943", "us-east-1", "devops-demo-app"), *logs("us-east-1", "/ecs/devops-demo"))),
     "t11-quizzer-ghcr-private-registry.json": Verdict(
         errors=("20:27: logConfiguration.options.awslogs-group depends on ${CLOUDWATCH_GROUP}, which is only known at "
                 "deploy time; bind it with --set CLOUDWATCH_GROUP=VALUE",),
-        bindings={"CLOUDWATCH_GROUP": "/ecs/quizzer"}, features=True, needs=(
+        bindings={"CLOUDWATCH_GROUP": "/ecs/quizzer"}, needs=(
             *secret(sm("GITHUB_READ_PACKAGE_1-NehK1l", account="786054985583")), *logs("us-east-1", "/ecs/quizzer"))),
-    "t12-firelens-s3-config-cross-account-ecr.json": Verdict(features=True, needs=(
+    "t12-firelens-s3-config-cross-account-ecr.json": Verdict(, needs=(
         *ecr("906394416424", "us-east-1", "aws-for-fluent-bit"), *logs("us-east-1", "firelens-container", create=True),
         *s3("arn:aws:s3:::yourbucket/yourdirectory/tail.conf"))),
     "t13-firelens-newrelic-secretoptions.json": Verdict(
@@ -148,7 +144,7 @@ VERDICTS: dict[str, Verdict] = {
                 "41:33: logConfiguration.secretOptions[0].valueFrom depends on ${Partition}",
                 "41:89: logConfiguration.secretOptions[0].valueFrom depends on ${SecretId}"),
         bindings={"<aws_region>": "us-east-1", "Partition": "aws", "Region": "us-east-1", "Account": ACCOUNT,
-                  "SecretId": "elastic/cloud-auth-AbC123"}, features=True, needs=(
+                  "SecretId": "elastic/cloud-auth-AbC123"}, needs=(
             *logs("us-east-1", "firelens-container", create=True), *secret(sm("elastic/cloud-auth-AbC123")))),
     "t15-docs-secrets-tutorial.json": Verdict(
         errors=("22:34: secrets[0].valueFrom 'arn:aws:secretsmanager:region:aws_account_id:secret:username_value-u9bH6K' "
@@ -158,7 +154,7 @@ VERDICTS: dict[str, Verdict] = {
         errors=("53:16: image '840364872350.dkr.ecr.region-code.amazonaws.com/aws-appmesh-envoy:v1.15.1.0-prod'",
                 "names region 'region-code', which is not an AWS region"),
         bindings={"region-code": "us-east-1"}, needs=tuple(ecr("840364872350", "us-east-1", "aws-appmesh-envoy"))),
-    "t17-plusone-sm-datasource-arns.tf": Verdict(features=True, needs=(
+    "t17-plusone-sm-datasource-arns.tf": Verdict(, needs=(
         *ecr("133286692900", "ap-northeast-1", "plusone-rails"), *logs("ap-northeast-1", "/ecs/plusone-app"),
         *(n for name in ("db_password", "db_user_name", "secret_key_base", "cognito_user_pool_id", "cognito_app_client_id",
                          "guest_email", "guest_password") for n in secret(sm(f"prod/plusone/{name}-AbC123"))))),
@@ -169,8 +165,7 @@ VERDICTS: dict[str, Verdict] = {
                 "120:19: the image's registry and repository depends on ${nginx_image_repository_url}"),
         bindings={"app_log_group": "/ecs/laravel/app", "nginx_log_group": "/ecs/laravel/nginx",
                   "app_image_repository_url": f"{ACCOUNT}.dkr.ecr.ap-northeast-1.amazonaws.com/laravel/app",
-                  "nginx_image_repository_url": f"{ACCOUNT}.dkr.ecr.ap-northeast-1.amazonaws.com/laravel/nginx"},
-        features=True, needs=(
+                  "nginx_image_repository_url": f"{ACCOUNT}.dkr.ecr.ap-northeast-1.amazonaws.com/laravel/nginx"}, needs=(
             *ecr(ACCOUNT, "ap-northeast-1", "laravel/app"), *ecr(ACCOUNT, "ap-northeast-1", "laravel/nginx"),
             *logs("ap-northeast-1", "/ecs/laravel/app"), *logs("ap-northeast-1", "/ecs/laravel/nginx"),
             *(n for name in ("db_host", "db_port", "db_database", "db_username", "db_password", "app_env")
@@ -185,15 +180,15 @@ VERDICTS: dict[str, Verdict] = {
                 "24:27: logConfiguration.options.awslogs-group depends on ${LOG_GROUP}",
                 "25:28: logConfiguration.options.awslogs-region depends on ${AWS_REGION}"),
         bindings={"IMAGE_URI": f"{ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn/demo:1", "LOG_GROUP": "/ecs/demo",
-                  "AWS_REGION": "cn-north-1"}, features=True, deployment=AWS_CN, needs=(
+                  "AWS_REGION": "cn-north-1"}, deployment=AWS_CN, needs=(
             *ecr(ACCOUNT, "cn-north-1", "demo", "aws-cn"), *logs("cn-north-1", "/ecs/demo", partition="aws-cn"))),
-    "t21-banbury-describe-output-placeholder-image.json": Verdict(features=True, needs=tuple(
+    "t21-banbury-describe-output-placeholder-image.json": Verdict(, needs=tuple(
         logs("us-east-1", "/ecs/banbury-cloud", create=True))),
-    "t22-passmais-describe-envfiles-two-containers.json": Verdict(features=True, needs=(
+    "t22-passmais-describe-envfiles-two-containers.json": Verdict(, needs=(
         *ecr("850758625273", "us-east-1", "passmais-terraform"), *logs("us-east-1", "/ecs/passmais-task-v1", create=True),
         *s3("arn:aws:s3:::falana-variaveis-teste1/passmais/.env"),
         *s3("arn:aws:s3:::falana-variaveis-teste1/passmais/backend/.env"))),
-    "t23-bhub-valuefrom-in-environment.json": Verdict(features=True, needs=(
+    "t23-bhub-valuefrom-in-environment.json": Verdict(, needs=(
         *ecr("343218213121", "us-east-1", "core-saida/orchestrator"),
         *logs("us-east-1", "CoreSaidaInfrastructure-OrchestratorAppOrchestratorTaskDefOrchestratorContainerLogGroup04CFDDB9-3ixLe6uf5HKY"))),
     "t24-servus-partial-sm-arns-placeholder-account.json": Verdict(
@@ -211,7 +206,7 @@ VERDICTS: dict[str, Verdict] = {
                 "bind it with --set var.region=VALUE", "11:69: the image's registry and repository depends on var.ecr_name",
                 "22:35: logConfiguration.options.awslogs-region depends on var.region",
                 "30:18: logConfiguration.options.awslogs-group depends on var.ecr_name"),
-        bindings={"var.region": "us-east-1", "var.ecr_name": "demo"}, features=True, needs=(
+        bindings={"var.region": "us-east-1", "var.ecr_name": "demo"}, needs=(
             *ecr("103750175519", "us-east-1", "demo"), *logs("us-east-1", "/ecs/demo-loggp"))),
 }
 TASK_DEFINITIONS = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("t") and ".role." not in p.name)
@@ -264,8 +259,6 @@ def _granted_actions(permissions: dict) -> set[str]:
 @pytest.mark.parametrize("name", [n for n in TASK_DEFINITIONS if VERDICTS[n].needs])
 def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path):
     verdict = VERDICTS[name]
-    if verdict.features and not FEATURES_MERGED:
-        pytest.skip("needs the features branch (s3_files, {partition}/{account} placeholders)")
     inferred = infer([str(CORPUS / name)], verdict.bindings)
     spec = tmp_path / f"{inferred.role_id}.yaml"
     spec.write_text(inferred.yaml())
