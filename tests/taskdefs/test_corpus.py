@@ -119,19 +119,19 @@ VERDICTS: dict[str, Verdict] = {
     "t06-tfaws-container-definition.json": Verdict(
         errors=("45:16: environmentFiles[0].value 's3://my-bucket/my-env-file.env': expected an S3 object ARN",),
         still_fails=("45:16: environmentFiles[0].value",)),
-    "t07-nethound-private-registry.tf": Verdict(, needs=(
+    "t07-nethound-private-registry.tf": Verdict(needs=(
         *logs("eu-west-1", "awslogs-nethound", create=True),
         *secret(sm("docker/alpinesoftware/registry-5eoNqT", "eu-west-1", "717134789437")))),
     "t08-ecspresso-ci.jsonnet": Verdict(errors=("1:1: this is a Jsonnet template",), still_fails=("1:1: this is a Jsonnet",)),
     "t09-ecspresso-tfstate.jsonnet": Verdict(errors=("1:1: this is a Jsonnet template",), still_fails=("1:1: this is a Jsonnet",)),
-    "t10-devops-demo-ecr-awslogs.json": Verdict(, needs=(
+    "t10-devops-demo-ecr-awslogs.json": Verdict(needs=(
         *ecr("386825533943", "us-east-1", "devops-demo-app"), *logs("us-east-1", "/ecs/devops-demo"))),
     "t11-quizzer-ghcr-private-registry.json": Verdict(
         errors=("20:27: logConfiguration.options.awslogs-group depends on ${CLOUDWATCH_GROUP}, which is only known at "
                 "deploy time; bind it with --set CLOUDWATCH_GROUP=VALUE",),
         bindings={"CLOUDWATCH_GROUP": "/ecs/quizzer"}, needs=(
             *secret(sm("GITHUB_READ_PACKAGE_1-NehK1l", account="786054985583")), *logs("us-east-1", "/ecs/quizzer"))),
-    "t12-firelens-s3-config-cross-account-ecr.json": Verdict(, needs=(
+    "t12-firelens-s3-config-cross-account-ecr.json": Verdict(needs=(
         *ecr("906394416424", "us-east-1", "aws-for-fluent-bit"), *logs("us-east-1", "firelens-container", create=True),
         *s3("arn:aws:s3:::yourbucket/yourdirectory/tail.conf"))),
     "t13-firelens-newrelic-secretoptions.json": Verdict(
@@ -154,7 +154,7 @@ VERDICTS: dict[str, Verdict] = {
         errors=("53:16: image '840364872350.dkr.ecr.region-code.amazonaws.com/aws-appmesh-envoy:v1.15.1.0-prod'",
                 "names region 'region-code', which is not an AWS region"),
         bindings={"region-code": "us-east-1"}, needs=tuple(ecr("840364872350", "us-east-1", "aws-appmesh-envoy"))),
-    "t17-plusone-sm-datasource-arns.tf": Verdict(, needs=(
+    "t17-plusone-sm-datasource-arns.tf": Verdict(needs=(
         *ecr("133286692900", "ap-northeast-1", "plusone-rails"), *logs("ap-northeast-1", "/ecs/plusone-app"),
         *(n for name in ("db_password", "db_user_name", "secret_key_base", "cognito_user_pool_id", "cognito_app_client_id",
                          "guest_email", "guest_password") for n in secret(sm(f"prod/plusone/{name}-AbC123"))))),
@@ -182,13 +182,13 @@ VERDICTS: dict[str, Verdict] = {
         bindings={"IMAGE_URI": f"{ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn/demo:1", "LOG_GROUP": "/ecs/demo",
                   "AWS_REGION": "cn-north-1"}, deployment=AWS_CN, needs=(
             *ecr(ACCOUNT, "cn-north-1", "demo", "aws-cn"), *logs("cn-north-1", "/ecs/demo", partition="aws-cn"))),
-    "t21-banbury-describe-output-placeholder-image.json": Verdict(, needs=tuple(
+    "t21-banbury-describe-output-placeholder-image.json": Verdict(needs=tuple(
         logs("us-east-1", "/ecs/banbury-cloud", create=True))),
-    "t22-passmais-describe-envfiles-two-containers.json": Verdict(, needs=(
+    "t22-passmais-describe-envfiles-two-containers.json": Verdict(needs=(
         *ecr("850758625273", "us-east-1", "passmais-terraform"), *logs("us-east-1", "/ecs/passmais-task-v1", create=True),
         *s3("arn:aws:s3:::falana-variaveis-teste1/passmais/.env"),
         *s3("arn:aws:s3:::falana-variaveis-teste1/passmais/backend/.env"))),
-    "t23-bhub-valuefrom-in-environment.json": Verdict(, needs=(
+    "t23-bhub-valuefrom-in-environment.json": Verdict(needs=(
         *ecr("343218213121", "us-east-1", "core-saida/orchestrator"),
         *logs("us-east-1", "CoreSaidaInfrastructure-OrchestratorAppOrchestratorTaskDefOrchestratorContainerLogGroup04CFDDB9-3ixLe6uf5HKY"))),
     "t24-servus-partial-sm-arns-placeholder-account.json": Verdict(
