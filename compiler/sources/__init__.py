@@ -100,15 +100,19 @@ class Node:
     def plain(self) -> Any:
         """The value as plain Python data; strings keep holes and pseudo parameters as `${...}` text."""
         if isinstance(self.value, tuple):
-            return "".join(p if isinstance(p, str) else "${" + (p.value if isinstance(p, Pseudo) else p.written) + "}"
+            return "".join(p if isinstance(p, str) else "${" + p.value + "}" if isinstance(p, Pseudo) else _written(p)
                            for p in self.value)
         if isinstance(self.value, list):
             return [item.plain() for item in self.value]
         if isinstance(self.value, dict):
             return {key: item.plain() for key, item in self.value.items()}
         if isinstance(self.value, Hole):
-            return "${" + self.value.written + "}"
+            return _written(self.value)
         return self.value
+
+
+def _written(hole: Hole) -> str:
+    return hole.written if hole.written.startswith("${") else "${" + hole.written + "}"
 
 
 @dataclass

@@ -62,6 +62,9 @@ def _convert(node: yaml.Node, display: str, seen: set[int]) -> Node:
                      yaml.MappingNode: _STANDARD + "map"}[type(node)]
             inner = _convert(type(node)(plain, node.value, node.start_mark, node.end_mark), display, seen)
         return Node({name: inner}, at)
+    expected = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))
+    if expected is not None and tag != _STANDARD + expected:
+        raise fail(at, f"YAML tag '{tag}' is not allowed")
     if isinstance(node, yaml.MappingNode):
         entries: dict[str, Node] = {}
         for key, value in node.value:

@@ -89,7 +89,7 @@ class Module:
             return Node([self._json(v) for v in node.value], node.at)
         text = node.literal
         if text is not None and "${" in text:
-            tree = _parse(f"x = {json.dumps(text)}\n", self.display, node.at)
+            tree = _parse(f"x = {_quoted_template(text)}\n", self.display, node.at)
             return _Evaluator(self, anchor=node.at).value(tree.children[0].children[0].children[-1])
         return node
 
@@ -111,6 +111,8 @@ class Module:
             finally:
                 self._evaluating.discard(name)
             return _attribute(value, path[2:], at, written)
+        if head == "path" and len(path) == 2 and path[1] in ("module", "root", "cwd"):
+            return Node.string(["."], at)  # rolec reads one module: its folder is the file's folder
         if head == "data" and len(path) >= 4:
             pseudo = PSEUDO_DATA.get((path[1], path[3]))
             if pseudo is not None:
@@ -193,7 +195,6 @@ class Module:
         path = arguments[0].literal if arguments else None
         if path is None:
             return Node(Hole(f"{function}(...)", None, at, "its path is not a literal"), at)
-        path = path.replace("${path.module}/", "").replace("${path.root}/", "")
         target = (self.path.parent / path).resolve()
         if self.path.parent.resolve() not in target.parents:
             raise fail(at, f"{function}({path!r}): rolec reads only files in the module's own folder")
@@ -253,7 +254,8 @@ def _parse(text: str, display: str, anchor: Span | None) -> Tree:
 def _hcl_problem(exc: UnexpectedInput) -> str:
     token = getattr(exc, "token", None)
     if token is not None:
-        return f"unexpected {token!r}"
+        text = str(token).strip() or repr(str(token))
+        return f"unexpected {text[:40]!r}"
     char = getattr(exc, "char", None)
     return f"unexpected character {char!r}" if char else "syntax error"
 
@@ -393,8 +395,11 @@ class _Evaluator:
         return None
 
     def string(self, tree, at: Span) -> Node:
+        pieces = _children(tree)
+        if len(pieces) == 1 and isinstance(pieces[0].children[0], Tree) and pieces[0].children[0].data == "interpolation":
+            return self.value(_children(pieces[0].children[0])[0])  # "${x}" is x itself, not its string form
         parts: list = []
-        for part in _children(tree):
+        for part in pieces:
             child = part.children[0]
             if isinstance(child, Token):
                 text = str(child)
@@ -423,7 +428,7 @@ class _Evaluator:
         start = Span(at.path, at.line + 1, 1)
         if "${" not in body and "%{" not in body:
             return Node.string([body], start)
-        tree = _parse(f"x = {json.dumps(body)}\n", self.module.display, start)
+        tree = _parse(f"x = {_quoted_template(body)}\n", self.module.display, start)
         return _Evaluator(self.module, anchor=start).value(_children(_children(tree.children[0])[0])[-1])
 
     def object(self, tree, at: Span) -> Node:
@@ -479,6 +484,25 @@ def _attribute(value: Node, rest: list[str], at: Span, written: str) -> Node:
         else:
             return Node(Hole(written, None, at, f"it has no element {key!r}"), at)
     return value
+
+
+def _quoted_template(text: str) -> str:
+    """`text` (a template: literal text with `${...}` interpolations) as an HCL quoted string: the literal text
+    escaped, the expressions inside `${...}` kept as written (their own quotes included)."""
+    out, index, depth = ['"'], 0, 0
+    while index < len(text):
+        char = text[index]
+        if depth == 0 and text.startswith("${", index):
+            out.append("${")
+            depth, index = 1, index + 2
+            continue
+        if depth:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            out.append(char)
+        else:
+            out.append(json.dumps(char)[1:-1])
+        index += 1
+    return "".join(out) + '"'
 
 
 def _unescape(text: str) -> str:
