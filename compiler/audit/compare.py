@@ -124,12 +124,13 @@ def effective_policies(role: SourceRole, location: Location) -> tuple[list[tuple
     return known, unknown
 
 
-def _context(need: Need) -> RequestContext:
+def _context(need: Need, location: Location) -> RequestContext:
     """The request the task makes carries the values rolec's conditions on this need require."""
     values = {}
     for operator, key, wanted in need.conditions:
-        if wanted:
-            values[key] = list(wanted) if operator.startswith("ForAnyValue:") else wanted[0]
+        rendered_values = [location.render(v) for v in wanted]
+        if rendered_values:
+            values[key] = rendered_values if operator.startswith("ForAnyValue:") else rendered_values[0]
     return RequestContext(values)
 
 
@@ -141,7 +142,7 @@ def find_missing(needs: Needs, known, unknown, location: Location) -> list[Missi
     documents = [document for _, document in known]
     found = []
     for need in needs.needs:
-        verdict = evaluate(documents, need.action, location.render(need.resource), _context(need))
+        verdict = evaluate(documents, need.action, location.render(need.resource), _context(need, location))
         if verdict.allowed:
             continue
         decision = verdict.decision
@@ -236,12 +237,16 @@ def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tu
                and _covers(resource, n, location)]
     needed_names = {n.action.lower() for n in covered}
     unneeded = [a for a in granted if a.name.lower() not in needed_names]
-    if not unneeded and any(location.render(n.resource) == resource for n in covered):
-        return None  # the grant is itself a need (it may also cover narrower ones)
+    exact = {n.action.lower() for n in covered if location.render(n.resource) == resource}
+    wider = sorted(a.name for a in granted if a.name.lower() in needed_names and a.name.lower() not in exact)
+    if not unneeded and not wider:
+        return None  # every action granted here is needed on exactly this resource (it may cover narrower needs too)
     task_role = [a.name for a in unneeded if not _exec_services(a.name)]
     score, risks = _risk(unneeded, resource, literal, task_role)
-    if not unneeded:
-        risks.append("wider than needed: the tasks need " + ", ".join(sorted({n.resource for n in covered})))
+    if wider:
+        narrower = sorted({n.resource for n in covered if n.action.lower() in {w.lower() for w in wider}})
+        risks.append(f"{', '.join(w.split(':', 1)[-1] for w in wider)} wider than needed ({len(narrower)} "
+                     f"resource{'s' if len(narrower) != 1 else ''} needed)")
         score += 10 if resource == "*" else 3
     return Excess(action_patterns, resource, where, policy.arn or policy.name, len(granted),
                   tuple(a.name for a in unneeded), tuple(a.name for a in unneeded if a.writes),

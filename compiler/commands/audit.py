@@ -11,7 +11,7 @@ import click
 from .. import ui
 from ..audit import report
 from ..audit.compare import audit_role
-from ..audit.needs import Origin, from_role
+from ..audit.needs import Needs, Origin, from_role
 from ..audit.pairing import Wanted, pair
 from ..errors import SpecError
 from ..iam.location import Location
@@ -41,7 +41,7 @@ def _fail(diagnostics) -> None:
     sys.exit(EXIT_INVALID)
 
 
-def _from_spec(spec: Path) -> tuple[Wanted, str]:
+def _from_spec(spec: Path) -> tuple[Wanted, str | None]:
     from ..build.discover import display
     from ..build.pipeline import compile_spec
 
@@ -51,18 +51,25 @@ def _from_spec(spec: Path) -> tuple[Wanted, str]:
     return Wanted(from_role(role), hint, display(spec)), spec.read_text(encoding="utf-8")
 
 
-def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wanted, str]:
+def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wanted, str | None]:
     """Through `rolec infer`'s readers: the inferred spec is compiled like a spec, and each need is traced back
-    to the task definition line it comes from."""
+    to the task definition line it comes from. Task definitions that need no execution role need nothing."""
     from ..build.pipeline import compile_spec
-    from ..taskdefs import infer
+    from ..taskdefs import NothingNeeded, infer
 
-    inferred = infer(paths, bindings)
+    label = ", ".join(p.as_posix() for p in paths)
+    try:
+        inferred = infer([str(p) for p in paths], bindings.values)
+    except NothingNeeded as exc:
+        for warning in exc.warnings:
+            ui.diagnostic(str(warning), warning.severity)
+        return Wanted(Needs("none", (), (), ()), None, label), None
     for warning in inferred.warnings:
-        ui.diagnostic(str(warning), getattr(warning, "severity", "warning"))
+        ui.diagnostic(str(warning), warning.severity)
+    bindings.used.update(set(bindings.values) - set(inferred.unused_bindings))
     text = inferred.yaml()
     with tempfile.TemporaryDirectory(prefix="rolec-audit-") as folder:
-        spec = Path(folder) / f"{inferred.document.get('id', paths[0].stem) if isinstance(inferred.document, dict) else paths[0].stem}.yaml"
+        spec = Path(folder) / f"{inferred.role_id}.yaml"
         spec.write_text(text, encoding="utf-8")
         role = compile_spec(spec).role
 
@@ -70,10 +77,14 @@ def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wante
         found = inferred.origins.get(source.key)
         if found is None:
             return None
-        return Origin(found.path, found.line, found.col, f"container {found.container}, {found.field}", source.reason)
+        where = f"container {found.container}, {found.field}" if found.container else found.field
+        return Origin(found.path, found.line, found.col, where, source.reason)
 
-    label = ", ".join(p.as_posix() for p in paths)
-    return Wanted(from_role(role, origin), inferred.execution_role, label), text
+    needs = from_role(role, origin)
+    # The confused-deputy conditions infer writes are hardening, not something the tasks need: their absence
+    # from the role is a note, as for any role.
+    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns)
+    return Wanted(needs, inferred.execution_role, label), text
 
 
 @click.command()
@@ -108,7 +119,9 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
     audits = [audit_role(role, w.needs, location) for role, w in pairs]
     unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
     click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
-    if write_spec is not None:
+    if write_spec is not None and spec_text is None:
+        ui.diagnostic("rolec: note: the task definitions need no execution role; no spec written", "note")
+    elif write_spec is not None:
         write_spec.write_text(spec_text, encoding="utf-8")
         ui.detail(f"wrote {write_spec}")
     if any(not a.exact for a in audits) or lone_roles or lone_needs:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from ..errors import Diagnostic, SpecError
 from ..sources import Bindings, jsonfile, read_text
@@ -58,6 +59,34 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
     return list(named.values())
 
 
+def _bind_placeholders(value, bindings: Bindings):
+    """ARNs in a role's policies whose region or account field is a bound placeholder name (`region`,
+    `aws_account_id`: documentation placeholders, bound with --set as for `rolec infer`) get the bound value."""
+    if isinstance(value, list):
+        return [_bind_placeholders(v, bindings) for v in value]
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return value
+    fields = value.split(":", 5)
+    for index in (3, 4):
+        if len(fields) == 6 and fields[index] and fields[index] in bindings.values:
+            fields[index] = bindings.get(fields[index])
+    return ":".join(fields)
+
+
+def _with_bindings(role: SourceRole, bindings: Bindings) -> SourceRole:
+    policies = []
+    for policy in role.policies:
+        if policy.document is None or not bindings.values:
+            policies.append(policy)
+            continue
+        statements = policy.document.get("Statement")
+        items = [statements] if isinstance(statements, dict) else statements or []
+        bound = [{k: _bind_placeholders(v, bindings) if k in ("Resource", "NotResource") else v for k, v in s.items()}
+                 for s in items]
+        policies.append(replace(policy, document={**policy.document, "Statement": bound}))
+    return replace(role, policies=tuple(policies))
+
+
 def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole]:
     """Every role the files describe; all problems in all files are reported together.
     `bindings` are the `--set NAME=VALUE` values (which of them were used is recorded in it)."""
@@ -70,7 +99,7 @@ def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole
             diagnostics.extend(exc.diagnostics)
     if diagnostics:
         raise RoleSourceError(diagnostics)
-    return _combine(found)
+    return [_with_bindings(role, bindings) for role in _combine(found)]
 
 
 __all__ = ["load", "SourceRole", "RoleSourceError", "Diagnostic", "catalog"]
