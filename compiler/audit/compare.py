@@ -57,6 +57,8 @@ class Excess:
     """Unneeded write and permissions-management actions."""
     needed: tuple[Need, ...]
     """The needs this grant covers, which the rolec role grants exactly."""
+    wider: tuple[str, ...]
+    """Granted actions that are needed, but on narrower resources than this one."""
     risk: int
     risks: tuple[str, ...]
     conditions: bool = False
@@ -250,7 +252,7 @@ def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tu
         score += 10 if resource == "*" else 3
     return Excess(action_patterns, resource, where, policy.arn or policy.name, len(granted),
                   tuple(a.name for a in unneeded), tuple(a.name for a in unneeded if a.writes),
-                  tuple(covered), score, tuple(risks), conditions)
+                  tuple(covered), tuple(wider), score, tuple(risks), conditions)
 
 
 def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[TrustFinding]:

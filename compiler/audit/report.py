@@ -57,7 +57,7 @@ def to_dict(audits: list[RoleAudit], unpaired: Unpaired) -> dict:
                          "needed_by": [{"path": o.path, "line": o.line, "col": o.col, "detail": o.detail} for o in m.origins],
                          "locations": [_where(w) for w in m.where]} for m in audit.missing],
             "excess": [{"action": e.action, "actions": list(e.actions), "resource": e.resource, "location": _where(e.where), "policy": e.policy,
-                        "actions_granted": e.actions_granted, "unneeded": list(e.unneeded), "risky": list(e.risky),
+                        "actions_granted": e.actions_granted, "unneeded": list(e.unneeded), "wider": list(e.wider), "risky": list(e.risky),
                         "needed": [{"action": n.action, "resource": n.resource} for n in e.needed],
                         "risk": e.risk, "risks": list(e.risks), "conditional": e.conditions} for e in audit.excess],
             "trust": [{"action": t.action, "resource": t.resource, "message": t.message, "location": _where(t.where),
