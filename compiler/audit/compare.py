@@ -112,7 +112,8 @@ def rendered(value, location: Location):
 
 
 def effective_policies(role: SourceRole, location: Location) -> tuple[list[tuple[Policy, dict]], list[Policy]]:
-    """(policy, rendered document) for every policy whose document is known; and the policies that are not."""
+    """(policy, rendered document, document as written) for every policy whose document is known; and the
+    policies that are not."""
     known, unknown = [], []
     for policy in role.policies:
         document = policy.document
@@ -122,7 +123,7 @@ def effective_policies(role: SourceRole, location: Location) -> tuple[list[tuple
         if document is None:
             unknown.append(policy)
         else:
-            known.append((policy, rendered(document, location)))
+            known.append((policy, rendered(document, location), document))
     return known, unknown
 
 
@@ -141,7 +142,7 @@ def _statement_where(policy: Policy, index: int) -> Where:
 
 
 def find_missing(needs: Needs, known, unknown, location: Location) -> list[Missing]:
-    documents = [document for _, document in known]
+    documents = [document for _, document, _ in known]
     found = []
     for need in needs.needs:
         verdict = evaluate(documents, need.action, location.render(need.resource), _context(need, location))
@@ -203,7 +204,7 @@ def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], 
     """Excess per statement × action pattern × resource pattern; and counts of the granted pairs."""
     found = []
     pairs = writes = stars = 0
-    for policy, document in known:
+    for policy, _, document in known:  # as written: items show ${AWS::Region}, not the deployment judged in
         for index, statement in enumerate(statements(document)):
             if statement["Effect"] != "Allow":
                 continue
@@ -239,7 +240,7 @@ def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tu
                and _covers(resource, n, location)]
     needed_names = {n.action.lower() for n in covered}
     unneeded = [a for a in granted if a.name.lower() not in needed_names]
-    exact = {n.action.lower() for n in covered if location.render(n.resource) == resource}
+    exact = {n.action.lower() for n in covered if location.render(n.resource) == location.render(resource)}
     wider = sorted(a.name for a in granted if a.name.lower() in needed_names and a.name.lower() not in exact)
     if not unneeded and not wider:
         return None  # every action granted here is needed on exactly this resource (it may cover narrower needs too)

@@ -16,6 +16,12 @@ class Wanted:
     """The execution role the task definitions (or the spec) name: an ARN or a role name; None if unnamed."""
     label: str
     """How reports name these needs when no role serves them (the spec or task definition files)."""
+    stackset_needs: Needs | None = None
+    """For a spec with a StackSet: the needs of the role its template deploys (which, created in the home
+    region, serves every StackSet region); a role deployed by a StackSet is judged against these."""
+
+    def for_role(self, role: SourceRole) -> Needs:
+        return self.stackset_needs if role.deployed_by and self.stackset_needs is not None else self.needs
 
 
 def role_name(hint: str) -> str:

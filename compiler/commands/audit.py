@@ -45,10 +45,16 @@ def _from_spec(spec: Path) -> tuple[Wanted, str | None]:
     from ..build.discover import display
     from ..build.pipeline import compile_spec
 
-    compiled = compile_spec(spec)
-    role = compiled.role
+    from ..spec.v1 import load_spec
+    from ..targets.stackset import serving_every_region
+
+    role = compile_spec(spec).role
     hint = role.existing.name if role.existing else role.name
-    return Wanted(from_role(role), hint, display(spec)), spec.read_text(encoding="utf-8")
+    stackset = load_spec(spec, display(spec)).stackset
+    deployed = None
+    if stackset is not None:
+        deployed = from_role(serving_every_region(role, stackset.regions) if stackset.home_region else role)
+    return Wanted(from_role(role), hint, display(spec), deployed), spec.read_text(encoding="utf-8")
 
 
 def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wanted, str | None]:
@@ -116,7 +122,7 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
     for name in sorted(set(bindings.values) - bindings.used):
         ui.diagnostic(f"rolec: warning: --set {name} was not used", "warning")
     pairs, lone_roles, lone_needs = pair(roles, [wanted])
-    audits = [audit_role(role, w.needs, location) for role, w in pairs]
+    audits = [audit_role(role, w.for_role(role), location) for role, w in pairs]
     unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
     click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
     if write_spec is not None and spec_text is None:

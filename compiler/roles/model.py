@@ -50,6 +50,8 @@ class SourceRole:
     boundary: str | None = None
     arn: str | None = None
     notes: tuple[str, ...] = field(default=())
+    deployed_by: str | None = None
+    """The StackSet (logical id or resource address) whose template deploys this role, if any."""
 
 
 class RoleSourceError(Exception):

@@ -8,10 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from rolec.audit.compare import audit_role
 from rolec.audit.needs import from_role
 from rolec.build.pipeline import compile_spec
+from rolec.cli import main
 from rolec.iam.location import Location
 from rolec.roles import load
 
@@ -26,6 +28,19 @@ def outputs(spec: Path) -> list[Path]:
 def audit(source: Path, spec: Path):
     [role] = load([source])
     return audit_role(role, from_role(compile_spec(spec).role), Location())
+
+
+STACKSET_SPECS = [s for s in SPECS if (ROOT / "out" / "stacksets" / f"{s.stem}.yaml").exists()]
+
+
+@pytest.mark.parametrize("spec", STACKSET_SPECS, ids=lambda p: p.stem)
+def test_stackset_outputs_audit_exact_against_the_role_they_deploy(spec):
+    """The role a StackSet deploys (from its TemplateBody / template_body) against the spec's StackSet role:
+    created once in the home region, it serves every StackSet region."""
+    for output in (ROOT / "out" / "stacksets" / f"{spec.stem}.yaml", ROOT / "out" / "stacksets" / f"{spec.stem}.tf.json"):
+        result = CliRunner().invoke(main, ["audit", str(output), "--spec", str(spec)])
+        assert result.exit_code == 0, result.output
+        assert "deployed by StackSet" in result.output
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)

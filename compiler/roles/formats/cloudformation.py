@@ -9,6 +9,7 @@ located error naming the `--set` that binds it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ...iam.managed import is_aws_managed
@@ -16,6 +17,7 @@ from ...sources import Node, fail
 from ...sources import cloudformation as cfn
 from ..documents import document, iam_json, inline, text_of, where
 from ..model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE, Policy, SourceRole
+from ..stackset import embedded_template
 
 NAME = "cloudformation"
 DESCRIPTION = "a CloudFormation template with AWS::IAM::Role resources (YAML or JSON)"
@@ -30,7 +32,20 @@ def read_file(path: Path, bindings) -> list[SourceRole]:
     root = cfn.read(path, path.as_posix())
     if not cfn.is_template(root):
         raise fail(root.at, "not a CloudFormation template (no Resources mapping)")
-    return read(root, bindings)
+    return read(root, bindings, path.read_text(encoding="utf-8"))
+
+
+def _stackset_roles(template: cfn.Template, bindings, outer_text: str | None) -> list[SourceRole]:
+    """The roles of the templates this template's StackSets deploy (TemplateBody)."""
+    found = []
+    for logical_id, resource in template.resources_of_type("AWS::CloudFormation::StackSet"):
+        body = template.properties(resource).get("TemplateBody")
+        if body is not None and body.literal is not None:
+            inner = embedded_template(body, outer_text)
+            if cfn.is_template(inner):
+                found.extend(replace(role, deployed_by=logical_id, notes=role.notes + (f"deployed by StackSet {logical_id}",))
+                             for role in read(inner, bindings, None))
+    return found
 
 
 def _ref(node: Node) -> str | None:
@@ -70,7 +85,7 @@ def _managed_policy(template: cfn.Template, logical_id: str, at) -> Policy:
     return Policy(name, CUSTOMER_MANAGED, where(at), doc, positions)
 
 
-def read(root, bindings) -> list[SourceRole]:
+def read(root, bindings, outer_text: str | None = None) -> list[SourceRole]:
     template = cfn.Template(root, bindings)
     roles = template.resources_of_type("AWS::IAM::Role")
     names = {logical_id: text_of(template.resolve(template.properties(r)["RoleName"])) or logical_id
@@ -126,6 +141,8 @@ def read(root, bindings) -> list[SourceRole]:
         found.append(SourceRole(name, attached[name][0].where, policies=tuple(attached[name]),
                                 notes=(f"role {name} is not created by this template; its trust policy and other "
                                        "policies are not shown",)))
+    found.extend(_stackset_roles(template, bindings, outer_text))
     if not found:
-        raise fail(root.at, "the template has no AWS::IAM::Role resource, and no policy attached to a role")
+        raise fail(root.at, "the template has no AWS::IAM::Role resource, no policy attached to a role, "
+                            "and no StackSet that deploys one")
     return found

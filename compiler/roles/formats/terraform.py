@@ -11,7 +11,7 @@ a permission is a located error naming the `--set var.NAME=VALUE` that binds it 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lark import Tree
@@ -21,6 +21,7 @@ from ...sources import Hole, Node, Span, fail
 from ...sources import terraform as tf
 from ..documents import document, iam_json, where
 from ..model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE, Policy, SourceRole
+from ..stackset import embedded_template
 
 NAME = "terraform"
 DESCRIPTION = "Terraform HCL or JSON with aws_iam_role resources"
@@ -220,11 +221,26 @@ def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
     return found
 
 
+def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
+    """The roles of the CloudFormation templates that `aws_cloudformation_stack_set` resources deploy."""
+    from . import cloudformation
+
+    found = []
+    for block in module.resources("aws_cloudformation_stack_set"):
+        body = module.evaluate(block.attributes["template_body"]) if "template_body" in block.attributes else None
+        if body is not None and body.literal is not None:
+            address = ".".join(block.labels)
+            inner = embedded_template(body, None)
+            found.extend(replace(role, deployed_by=address, notes=role.notes + (f"deployed by StackSet {address}",))
+                         for role in cloudformation.read(inner, bindings))
+    return found
+
+
 def read_file(path: Path, bindings) -> list[SourceRole]:
     """The roles of one Terraform file (the shared reader locates expressions within one file, so a module
     split over several files is read file by file; a reference to another file is a located error)."""
     module = tf.read(path, path.as_posix(), bindings)
-    found = read_module(module, bindings, {module.display})
+    found = read_module(module, bindings, {module.display}) + _stackset_roles(module, bindings)
     if not found:
         raise fail(Span(module.display, 1, 1), "no aws_iam_role resource in this Terraform file")
     return found
