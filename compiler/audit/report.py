@@ -77,9 +77,17 @@ def to_json(audits: list[RoleAudit], unpaired: Unpaired) -> str:
 
 
 def _few(names, limit: int = 3) -> str:
-    names = [n.split(":", 1)[-1] for n in names]
+    """A few action names, without their service prefix when they share one."""
+    if len({n.split(":", 1)[0] for n in names}) == 1:
+        names = [n.split(":", 1)[-1] for n in names]
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _risk_order(action: str) -> tuple:
+    """Permissions-management actions first, then deletions, then other writes."""
+    found = actions_dataset().find(action)
+    return (not (found and found.manages_permissions), ":Delete" not in action, action)
 
 
 def excess_line(e) -> str:
@@ -88,7 +96,7 @@ def excess_line(e) -> str:
     shown = e.action if len(e.actions) <= 4 else ", ".join(e.actions[:4]) + f" (+{len(e.actions) - 4} patterns)"
     text = f"{shown} on {e.resource}: {granted}"
     if e.risky:
-        text += f" incl. {_few(sorted(e.risky, key=lambda a: ('PutResourcePolicy' not in a and 'Delete' not in a, a)))}"
+        text += f" incl. {_few(sorted(e.risky, key=_risk_order))}"
     elif e.unneeded:
         text += f", {len(e.unneeded)} not needed ({_few(e.unneeded)})"
     if e.needed:
@@ -114,7 +122,8 @@ def to_text(audits: list[RoleAudit], unpaired: Unpaired) -> str:
             lines.append(f"  missing: {m.action} on {m.resource}" + (f" — needed by {origin}" if origin else "")
                          + ("" if m.decision == "implicit deny" else f" [{m.decision}{': ' + '; '.join(m.reasons) if m.reasons else ''}]"))
         for e in audit.excess:
-            lines.append(f"  excess [{', '.join(e.risks) or 'low'}] {e.where}: {excess_line(e)}")
+            lines.append(f"  excess {e.where}: {excess_line(e)}")
+            lines.append(f"      risk {e.risk}: {'; '.join(e.risks) or 'low'}")
         for p in audit.unknown_policies:
             lines.append(f"  unknown policy {p.where}: {p.arn or p.name} is attached but its document is not known")
         for t in audit.trust:
