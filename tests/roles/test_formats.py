@@ -18,8 +18,7 @@ def fixtures(kind: str) -> list[Path]:
 def test_every_format_has_good_and_bad_fixtures():
     for name in FORMATS:
         folder = FIXTURES / name
-        if folder.is_dir():
-            assert list(folder.glob("good-*")) and list(folder.glob("bad-*")), name
+        assert list(folder.glob("good-*")) and list(folder.glob("bad-*")), name
 
 
 @pytest.mark.parametrize("path", fixtures("good"), ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -73,3 +72,35 @@ def test_unknown_shapes_and_endings_are_refused(tmp_path):
 def test_fragments_cannot_join_one_of_several_roles():
     with pytest.raises(RoleSourceError, match="names no role"):
         load([FIXTURES / "account-authorization-details/good-two-roles.json", FIXTURES / "iam-policy-json/good-secret.json"])
+
+
+def test_cloudformation_role_with_its_policies_and_managed_policies():
+    [role] = load([FIXTURES / "cloudformation/good-role-policy-and-managed.yaml"])
+    assert [(p.name, p.kind) for p in role.policies] == [
+        ("logs", INLINE), ("AmazonECSTaskExecutionRolePolicy", AWS_MANAGED), ("SecretsPolicy", CUSTOMER_MANAGED),
+        ("extra", INLINE)]
+    logs, managed, secrets, extra = role.policies
+    assert logs.document["Statement"][0]["Resource"] == \
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/app:*"
+    assert managed.arn == "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    assert [w.line for w in (logs.statement_where + secrets.statement_where + extra.statement_where)] == [21, 29, 39]
+
+
+def test_cloudformation_value_from_another_stack_is_located():
+    with pytest.raises(RoleSourceError, match=r"bad-import-value.yaml:16:27: error: .*Fn::ImportValue shared-DbSecretArn"):
+        load([FIXTURES / "cloudformation/bad-import-value.yaml"])
+
+
+def test_terraform_role_inline_attached_and_for_each():
+    [role] = load([FIXTURES / "terraform/good-role.tf"])
+    assert role.name == "app-exec" and role.trust["Statement"][0]["Principal"] == {"Service": ["ecs-tasks.amazonaws.com"]}
+    assert [(p.name, p.kind) for p in role.policies] == [
+        ("logs", INLINE), ("secrets", CUSTOMER_MANAGED), ("AmazonECSTaskExecutionRolePolicy", AWS_MANAGED)]
+    logs, secrets, _ = role.policies
+    assert logs.document["Statement"][0]["Resource"] == "arn:aws:logs:us-east-1:111122223333:log-group:/ecs/app:*"
+    assert (secrets.statement_where[0].line, secrets.statement_where[0].col) == (36, 16)  # inside the heredoc
+
+
+def test_terraform_unknown_for_each_is_located():
+    with pytest.raises(RoleSourceError, match=r"bad-for-each-unknown.tf:12:16: error: .*for_each is not a literal set"):
+        load([FIXTURES / "terraform/bad-for-each-unknown.tf"])
