@@ -168,6 +168,3 @@ def evaluate_trust(document: Mapping, kind: str, identifier: str, context: Reque
             applying.append(((0, s), statement["Effect"], outcome))
     return _decide(applying)
 
-
-__all__ = ["Decision", "Verdict", "evaluate", "evaluate_trust", "statements", "statement_applies", "action_in",
-           "resource_in", "principal_matches", "as_list", "PolicyError", "RequestContext", "YES"]

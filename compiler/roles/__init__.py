@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from ..errors import Diagnostic, SpecError
+from ..errors import SpecError
 from ..sources import Bindings, jsonfile, read_text
 from .documents import where
 from .formats import catalog
@@ -102,4 +102,4 @@ def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole
     return [_with_bindings(role, bindings) for role in _combine(found)]
 
 
-__all__ = ["load", "SourceRole", "RoleSourceError", "Diagnostic", "catalog"]
+__all__ = ["load", "SourceRole", "RoleSourceError", "catalog"]

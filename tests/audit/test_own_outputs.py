@@ -4,7 +4,6 @@ exact against the spec, and a mutated output is caught."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
