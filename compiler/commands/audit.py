@@ -44,7 +44,6 @@ def _fail(diagnostics) -> None:
 def _from_spec(spec: Path) -> tuple[Wanted, str | None]:
     from ..build.discover import display
     from ..build.pipeline import compile_spec
-
     from ..spec.v1 import load_spec
     from ..targets.stackset import serving_every_region
 
@@ -57,19 +56,27 @@ def _from_spec(spec: Path) -> tuple[Wanted, str | None]:
     return Wanted(from_role(role), hint, display(spec), deployed), spec.read_text(encoding="utf-8")
 
 
-def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wanted, str | None]:
-    """Through `rolec infer`'s readers: the inferred spec is compiled like a spec, and each need is traced back
-    to the task definition line it comes from. Task definitions that need no execution role need nothing."""
-    from ..build.pipeline import compile_spec
-    from ..taskdefs import NothingNeeded, infer
+def _from_task_definitions(paths: list[Path], bindings: Bindings, several_roles: bool) -> list[tuple[Wanted, str | None]]:
+    """Through `rolec infer`'s readers: each inferred spec is compiled like a spec, and each need is traced
+    back to the task definition line it comes from. With one role source the task definitions share that
+    role (one spec, as `rolec infer` merges them); when the sources hold several roles, one spec per
+    execution role the task definitions name, paired by that name. Needing no role, they need nothing."""
+    from ..taskdefs import NothingNeeded, infer, infer_each
 
     label = ", ".join(p.as_posix() for p in paths)
     try:
-        inferred = infer([str(p) for p in paths], bindings.values)
+        found = infer_each([str(p) for p in paths], bindings.values) if several_roles \
+            else [infer([str(p) for p in paths], bindings.values)]
     except NothingNeeded as exc:
         for warning in exc.warnings:
             ui.diagnostic(str(warning), warning.severity)
-        return Wanted(Needs("none", (), (), ()), None, label), None
+        return [(Wanted(Needs("none", (), (), ()), None, label), None)]
+    return [_wanted(inferred, bindings) for inferred in found]
+
+
+def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
+    from ..build.pipeline import compile_spec
+
     for warning in inferred.warnings:
         ui.diagnostic(str(warning), warning.severity)
     bindings.used.update(set(bindings.values) - set(inferred.unused_bindings))
@@ -90,7 +97,8 @@ def _from_task_definitions(paths: list[Path], bindings: Bindings) -> tuple[Wante
     # The confused-deputy conditions infer writes are hardening, not something the tasks need: their absence
     # from the role is a note, as for any role.
     needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns)
-    return Wanted(needs, inferred.execution_role, label), text
+    files = sorted({o.path for o in inferred.origins.values()})
+    return Wanted(needs, inferred.execution_role, ", ".join(files) or inferred.role_id), text
 
 
 @click.command()
@@ -114,17 +122,26 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
     if bool(task_definitions) == bool(spec):
         raise click.UsageError("give the needs with either --task-definition FILE ... or --spec SPEC")
     bindings, location = _bindings(sets)
+    diagnostics, roles, wanted = [], [], []
     try:
-        wanted, spec_text = _from_spec(spec) if spec else _from_task_definitions(list(task_definitions), bindings)
         roles = load(list(role_sources), bindings)
-    except (SpecError, RoleSourceError) as exc:
-        _fail(exc.diagnostics)
+    except RoleSourceError as exc:
+        diagnostics.extend(exc.diagnostics)
+    try:
+        wanted = [_from_spec(spec)] if spec else _from_task_definitions(list(task_definitions), bindings, len(roles) > 1)
+    except SpecError as exc:
+        diagnostics.extend(exc.diagnostics)
+    if diagnostics:
+        _fail(diagnostics)
+    if write_spec is not None and len(wanted) > 1:
+        raise click.UsageError("--write-spec: the task definitions name several execution roles; audit one role at a time")
     for name in sorted(set(bindings.values) - bindings.used):
         ui.diagnostic(f"rolec: warning: --set {name} was not used", "warning")
-    pairs, lone_roles, lone_needs = pair(roles, [wanted])
+    pairs, lone_roles, lone_needs = pair(roles, [w for w, _ in wanted])
     audits = [audit_role(role, w.for_role(role), location) for role, w in pairs]
     unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
     click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
+    spec_text = wanted[0][1]
     if write_spec is not None and spec_text is None:
         ui.diagnostic("rolec: note: the task definitions need no execution role; no spec written", "note")
     elif write_spec is not None:

@@ -110,3 +110,21 @@ def test_write_spec_builds_a_role_that_audits_exact(tmp_path):
     assert CliRunner().invoke(main, ["build", str(written), "--out", str(out), "--no-cache"]).exit_code == 0
     for built in (out / "cloudformation" / "replacement.yaml", out / "terraform" / "replacement" / "main.tf.json"):
         assert run(str(built), "--spec", str(written)).exit_code == 0
+
+
+def test_account_export_pairs_task_definitions_by_execution_role_and_reports_the_rest():
+    result = run(str(ROLE_FIXTURES / "account-authorization-details/good-two-roles.json"),
+                 "--task-definition", str(FIXTURES / "web-taskdef.json"), "--task-definition", str(FIXTURES / "report-taskdef.json"),
+                 "--format", "json", "--set", "AWS::AccountId=111122223333")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, OUTPUT_SCHEMA)
+    [web] = document["roles"]
+    assert web["name"] == "web-exec"
+    missing = {(m["action"], m["resource"]) for m in web["missing"]}
+    # the role grants ECR through the managed policy and secrets through secretsmanager:*; the customer policy
+    # shared-logs is attached; nothing the web task needs is missing
+    assert missing == set()
+    assert any(e["action"] == "secretsmanager:*" and "secretsmanager:DeleteSecret" in e["risky"] for e in web["excess"])
+    assert document["unpaired"]["roles"] == ["batch-exec"]
+    assert document["unpaired"]["needs"] == [str(FIXTURES / "report-taskdef.json")]
