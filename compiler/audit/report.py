@@ -119,7 +119,8 @@ def to_text(audits: list[RoleAudit], unpaired: Unpaired) -> str:
         lines.append(f"role {audit.name} ({audit.source.where}): {verdict}")
         for m in audit.missing:
             origin = m.origins[0] if m.origins else None
-            lines.append(f"  missing: {m.action} on {m.resource}" + (f" — needed by {origin}" if origin else "")
+            more = f" and {len(m.origins) - 1} more" if len(m.origins) > 1 else ""
+            lines.append(f"  missing: {m.action} on {m.resource}" + (f" — needed by {origin}{more}" if origin else "")
                          + ("" if m.decision == "implicit deny" else f" [{m.decision}{': ' + '; '.join(m.reasons) if m.reasons else ''}]"))
         for e in audit.excess:
             lines.append(f"  excess {e.where}: {excess_line(e)}")

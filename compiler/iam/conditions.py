@@ -141,6 +141,21 @@ def evaluate_operator(operator: str, key: str, policy_values: list[str], context
     return YES if held else NO
 
 
+def check_block(block) -> None:
+    """Raise PolicyError for a Condition element IAM would reject (whatever the request)."""
+    if not isinstance(block, Mapping):
+        raise PolicyError(f"Condition must map operators to keys, got {block!r}")
+    for operator, keys in block.items():
+        qualifier, _, _ = str(operator).rpartition(":")
+        if qualifier and qualifier not in QUALIFIERS:
+            raise PolicyError(f"condition operator {operator!r}: {qualifier!r} is not ForAnyValue or ForAllValues")
+        if not isinstance(keys, Mapping):
+            raise PolicyError(f"condition operator {operator!r} must map keys to values, got {keys!r}")
+        for values in keys.values():
+            for value in values if isinstance(values, (list, tuple)) else [values]:
+                policy_value(value)
+
+
 def evaluate_block(block: Mapping | None, context: RequestContext) -> Outcome:
     """A statement's whole Condition element."""
     if not block:

@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .conditions import NO, YES, Answer, Outcome, PolicyError, RequestContext, evaluate_block
+from .conditions import NO, YES, Answer, Outcome, PolicyError, RequestContext, check_block, evaluate_block
 from .wildcards import UnknownVariable, action_matches, resource_matches
 
 ELEMENTS = frozenset({"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition",
@@ -69,6 +69,8 @@ def statements(document: Mapping) -> list[Mapping]:
         for element in ("Action", "Resource", "Principal"):
             if element in statement and f"Not{element}" in statement:
                 raise PolicyError(f"a statement has both {element} and Not{element}")
+        if "Condition" in statement:
+            check_block(statement["Condition"])
     return found
 
 

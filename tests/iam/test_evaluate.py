@@ -67,6 +67,8 @@ def test_invalid_policies_are_errors_not_answers():
                 {"Statement": [{"Effect": "Allow", "Action": "*"}]},
                 {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"}]},
                 {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Extra": 1}]},
+                {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                                "Condition": {"Foo:StringEquals": {"a:b": "c"}}}]},  # checked even when no request reaches it
                 {"Statements": []}, ["not", "a", "document"]):
         with pytest.raises(PolicyError):
             evaluate([bad], "a:b", "c")
