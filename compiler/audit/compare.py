@@ -279,11 +279,16 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
                     found.append(TrustFinding("sts:AssumeRole", key, f"unusual trust condition {operator} on {key}", where))
     context = {"aws:SourceAccount": location.account,
                "aws:SourceArn": f"arn:{location.partition}:ecs:{location.region}:{location.account}:task/cluster/0"}
-    verdict = evaluate_trust(rendered(role.trust, location), "Service", TRUST_PRINCIPAL, RequestContext(context))
-    if not verdict.allowed:
+    verdict = evaluate_trust(rendered(role.trust, location), "Service", TRUST_PRINCIPAL,
+                             RequestContext(context if location.account_known else {}))
+    if verdict.decision is Decision.UNDECIDED:
         found.append(TrustFinding("sts:AssumeRole", f"Service:{TRUST_PRINCIPAL}",
-                                  f"{TRUST_PRINCIPAL} cannot assume the role ({verdict.decision.value}"
-                                  + (": " + "; ".join(verdict.reasons) if verdict.reasons else "") + ")", where))
+                                  f"whether {TRUST_PRINCIPAL} may assume the role depends on the request: "
+                                  + "; ".join(verdict.reasons) + " (--set AWS::AccountId=… judges it for that account)",
+                                  where, note=not location.account_known))
+    elif not verdict.allowed:
+        found.append(TrustFinding("sts:AssumeRole", f"Service:{TRUST_PRINCIPAL}",
+                                  f"{TRUST_PRINCIPAL} cannot assume the role ({verdict.decision.value})", where))
     wanted = {key.lower() for _, key, _ in needs.trust_conditions}
     for operator, key, values in needs.trust_conditions:
         if key.lower() not in present_keys:

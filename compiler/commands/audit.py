@@ -32,7 +32,7 @@ def _bindings(sets: tuple[str, ...]) -> tuple[Bindings, Location]:
             where[LOCATION_NAMES[name]] = value
         else:
             values[name] = value
-    return Bindings(values), Location(**where)
+    return Bindings(values), Location(**where, account_known="account" in where)
 
 
 def _fail(diagnostics) -> None:

@@ -19,6 +19,9 @@ class Location:
     partition: str = "aws"
     region: str = "us-east-1"
     account: str = "123456789012"
+    account_known: bool = False
+    """Whether the caller named the account (else `account` is a stand-in, which a trust condition on
+    aws:SourceAccount must not be judged against)."""
 
     @property
     def url_suffix(self) -> str:
