@@ -272,3 +272,52 @@ def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path):
     granted = _granted_actions(role.permissions)
     assert {a for a in granted if not any(action_matches(a, n) for n in needed)} == set(), granted
     assert role.managed_policy_arns == ()
+
+
+# --------------------------------------------------------------------------- #
+# The corpus table of docs/task-definitions.md is what rolec does with each file (ROLEC_REGENERATE=1 rewrites it).
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "task-definitions.md"
+START, END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
+
+
+def _outcome(name: str, bindings: dict) -> str:
+    try:
+        inferred = infer([str(CORPUS / name)], bindings)
+    except NothingNeeded:
+        return "needs no execution role (exit 0, nothing written)"
+    except SpecError as exc:
+        errors = [d for d in exc.diagnostics if d.severity == "error"]
+        first = errors[0]
+        message = first.message if len(first.message) <= 110 else first.message[:107] + "..."
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"exit 2 at {first.line}:{first.col}: {message}{more}".replace("|", "\\|")
+    features = ", ".join(inferred.document["features"])
+    warned = f"; {len(inferred.warnings)} warning(s)" if inferred.warnings else ""
+    return f"spec: {features}{warned}"
+
+
+def corpus_table() -> str:
+    from rolec.sources import Bindings
+    from rolec.taskdefs.formats import Input, format_of
+
+    rows = ["| file | format | as written | with the `--set` bindings a reader supplies |", "|---|---|---|---|"]
+    for name in TASK_DEFINITIONS:
+        verdict = VERDICTS[name]
+        fmt = format_of(Input(CORPUS / name, name, Bindings())).name
+        bound = " ".join(f"`--set {k}={v}`" for k, v in verdict.bindings.items())
+        with_bindings = f"{bound} → {_outcome(name, verdict.bindings)}" if verdict.bindings else "—"
+        rows.append(f"| {name} | {fmt} | {_outcome(name, {})} | {with_bindings} |")
+    return "\n".join(rows)
+
+
+def test_docs_corpus_table_is_what_rolec_does():
+    import os
+
+    text = DOCS.read_text()
+    before, rest = text.split(START)
+    _, after = rest.split(END)
+    expected = f"{before}{START}\n{corpus_table()}\n{END}{after}"
+    if os.environ.get("ROLEC_REGENERATE"):
+        DOCS.write_text(expected)
+    assert text == expected
