@@ -35,13 +35,15 @@ def _bindings(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value: a CloudFormation parameter, var.NAME, local.NAME, a ${NAME} placeholder "
                    "or a documentation placeholder (repeatable).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", "output_arg", metavar="PATH",
               help="Write the spec to this file, or one spec per execution role into this folder (ending in /).")
 @click.option("--force", is_flag=True, help="Replace an existing output file whose text differs.")
-def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, ...], output: Path | None, force: bool) -> None:
+def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, ...], output_arg: str | None,
+          force: bool) -> None:
     """Print (or write) the spec of the execution role that TASKDEF... need."""
     bindings = _bindings(settings)
-    folder = output is not None and (output.is_dir() or str(output).endswith("/"))
+    output = Path(output_arg) if output_arg else None
+    folder = output is not None and (output.is_dir() or output_arg.endswith("/"))
     if output is not None and not folder:
         if output.suffix not in (".yaml", ".yml"):
             raise click.UsageError(f"-o {output}: expected a .yaml file or a folder ending in /")

@@ -29,7 +29,6 @@ LISTS = {
     "s3_files": ("environment_files", "firelens_config"),
 }
 """The spec lists infer fills, in the order they are written."""
-SUMMARIES = {"s3_files": "Read environment files and FireLens configuration files from Amazon S3."}
 
 
 def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *, split: bool) -> list[Inferred]:
@@ -155,7 +154,7 @@ def _printable(text: str) -> str:
 
 def render(inferred: Inferred) -> str:
     document = inferred.document
-    summaries = {f.name: f.summary for f in catalog()} | SUMMARIES
+    summaries = {f.name: f.summary for f in catalog()}
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_PATH}",
         f"# ECS task execution role '{inferred.role_id}', inferred by `rolec infer` from "
@@ -171,7 +170,7 @@ def render(inferred: Inferred) -> str:
         "features:",
     ]
     for feature, block in document["features"].items():
-        lines.append(f"  # {summaries.get(feature, feature)}")
+        lines.append(f"  # {summaries[feature]}")
         lines.append(f"  {feature}:")
         for key, value in block.items():
             if isinstance(value, list):

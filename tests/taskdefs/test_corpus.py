@@ -19,56 +19,10 @@ from rolec.build.pipeline import compile_spec
 from rolec.errors import SpecError
 from rolec.taskdefs import NothingNeeded, infer
 
-from ..support.iam_eval import action_matches, is_allowed
 from ..support.outputs import AWS, AWS_CN, TARGETS, Deployment, policies
+from ..support.taskdef_needs import ACCOUNT, Need, assert_exactly, ecr, logs, parameter, s3, secret
 
 CORPUS = Path(__file__).parent / "corpus"
-ACCOUNT = AWS.account
-OTHER = "999988887777"
-LAYERS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-
-
-@dataclass(frozen=True)
-class Need:
-    action: str
-    resource: str
-    near: tuple[str, ...] = ()
-    """Resources one step away that must be denied for the same action."""
-    context: tuple[tuple[str, str], ...] = ()
-
-
-def ecr(account: str, region: str, repository: str, partition: str = "aws") -> list[Need]:
-    arn = f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"
-    near = (arn + "x", arn.replace(f":{account}:", f":{OTHER}:"), arn.replace(f":{region}:", ":ap-south-1:"),
-            arn.rsplit("/", 1)[0] + "/other")
-    return [Need("ecr:GetAuthorizationToken", "*")] + [Need(a, arn, near) for a in LAYERS]
-
-
-def logs(region: str, group: str, *, create: bool = False, partition: str = "aws") -> list[Need]:
-    arn = f"arn:{partition}:logs:{region}:{ACCOUNT}:log-group:{group}"
-    stream = f"{arn}:log-stream:ecs/app/0123456789abcdef"
-    near = (f"{arn}x:log-stream:s", stream.replace(f":{ACCOUNT}:", f":{OTHER}:"),
-            stream.replace(f":{region}:", ":ap-south-1:" if region != "ap-south-1" else ":eu-west-1:"))
-    needs = [Need(a, stream, near) for a in ("logs:CreateLogStream", "logs:PutLogEvents")]
-    if create:
-        needs.append(Need("logs:CreateLogGroup", arn, (arn + "x", arn.replace(f":{ACCOUNT}:", f":{OTHER}:"))))
-    return needs
-
-
-def secret(arn: str) -> list[Need]:
-    return [Need("secretsmanager:GetSecretValue", arn, (arn[:-7] + "x" + arn[-7:], arn.replace(arn.split(":")[4], OTHER)))]
-
-
-def parameter(name: str, region: str = "us-east-1") -> list[Need]:
-    arn = f"arn:aws:ssm:{region}:{ACCOUNT}:parameter/{name}"
-    return [Need("ssm:GetParameters", arn, (arn + "x", arn.replace(f":{ACCOUNT}:", f":{OTHER}:")))]
-
-
-def s3(obj: str) -> list[Need]:
-    bucket = obj.split("/", 1)[0]
-    owner = (("aws:ResourceAccount", ACCOUNT),)
-    return [Need("s3:GetObject", obj, (obj + "x", bucket + "/other.env"), owner),
-            Need("s3:GetBucketLocation", bucket, (bucket + "x",), owner)]
 
 
 @dataclass(frozen=True)
@@ -247,14 +201,6 @@ def test_what_no_binding_fixes(name):
     _expect_located(_errors(name, VERDICTS[name].bindings), name, VERDICTS[name].still_fails)
 
 
-def _granted_actions(permissions: dict) -> set[str]:
-    actions = set()
-    for statement in permissions["Statement"]:
-        listed = statement.get("Action", [])
-        actions.update(listed if isinstance(listed, list) else [listed])
-    return actions
-
-
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("name", [n for n in TASK_DEFINITIONS if VERDICTS[n].needs])
 def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path):
@@ -262,13 +208,53 @@ def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path):
     inferred = infer([str(CORPUS / name)], verdict.bindings)
     spec = tmp_path / f"{inferred.role_id}.yaml"
     spec.write_text(inferred.yaml())
-    role = policies(compile_spec(spec), target, verdict.deployment)
-    for need in verdict.needs:
-        context = dict(need.context)
-        assert is_allowed(role.permissions, need.action, need.resource, context), (need, inferred.yaml())
-        for near in need.near:
-            assert not is_allowed(role.permissions, need.action, near, context), (need.action, near)
-    needed = {need.action for need in verdict.needs}
-    granted = _granted_actions(role.permissions)
-    assert {a for a in granted if not any(action_matches(a, n) for n in needed)} == set(), granted
-    assert role.managed_policy_arns == ()
+    assert_exactly(policies(compile_spec(spec), target, verdict.deployment), verdict.needs)
+
+
+# --------------------------------------------------------------------------- #
+# The corpus table of docs/task-definitions.md is what rolec does with each file (ROLEC_REGENERATE=1 rewrites it).
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "task-definitions.md"
+START, END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
+
+
+def _outcome(name: str, bindings: dict) -> str:
+    try:
+        inferred = infer([str(CORPUS / name)], bindings)
+    except NothingNeeded:
+        return "needs no execution role (exit 0, nothing written)"
+    except SpecError as exc:
+        errors = [d for d in exc.diagnostics if d.severity == "error"]
+        first = errors[0]
+        message = first.message if len(first.message) <= 110 else first.message[:107] + "..."
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"exit 2 at {first.line}:{first.col}: {message}{more}".replace("|", "\\|")
+    features = ", ".join(inferred.document["features"])
+    warned = f"; {len(inferred.warnings)} warning(s)" if inferred.warnings else ""
+    return f"spec: {features}{warned}"
+
+
+def corpus_table() -> str:
+    from rolec.sources import Bindings
+    from rolec.taskdefs.formats import Input, format_of
+
+    rows = ["| file | format | as written | with the `--set` bindings a reader supplies |", "|---|---|---|---|"]
+    for name in TASK_DEFINITIONS:
+        verdict = VERDICTS[name]
+        fmt = format_of(Input(CORPUS / name, name, Bindings())).name
+        bound = " ".join(f"`--set {k}={v}`" for k, v in verdict.bindings.items())
+        with_bindings = f"{bound} → {_outcome(name, verdict.bindings)}" if verdict.bindings else "—"
+        rows.append(f"| {name} | {fmt} | {_outcome(name, {})} | {with_bindings} |")
+    return "\n".join(rows)
+
+
+def test_docs_corpus_table_is_what_rolec_does():
+    import os
+
+    text = DOCS.read_text()
+    before, rest = text.split(START)
+    _, after = rest.split(END)
+    expected = f"{before}{START}\n{corpus_table()}\n{END}{after}"
+    if os.environ.get("ROLEC_REGENERATE"):
+        DOCS.write_text(expected)
+    assert text == expected

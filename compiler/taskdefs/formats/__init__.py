@@ -57,13 +57,18 @@ def catalog() -> tuple[Format, ...]:
     return tuple(sorted(formats, key=lambda f: (f.order, f.name)))
 
 
-def read(path: Path, display: str, bindings: Bindings) -> list[TaskDefinition]:
-    source = Input(path, display, bindings)
+def format_of(source: Input) -> Format:
+    """The first format (by order) that claims the input; a located error when none does."""
     for fmt in catalog():
         if fmt.claims(source):
-            return fmt.read(source)
-    raise fail(Span(display, 1, 1), "not a task definition rolec reads; expected one of: "
-                                    + "; ".join(f.summary for f in catalog()))
+            return fmt
+    raise fail(Span(source.display, 1, 1), "not a task definition rolec reads; expected one of: "
+                                           + "; ".join(f.summary for f in catalog()))
+
+
+def read(path: Path, display: str, bindings: Bindings) -> list[TaskDefinition]:
+    source = Input(path, display, bindings)
+    return format_of(source).read(source)
 
 
 def _map_strings(node: Node, substitute) -> Node:
