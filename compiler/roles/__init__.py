@@ -95,7 +95,7 @@ def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole
     for path in paths:
         try:
             found.extend(_read_one(path, bindings))
-        except (RoleSourceError, SpecError) as exc:
+        except SpecError as exc:
             diagnostics.extend(exc.diagnostics)
     if diagnostics:
         raise RoleSourceError(diagnostics)

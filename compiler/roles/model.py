@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, SpecError
 
 INLINE, CUSTOMER_MANAGED, AWS_MANAGED = "inline", "customer managed", "AWS managed"
 
@@ -54,12 +54,8 @@ class SourceRole:
     """The StackSet (logical id or resource address) whose template deploys this role, if any."""
 
 
-class RoleSourceError(Exception):
-    """A role source that cannot be read: every diagnostic found, each with its location."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = sorted(diagnostics)
-        super().__init__("\n".join(map(str, self.diagnostics)))
+class RoleSourceError(SpecError):
+    """A role source that cannot be read: every diagnostic found, each with its location (exit 2)."""
 
 
 def error(where: Where, message: str) -> RoleSourceError:
