@@ -13,7 +13,7 @@ from ..audit import report
 from ..audit.compare import audit_role
 from ..audit.needs import Needs, Origin, from_role
 from ..audit.pairing import Wanted, pair
-from ..errors import SpecError
+from ..errors import EXIT_ENVIRONMENT, SpecError
 from ..iam.location import Location
 from ..roles import RoleSourceError, load
 from ..sources import Bindings
@@ -132,7 +132,7 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
     except SpecError as exc:
         diagnostics.extend(exc.diagnostics)
     if diagnostics:
-        _fail(diagnostics)
+        _fail(sorted(diagnostics))
     if write_spec is not None and len(wanted) > 1:
         raise click.UsageError("--write-spec: the task definitions name several execution roles; audit one role at a time")
     for name in sorted(set(bindings.values) - bindings.used):
@@ -145,7 +145,11 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
     if write_spec is not None and spec_text is None:
         ui.diagnostic("rolec: note: the task definitions need no execution role; no spec written", "note")
     elif write_spec is not None:
-        write_spec.write_text(spec_text, encoding="utf-8")
+        try:
+            write_spec.write_text(spec_text, encoding="utf-8")
+        except OSError as exc:
+            ui.failure(f"rolec: error: cannot write {write_spec}: {exc.strerror}")
+            sys.exit(EXIT_ENVIRONMENT)
         ui.detail(f"wrote {write_spec}")
     if any(not a.exact for a in audits) or lone_roles or lone_needs:
         sys.exit(EXIT_FAILED)
