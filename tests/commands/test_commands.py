@@ -277,6 +277,9 @@ SEMANTIC_ERRORS = {
     "stackset-service-managed-without-ous.yaml", "stackset-unknown-region.yaml",
     # IAM's size limits, measured on the compiled policies.
     "stackset-too-large-after-region-expansion.yaml",
+    # S3 object, environment file and prefix ARNs; ARN placeholders.
+    "s3-object-without-key.yaml", "s3-environment-file-not-env.yaml", "s3-prefix-without-slash.yaml",
+    "arn-placeholder-account-only.yaml",
 }
 
 

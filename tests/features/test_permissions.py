@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from tests.support.iam_eval import (
     resource_matches,
     trust_allows,
 )
+from tests.support.roles import Role, as_list, build
 from tests.support.outputs import (
     AWS,
     AWS_CN,
@@ -64,42 +64,6 @@ deployment_param = pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda
 
 # --------------------------------------------------------------------------- #
 # Building and asking
-
-
-class Role:
-    """One target's resolved policies for one deployment, with the question AWS asks."""
-
-    def __init__(self, resolved: Policies, deployment: Deployment):
-        self.p = resolved
-        self.d = deployment
-
-    def allows(self, action: str, resource: str, context: dict | None = None) -> bool:
-        return is_allowed(self.p.permissions, action, resource, context or {})
-
-    def trusts(self, service: str = ECS_TASKS, context: dict | None = None) -> bool:
-        return trust_allows(self.p.trust, service, context or {})
-
-    def arn(self, service: str, resource: str, **kw) -> str:
-        return self.d.arn(service, resource, **kw)
-
-    def statements_for(self, action: str) -> list[dict]:
-        return [s for s in self.p.permissions["Statement"]
-                if any(action_matches(a, action) for a in _list(s.get("Action", [])))]
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def _write_spec(directory: Path, spec: dict, name: str = "role") -> Path:
-    path = directory / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, **spec}, sort_keys=False))
-    return path
-
-
-def build(directory: Path, spec: dict, target: str, deployment: Deployment = AWS) -> Role:
-    compiled = compile_spec(_write_spec(directory, spec))
-    return Role(policies(compiled, target, deployment), deployment)
 
 
 @pytest.fixture
@@ -428,7 +392,7 @@ def test_secret_arn_tail_is_cut_back(role, target, deployment, tail):
     assert not r.allows("secretsmanager:GetSecretValue", secret.replace("AbCdEf", "XyZwVu"))
     assert not r.allows("secretsmanager:GetSecretValue", secret.replace("datadog", "datadogs"))
     for s in r.p.permissions["Statement"]:
-        for resource in _list(s["Resource"]):
+        for resource in as_list(s["Resource"]):
             assert "api_key" not in resource and "AWS" not in resource.split(":secret:")[-1], resource
 
 
@@ -453,7 +417,7 @@ def test_ssm_parameter_names_map_to_single_slash_arns(role, target, deployment):
                  "parameter/a/", "parameter/b"):
         assert not r.allows("ssm:GetParameters", r.arn("ssm", near)), near
     for s in r.p.permissions["Statement"]:
-        for resource in _list(s["Resource"]):
+        for resource in as_list(s["Resource"]):
             assert "parameter//" not in resource, resource
     for action in ("ssm:GetParameter", "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:GetParameterHistory",
                    "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"):
@@ -575,7 +539,7 @@ def test_private_registry_auth_grants_secret_and_key_only(role, target, deployme
                "logs:PutLogEvents", "ssm:GetParameters", "iam:PassRole", "sts:AssumeRole"]
     allowed = {(a, res) for a in actions for res in resources if r.allows(a, res)}
     assert allowed == {("secretsmanager:GetSecretValue", secret), ("kms:Decrypt", key)}
-    granted = {a.lower() for s in r.p.permissions["Statement"] for a in _list(s["Action"])}
+    granted = {a.lower() for s in r.p.permissions["Statement"] for a in as_list(s["Action"])}
     assert granted == {"secretsmanager:getsecretvalue", "kms:decrypt"}
     assert r.p.managed_policy_arns == ()
 
@@ -633,7 +597,7 @@ def test_trust_ecs_tasks_may_assume(role, target, deployment):
         assert not r.trusts(other), other
     assert not trust_allows(r.p.trust, ECS_TASKS, {}, action="sts:AssumeRoleWithWebIdentity")
     principals = [s["Principal"] for s in r.p.trust["Statement"]]
-    assert all(_list(p["Service"]) == [ECS_TASKS] for p in principals)
+    assert all(as_list(p["Service"]) == [ECS_TASKS] for p in principals)
 
 
 @target_param
@@ -705,8 +669,8 @@ def test_example_star_only_for_auth_token(spec, target):
     for s in resolved.permissions["Statement"]:
         if resolved.existing_role and _is_managed_policy_copy(s):
             continue  # managed_policy: true on a role the stack does not own
-        if "*" in _list(s.get("Resource", [])):
-            assert [a.lower() for a in _list(s["Action"])] == ["ecr:getauthorizationtoken"], s
+        if "*" in as_list(s.get("Resource", [])):
+            assert [a.lower() for a in as_list(s["Action"])] == ["ecr:getauthorizationtoken"], s
         assert "NotResource" not in s and "NotAction" not in s, s
         assert s["Effect"] == "Allow"
 

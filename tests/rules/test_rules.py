@@ -15,7 +15,7 @@ from rolec.ir import Condition, Role, Source, Statement
 from rolec.lower import SOURCE_ARN
 from rolec.spec.v1 import load_spec
 from rolec.spec.names import MANAGED_POLICY
-from rolec.text import Pseudo, Text, arn
+from rolec.text import Lookup, Pseudo, Text, arn
 
 SOURCE = (Source("secrets", "features.secrets.kms_keys[0]", 7, "test"),)
 ALL_KEYS = arn("kms", "key/*")
@@ -34,6 +34,7 @@ def role(*statements, trust=(), managed=(), boundary=None) -> Role:
 AUTH = statement("EcrPullAuthToken", ["ecr:GetAuthorizationToken"], [Text.of("*")])
 ALIASES = Condition("ForAnyValue:StringEquals", "kms:ResourceAliases", (Text.of("alias/app"),))
 VPCE = Condition("StringEquals", "aws:SourceVpce", (Text.of("vpce-0a1b2c3d4e5f60789"),))
+GUARDDUTY = Lookup("GuardDutyAgentAccount", (("us-east-1", "593207742271"),), "no agent in this region")
 
 CASES = {
     "R101": [
@@ -58,6 +59,15 @@ CASES = {
     "R104": [
         (role(statement("Ssm", ["ssm:GetParameters"], [arn("ssm", "parameter/a")])), True),
         (role(statement("Ssm", ["ssm:GetParameter", "ssm:GetParameters"], [arn("ssm", "parameter/a")])), False),
+        # The newest pages' actions (S3 files, pull through cache), and nothing near them.
+        (role(statement("S3", ["s3:GetObject"], [Text.of("arn:aws:s3:::b/k.env")]),
+              statement("S3Bucket", ["s3:GetBucketLocation"], [Text.of("arn:aws:s3:::b")]),
+              statement("Ptc", ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+                        [arn("ecr", "repository/docker-hub/*")])), True),
+        (role(statement("S3", ["s3:GetObject", "s3:ListBucket"], [Text.of("arn:aws:s3:::b")])), False),
+        (role(statement("S3", ["s3:GetObjectVersion"], [Text.of("arn:aws:s3:::b/k.env")])), False),
+        (role(statement("Ptc", ["ecr:TagResource"], [arn("ecr", "repository/docker-hub/*")])), False),
+        (role(statement("Gd", ["guardduty:SendSecurityTelemetry"], [Text.of("*")])), False),
     ],
     "R105": [
         (role(AUTH, trust=[Condition("StringEquals", "aws:SourceAccount", (Text.of(Pseudo.ACCOUNT),)),
@@ -71,9 +81,31 @@ CASES = {
         (role(AUTH, managed=[MANAGED_POLICY], boundary=arn("iam", "policy/b", region=False)), True),
         (role(statement("Ssm", ["ssm:GetParameters"], [Text.of("arn:aws:ssm:", Pseudo.REGION, ":", Pseudo.ACCOUNT,
                                                                ":parameter/a")])), False),
+        # Admitted on purpose: a literal region with the deploying partition and account (the spec wrote
+        # arn:{partition}:ssm:us-east-1:{account}:...), the GuardDuty agent account looked up per region, and S3.
         (role(statement("Ssm", ["ssm:GetParameters"], [Text.of("arn:", Pseudo.PARTITION, ":ssm:us-east-1:",
-                                                               Pseudo.ACCOUNT, ":parameter/a")])), False),
+                                                               Pseudo.ACCOUNT, ":parameter/a")])), True),
+        (role(statement("Gd", ["ecr:BatchGetImage"], [Text.of("arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":",
+                                                              GUARDDUTY, ":repository/aws-guardduty-agent-fargate")])),
+         True),
+        (role(statement("S3", ["s3:GetObject"], [Text.of("arn:", Pseudo.PARTITION, ":s3:::b/k.env")])), True),
         (role(AUTH, boundary=Text.of("arn:", Pseudo.PARTITION, ":iam::111122223333:policy/b")), False),
+        # Still refused: a literal region with a literal account, a lookup in a literal region or a literal
+        # partition, a pseudo region with a literal account, S3 with a region or account, a partition as account.
+        (role(statement("Ssm", ["ssm:GetParameters"], [Text.of("arn:", Pseudo.PARTITION,
+                                                               ":ssm:us-east-1:111122223333:parameter/a")])), False),
+        (role(statement("Gd", ["ecr:BatchGetImage"], [Text.of("arn:", Pseudo.PARTITION, ":ecr:us-east-1:", GUARDDUTY,
+                                                              ":repository/aws-guardduty-agent-fargate")])), False),
+        (role(statement("Ssm", ["ssm:GetParameters"], [Text.of("arn:", Pseudo.PARTITION, ":ssm:", Pseudo.REGION,
+                                                               ":111122223333:parameter/a")])), False),
+        (role(statement("Gd", ["ecr:BatchGetImage"], [Text.of("arn:aws:ecr:", Pseudo.REGION, ":", GUARDDUTY,
+                                                              ":repository/aws-guardduty-agent-fargate")])), False),
+        (role(statement("S3", ["s3:GetObject"], [Text.of("arn:", Pseudo.PARTITION, ":s3:", Pseudo.REGION,
+                                                         "::b/k.env")])), False),
+        (role(statement("S3", ["s3:GetObject"], [Text.of("arn:", Pseudo.PARTITION, ":s3::", Pseudo.ACCOUNT,
+                                                         ":b/k.env")])), False),
+        (role(statement("Ssm", ["ssm:GetParameters"], [Text.of("arn:", Pseudo.PARTITION, ":ssm:", Pseudo.REGION,
+                                                               ":", Pseudo.PARTITION, ":parameter/a")])), False),
     ],
     "R107": [
         (role(AUTH), True),
