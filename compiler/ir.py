@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .text import Pseudo, Text
+from .text import Lookup, Pseudo, Text
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,16 @@ class Note:
     key: str
     line: int
     message: str
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    """The deployment must be in `account`, checked before anything changes (a CloudFormation Rule, a
+    Terraform precondition): for a resource ECS reads only in the task's own account."""
+
+    account: str
+    message: str
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,8 @@ class Role:
     """Why the trust policy carries `trust_conditions` (empty when it has none)."""
     managed_policy_sources: tuple[Source, ...] = field(default=())
     """Where `managed_policies` were asked for, and why."""
+    account_checks: tuple[AccountCheck, ...] = field(default=())
+    """Accounts the deployment must be in, and why (each target refuses to deploy elsewhere)."""
     documents: tuple[PolicyDocument, ...] = field(default=())
     """`statements` packed into the policies both targets render for a role rolec creates (limits.pack);
     empty for an existing role, whose statements go into one policy (limits.check_existing)."""
@@ -122,6 +134,12 @@ class Role:
     @property
     def policy_name(self) -> str:
         return f"rolec-{self.id}"
+
+    @property
+    def lookups(self) -> tuple[Lookup, ...]:
+        """The per-region lookups the permissions use, in first-use order (each target declares their tables)."""
+        texts = [t for s in self.statements for t in (*s.resources, *(v for c in s.conditions for v in c.values))]
+        return tuple(dict.fromkeys(lookup for t in texts for lookup in t.lookups))
 
 
 TRUST_PRINCIPAL = "ecs-tasks.amazonaws.com"

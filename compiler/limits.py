@@ -48,7 +48,7 @@ class TooLarge(Exception):
 
 
 def _text(text: Text, values: dict = LONGEST) -> str:
-    return text.render(values.__getitem__)
+    return text.resolved(values)
 
 
 def statement_json(s: Statement, values: dict = LONGEST) -> dict:

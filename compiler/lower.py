@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import Diagnostic, SpecError
 from .features import Context, catalog
-from .ir import Condition, Grant, Note, Role, Source, merge
+from .ir import AccountCheck, Condition, Grant, Note, Role, Source, merge
 from .limits import INLINE_LIMIT, MANAGED_LIMIT, MAX_ATTACHED, TooLarge, check_existing, pack
 from .spec.v1 import Spec
 from .spec.names import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
@@ -21,12 +21,19 @@ MANAGED_POLICY_REASON = "managed_policy: true attaches AmazonECSTaskExecutionRol
 def lower(spec: Spec) -> Role:
     grants: list[Grant] = []
     notes: list[Note] = []
+    account_checks: list[AccountCheck] = []
     for feature in catalog():
         block = spec.features.get(feature.name)
         if block is None:
             continue
         ctx = Context(feature.name, spec.positions, spec.managed_policy)
         for grant in feature.grants(block, ctx):
+            if isinstance(grant, Note):
+                notes.append(grant)
+                continue
+            if isinstance(grant, AccountCheck):
+                account_checks.append(grant)
+                continue
             if spec.managed_policy and not grant.conditions and set(grant.actions) <= MANAGED_POLICY_ACTIONS:
                 key = grant.sources[0].key
                 notes.append(Note(feature.name, key, grant.sources[0].line,
@@ -78,6 +85,7 @@ def lower(spec: Spec) -> Role:
         statements=statements,
         notes=tuple(notes),
         existing=role["existing"],
+        account_checks=tuple(dict.fromkeys(account_checks)),
         trust_sources=_role_source(spec, "trust.source_account", TRUST_REASON) if trust else (),
         managed_policy_sources=_role_source(spec, "managed_policy", MANAGED_POLICY_REASON) if spec.managed_policy else (),
         documents=documents,

@@ -16,7 +16,7 @@ from ..features import catalog
 from .role_id import role_id
 from .names import IAM_NAME_RE, IAM_PATH_RE, existing_role, policy
 from ..text import Text
-from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
+from .types import INVALID, Bool, Checker, Field, Int, List, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
 SPEC_VERSION = 1
 DESCRIPTION_CHARACTERS = r"[\t\n\r\x20-\x7e\xa1-\xff]"
@@ -154,9 +154,22 @@ def _one_partition(document: dict, checker: Checker) -> None:
                 "everything it is granted live in one partition")))
 
 
+TASK_DEFINITION = Obj(
+    "a mapping with path and optionally set",
+    {
+        "path": Field(Str("a task-definition file, relative to the spec", pattern=r"[^\x00-\x1f]+", max_len=1024),
+                      required=True, doc="A task definition this role serves (any format `rolec infer` reads)."),
+        "set": Field(Map(Str("a binding name (a CloudFormation parameter, var.NAME, local.NAME or a placeholder)",
+                             pattern=r"[^\s=]+", max_len=256),
+                         Str("a value", pattern=r"[^\x00-\x1f]*", max_len=2048, allow_number=True), max_items=100),
+                     default={}, doc="Deploy-time values, as `rolec infer --set NAME=VALUE`."),
+    },
+)
+
+
 def spec_schema() -> Obj:
     return Obj(
-        "a mapping with version, description, role, managed_policy, trust, features, stackset and account",
+        "a mapping with version, description, role, managed_policy, trust and features",
         {
             "version": Field(Version(), required=True, doc="Spec format version; always 1."),
             "description": Field(Str("a role description (tab, line breaks, printable ASCII and U+00A1 to U+00FF)",
@@ -172,6 +185,9 @@ def spec_schema() -> Obj:
                              doc="Which account this spec deploys to, as a label of your own (e.g. prod or 111122223333). "
                                  "Needed only when two specs name the same IAM role: with different labels they deploy "
                                  "to different accounts and do not collide. Changes no output."),
+            "task_definitions": Field(List(TASK_DEFINITION, max_items=100), default=(),
+                                      doc="Task definitions this role serves: build and check fail when one needs a "
+                                          "permission the role does not grant, and warn about grants none needs."),
         },
         validate=_whole_spec,
         json_extra={
@@ -210,6 +226,8 @@ class Spec:
     positions: dict[str, tuple[int, int]]
     stackset: stackset.StackSet | None = None
     account: str | None = None
+    task_definitions: tuple[dict, ...] = ()
+    """Linked task definitions: {"path": as written, relative to the spec; "set": bindings}."""
 
 
 def load_spec(path: Path, display: str) -> Spec:
@@ -236,4 +254,5 @@ def load_spec(path: Path, display: str) -> Spec:
         positions=checker.positions,
         stackset=stackset.StackSet.of(document["stackset"]) if document["stackset"] else None,
         account=document["account"],
+        task_definitions=tuple(document["task_definitions"]),
     )

@@ -22,7 +22,7 @@ from troposphere.cloudformation import (
 from ..ir import Condition, Role
 from ..limits import repack
 from ..spec.stackset import StackSet
-from ..text import Pseudo, Text
+from ..text import Lookup, Part, Pseudo, Text
 from . import cloudformation
 from .terraform import PROVIDER_CONSTRAINT
 
@@ -50,6 +50,16 @@ def role_template(role: Role, stackset: StackSet) -> str:
     return cloudformation.render(role, home_region=stackset.home_region, exports=False)
 
 
+def in_region(part: Part, region: str) -> Part:
+    """A part of a name as it resolves in `region`: the region itself, or a lookup's value there (the spec
+    refuses StackSet regions a lookup's table lacks, so the value exists)."""
+    if part is Pseudo.REGION:
+        return region
+    if isinstance(part, Lookup):
+        return part.get(region)
+    return part
+
+
 def serving_every_region(role: Role, regions: tuple[str, ...]) -> Role:
     """The role created in the home region serves the tasks of every StackSet region, so each name that
     resolves in the deploying region (a log group, secret, repository...) is granted in each of them.
@@ -58,8 +68,8 @@ def serving_every_region(role: Role, regions: tuple[str, ...]) -> Role:
     def expand(texts: tuple[Text, ...]) -> tuple[Text, ...]:
         out: dict[str, Text] = {}
         for text in texts:
-            for region in regions if Pseudo.REGION in text.pseudos else (None,):
-                one = text if region is None else Text.of(*(region if p is Pseudo.REGION else p for p in text.parts))
+            for region in regions if Pseudo.REGION in text.pseudos or text.lookups else (None,):
+                one = text if region is None else Text.of(*(in_region(p, region) for p in text.parts))
                 out.setdefault(one.key, one)
         return tuple(out.values())
 

@@ -7,9 +7,10 @@ structure and the provider normalises the JSON (no perpetual policy diffs).
 from __future__ import annotations
 
 import json
+import re
 
 from ..ir import TRUST_PRINCIPAL, Condition, PolicyDocument, Role, Statement
-from ..text import Pseudo, Text, with_region
+from ..text import Lookup, Pseudo, Text, with_region
 
 PROVIDER_CONSTRAINT = ">= 5.0"
 _DATA = {
@@ -20,11 +21,34 @@ _DATA = {
 
 
 def value(text: Text) -> str:
-    """A Terraform string template; literal `${` and `%{` are escaped."""
+    """A Terraform string template; literal `${` and `%{` are escaped; a lookup indexes its local map by the region."""
     return text.render(
-        lambda p: "${data.%s.current.%s}" % _DATA[p],
+        lambda p: "${%s[%s]}" % (_local(p), _REGION) if isinstance(p, Lookup) else "${data.%s.current.%s}" % _DATA[p],
         lambda s: s.replace("${", "$${").replace("%{", "%%{"),
     )
+
+
+_REGION = "data.%s.current.%s" % _DATA[Pseudo.REGION]
+
+
+def _local(lookup: Lookup) -> str:
+    """`local.guard_duty_agent_account` for the lookup GuardDutyAgentAccount."""
+    return "local." + re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
+
+
+def _lookup_locals(role: Role) -> dict:
+    """Each lookup's table as a local map from region to value."""
+    return {_local(lookup).removeprefix("local."): dict(lookup.table) for lookup in role.lookups}
+
+
+def _deploy_preconditions(role: Role) -> list[dict]:
+    """Stop `plan` with a clear message in a region a lookup's table does not have, or in an account
+    other than one the spec's resources must be in."""
+    account = "data.%s.current.%s" % _DATA[Pseudo.ACCOUNT]
+    return [*({"condition": "${contains(keys(%s), %s)}" % (_local(lookup), _REGION), "error_message": lookup.missing}
+              for lookup in role.lookups),
+            *({"condition": '${%s == "%s"}' % (account, check.account), "error_message": check.message}
+              for check in role.account_checks)]
 
 
 def _conditions(conditions: tuple[Condition, ...]) -> list[dict]:
@@ -40,7 +64,8 @@ def _pseudos(role: Role) -> set[Pseudo]:
     for s in role.statements:
         texts.extend(s.resources)
         texts.extend(v for c in s.conditions for v in c.values)
-    return {p for t in texts for p in t.pseudos}
+    return ({p for t in texts for p in t.pseudos} | ({Pseudo.REGION} if role.lookups else set())
+            | ({Pseudo.ACCOUNT} if role.account_checks else set()))
 
 
 def _execution_document(role: Role) -> dict:
@@ -93,6 +118,8 @@ def module(role: Role) -> dict:
         iam_role["max_session_duration"] = role.max_session_duration
     if role.tags:
         iam_role["tags"] = dict(role.tags)
+    if _deploy_preconditions(role):
+        iam_role["lifecycle"] = [{"precondition": _deploy_preconditions(role)}]
     resources: dict = {"aws_iam_role": {"this": iam_role}}
     for name, document in _documents(role):
         if not document.managed:
@@ -119,7 +146,7 @@ def module(role: Role) -> dict:
     if attachments:
         resources["aws_iam_role_policy_attachment"] = attachments
     return _module_document(f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml. Do not edit.",
-                            data, resources, "aws_iam_role.this")
+                            data, resources, "aws_iam_role.this", _lookup_locals(role))
 
 
 def _existing_role_lifecycle(role: Role) -> dict:
@@ -129,13 +156,15 @@ def _existing_role_lifecycle(role: Role) -> dict:
     existing = role.existing
     lifecycle: dict = {}
     if existing.arn:
-        lifecycle["precondition"] = [{
+        lifecycle.setdefault("precondition", []).append({
             "condition": '${data.aws_caller_identity.current.account_id == "%s" && '
                          'data.aws_partition.current.partition == "%s"}' % (existing.account, existing.partition),
             "error_message": f"role.existing is {existing.arn}: apply this module with a provider for account "
                              f"{existing.account} in partition {existing.partition}; IAM cannot attach a policy "
                              "to a role in another account.",
-        }]
+        })
+    if _deploy_preconditions(role):
+        lifecycle.setdefault("precondition", []).extend(_deploy_preconditions(role))
     given = existing.arn or existing.name
     lifecycle["postcondition"] = [{
         "condition": '${self.path == "%s"}' % existing.path,
@@ -169,14 +198,16 @@ def existing_role_module(role: Role) -> dict:
             for i, arn in enumerate(role.managed_policies)
         }
     return _module_document(f"Permissions for the existing ECS task execution role '{existing.name}', compiled by "
-                            f"rolec from {role.id}.yaml. Do not edit.", data, resources, "data.aws_iam_role.this")
+                            f"rolec from {role.id}.yaml. Do not edit.", data, resources, "data.aws_iam_role.this",
+                            _lookup_locals(role))
 
 
-def _module_document(comment: str, data: dict, resources: dict, role_ref: str) -> dict:
+def _module_document(comment: str, data: dict, resources: dict, role_ref: str, locals_: dict) -> dict:
     """The module's top level; `role_ref` is the role the outputs name (created or looked up)."""
     return {
         "//": comment,
         "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},
+        **({"locals": locals_} if locals_ else {}),
         "data": data,
         "resource": resources,
         "output": {
