@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 from ..errors import Diagnostic, SpecError
+from .layout import GENERATED_FOLDERS, MANIFEST
 
 
 def display(path: Path) -> str:
@@ -29,9 +30,6 @@ def display(path: Path) -> str:
 
 NEAR_MISS = re.compile(r"\.ya?ml", re.IGNORECASE)
 """A name that looks like a spec's (`a.yml`, `A.YAML`, `a.yaml.bak`) but is not `NAME.yaml`."""
-OUTPUT_FOLDERS = ("cloudformation", "terraform", "stacksets")
-"""The folders of an out folder: not subfolders of specs when the out folder is the spec folder itself."""
-MANIFEST = ".rolec-manifest.json"
 
 
 def discover(inputs: list[Path]) -> list[Path]:
@@ -76,7 +74,7 @@ def _folder(folder: Path, problems: list[Diagnostic]) -> list[Path]:
         if name.endswith(".yaml") and kind == "file":
             specs.append(path)
         elif kind == "folder":
-            if not (generated and name in OUTPUT_FOLDERS) and not (path / MANIFEST).is_file():
+            if not (generated and name in GENERATED_FOLDERS) and not (path / MANIFEST).is_file():
                 problems.append(Diagnostic(display(path), 0, 0, (
                     "a folder inside a spec folder; rolec reads only the .yaml files directly in it: move the specs up, "
                     "name the folder on the command line, or keep non-spec files outside the spec folder "

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import EnvironmentFailure
+from .layout import GENERATED_FOLDERS, MANIFEST
 from .pipeline import Built
 
-MANIFEST = ".rolec-manifest.json"
 
 
 class UnsafeOutput(Exception):
@@ -109,13 +109,10 @@ def _plan(out_dir: Path, compiled: list[Built]) -> Plan:
     return result
 
 
-GENERATED_FOLDERS = ("cloudformation", "terraform", "stacksets")
-"""The out folder's folders that hold only what rolec writes; anything else in them is deployed by whoever
-includes the folder, so `check` names it. Hidden files (`.terraform/`, lock files) are not counted:
-Terraform does not load them and no template is read from them."""
-
-
 def _generated_files(out_dir: Path) -> list[str]:
+    """Files in the generated folders: anything rolec did not write there is deployed by whoever includes the
+    folder, so `check` names it. Hidden files (`.terraform/`, lock files) are not counted: Terraform does not
+    load them and no template is read from them."""
     found = []
     for folder in GENERATED_FOLDERS:
         for root, folders, files in os.walk(out_dir / folder):
