@@ -62,6 +62,10 @@ def shown(value: str) -> str:
     return f"{value[:SHOWN_CHARACTERS]!r}… ({len(value):,} characters)"
 
 
+def _number(text: str) -> str:
+    return f"the number {text}" if len(text) <= SHOWN_CHARACTERS else f"a number of {len(text):,} characters"
+
+
 def describe_node(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         if len(node.value) == 1 and node.value[0][1].tag == _TAG + "null":
@@ -72,8 +76,8 @@ def describe_node(node: yaml.Node) -> str:
     kind = node.tag[len(_TAG):] if node.tag.startswith(_TAG) else node.tag
     return {
         "str": f"the string {shown(node.value)}",
-        "int": f"the number {shown(node.value)[1:-1]}" if len(node.value) <= SHOWN_CHARACTERS else f"a number of {len(node.value):,} characters",
-        "float": f"the number {node.value}" if len(node.value) <= SHOWN_CHARACTERS else f"a number of {len(node.value):,} characters",
+        "int": _number(node.value),
+        "float": _number(node.value),
         "bool": f"the boolean {node.value}",
         "null": "nothing (null)",
         "timestamp": f"the date {node.value}",
@@ -102,7 +106,7 @@ class Str(Type):
     convert: Callable[[str], Any] | None = None
     allow_number: bool = False
     characters: str | None = None
-    """A regex character class of the characters the value may hold, to name the first one it may not."""
+    """A regex character class (`[...]`) of the characters the value may hold, to name the first one it may not."""
 
     def check(self, node, path, checker):
         scalar_tags = {_TAG + "str"} | ({_TAG + "int"} if self.allow_number else set())

@@ -117,7 +117,7 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
     stackset.check_with_role(document, checker)
 
 
-def given_arns(value, path: str = "") -> Iterator[tuple[str, str]]:
+def _given_arns(value, path: str = "") -> Iterator[tuple[str, str]]:
     """(spec path, ARN) for every value the spec gave as a full ARN (names resolved at deploy time have none)."""
     if isinstance(value, Text):
         if not value.pseudos and value.key.startswith("arn:"):
@@ -128,13 +128,13 @@ def given_arns(value, path: str = "") -> Iterator[tuple[str, str]]:
             if isinstance(part, str) and part.startswith("arn:"):
                 yield path, part
             else:
-                yield from given_arns(part, path)
+                yield from _given_arns(part, path)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from given_arns(item, f"{path}.{key}" if path else key)
+            yield from _given_arns(item, f"{path}.{key}" if path else key)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            yield from given_arns(item, f"{path}[{index}]")
+            yield from _given_arns(item, f"{path}[{index}]")
 
 
 def _one_partition(document: dict, checker: Checker) -> None:
@@ -143,7 +143,7 @@ def _one_partition(document: dict, checker: Checker) -> None:
     if document["stackset"]:
         region = document["stackset"]["regions"][0]
         first = ("stackset.regions", PARTITION_OF[region])
-    for path, given in given_arns({"role": document["role"], "features": document["features"]}):
+    for path, given in _given_arns({"role": document["role"], "features": document["features"]}):
         partition = given.split(":")[1]
         if first is None:
             first = (path, partition)
