@@ -4,6 +4,7 @@ foreign files, symlinks and files where folders go, damaged manifests), optional
 call in the writer. Whatever happens: never an internal error or a traceback; a failed build leaves out/
 exactly as it was; a successful one leaves a manifest that lists every generated file, and no leftovers.
 
+Permissions (an unreadable spec, a read-only output folder) only bite when the tests do not run as root.
 Examples: a few by default (seconds), 300 under HYPOTHESIS_PROFILE=thorough."""
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ TEXTS = {
     "bad": "version: 1\nnope: true\n",
 }
 SPEC_NAMES = ["a.yaml", "b.yaml", "c.yml", "D.YAML", "e.yaml.bak", "sub", "README.md", ".hidden.yaml", "f-1.yaml"]
-ENTRY_KINDS = ["managed", "logs", "bad", "folder", "link-to-spec", "dangling", "loop", "link-to-folder", "link-to-device"]
+ENTRY_KINDS = ["managed", "logs", "bad", "folder", "link-to-spec", "dangling", "loop", "link-to-folder", "link-to-device",
+               "unreadable"]
 OUT_DAMAGE = ["none", "foreign-file", "file-for-folder", "symlinked-folder", "symlink-at-output", "garbage-manifest",
-              "manifest-escapes", "stray-temporary"]
+              "manifest-escapes", "stray-temporary", "read-only-folder"]
 LEFTOVER = re.compile(r"\..+\.\d+\.(?:tmp|old)$")
 
 entries = st.dictionaries(st.sampled_from(SPEC_NAMES), st.sampled_from(ENTRY_KINDS), min_size=1, max_size=5)
@@ -60,6 +62,9 @@ def make_specs(folder: Path, chosen: dict[str, str]) -> None:
             path.symlink_to(name)
         elif kind == "link-to-folder":
             path.symlink_to(folder.parent)
+        elif kind == "unreadable":  # (root reads it all the same)
+            path.write_text(TEXTS["managed"])
+            path.chmod(0)
         else:
             path.symlink_to("/dev/null")
 
@@ -85,6 +90,9 @@ def damage(out: Path, how: str) -> None:
     elif how == "manifest-escapes":
         (out / ".rolec-manifest.json").write_text(json.dumps(
             {"roles": {"gone": {"spec": "nowhere.yaml", "files": ["../victim", "/etc/hostname"]}}}))
+    elif how == "read-only-folder":  # (root writes into it all the same)
+        (out / "cloudformation").mkdir(exist_ok=True)
+        (out / "cloudformation").chmod(0o555)
     elif how == "stray-temporary":
         (out / "cloudformation").mkdir(exist_ok=True)
         (out / "cloudformation" / ".a.yaml.1.tmp").write_text("half")
