@@ -7,15 +7,15 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from .effective import Permissions, from_role, from_terraform
-from ..errors import SpecError
+from ..errors import EnvironmentFailure, SpecError
 from ..lower import lower
 from ..spec.v1 import load_spec
 
 MODULE = "main.tf.json"
 
 
-class BaselineError(Exception):
-    """The baseline cannot be read (not a git repository, unknown ref, unreadable output)."""
+class BaselineError(EnvironmentFailure):
+    """The baseline cannot be read (not a git repository, unknown ref, unreadable output, no out folder)."""
 
 
 def _git(*args: str) -> bytes:
