@@ -1,4 +1,8 @@
-"""The `rolec` command line: a thin click shell over the pipeline and the writer."""
+"""The `rolec` command line: a thin click shell over the pipeline and the writer.
+
+Every error rolec reports on purpose is a `RolecError` (errors.py), whose class says the exit
+code; `Commands.invoke` is the one place that turns one into a message and that code.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,13 @@ from pathlib import Path
 import click
 
 from . import __version__, ui
-from .commands import COMMANDS
-from .errors import SpecError
+from .commands import COMMANDS, SPECS
+from .errors import EXIT_BUG, EXIT_FINDINGS, Findings, LintError, RolecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.discover import discover
-from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
-from .validate.terraform import TerraformUnavailable
-from .build.writer import UnsafeOutput, apply, locked, plan
+from .build.pipeline import BuildStats, build as build_outputs
+from .build.writer import apply, locked, plan
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-
-SPECS = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 OUT = click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path, file_okay=False),
                    help="Folder the outputs are written to.")
 
@@ -37,6 +37,26 @@ class Commands(click.Group):
         if name in COMMANDS:
             return getattr(importlib.import_module(COMMANDS[name]), name)
         return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RolecError as exc:
+            report(exc)
+            ctx.exit(exc.exit_code)
+
+
+def report(exc: RolecError) -> None:
+    """Print an error: each diagnostic as `file:line:col: error: ...`, or one `rolec: error: ...` line."""
+    diagnostics = getattr(exc, "diagnostics", None)
+    if diagnostics is None:
+        if str(exc):
+            ui.failure(f"rolec: {exc}" if isinstance(exc, Findings) else f"rolec: error: {exc}")
+        return
+    for diagnostic in diagnostics:
+        ui.diagnostic(str(diagnostic), diagnostic.severity)
+    if isinstance(exc, LintError):
+        ui.failure("rolec: validation found problems; nothing was written")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,40 +83,20 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_c
 
 
 def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: BuildStats | None = None):
-    """Everything up to the writer; exits with the right code on bad input or validation findings."""
+    """Everything up to the writer."""
     terraform_validate = options["terraform_validate"]
     cache = None if options["no_cache"] else BuildCache(options["cache_dir"], f"terraform_validate={terraform_validate}")
-    try:
-        return build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                             terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
-    except SpecError as exc:
-        _report(exc.diagnostics)
-        sys.exit(EXIT_INVALID)
-    except LintError as exc:
-        _report(exc.diagnostics)
-        ui.failure("rolec: validation found problems; nothing was written")
-        sys.exit(EXIT_FAILED)
-    except TerraformUnavailable as exc:
-        ui.failure(f"rolec: error: {exc}")
-        sys.exit(EXIT_FAILED)
+    return build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                         terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
 
 
 def _sync(out_dir: Path, compiled, *, write: bool):
     """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
     with locked(out_dir, exclusive=write):
-        try:
-            changes = plan(out_dir, compiled)
-            if write:
-                apply(out_dir, changes)
-            return changes
-        except UnsafeOutput as exc:
-            ui.failure(f"rolec: error: {exc}")
-            sys.exit(EXIT_FAILED)
-
-
-def _report(diagnostics) -> None:
-    for diagnostic in diagnostics:
-        ui.diagnostic(str(diagnostic), diagnostic.severity)
+        changes = plan(out_dir, compiled)
+        if write:
+            apply(out_dir, changes)
+        return changes
 
 
 def build_options(command):
@@ -122,10 +122,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
 
 
 def build_summary(compiled, changes, seconds: float) -> str:
-    """`built 12 roles (3 changed) in 0.8 s`: roles whose outputs changed, not files; removed roles too."""
-    written = set(changes.write)
-    changed = sum(1 for item in compiled if written & set(output_paths(item.role_id)))
-    removed = len({Path(p).stem if p.startswith("cloudformation/") else Path(p).parent.name for p in changes.remove})
+    """`built 12 roles (3 changed) in 0.8 s`: roles whose outputs changed, not files; removed roles too
+    (the writer's plan says which, from the files each role produces)."""
+    changed, removed = len(changes.changed_roles), len(changes.removed_roles)
     gone = f", {removed} removed" if removed else ""
     return f"built {len(compiled)} role{'s' if len(compiled) != 1 else ''} ({changed} changed{gone}) in {seconds:.1f} s"
 
@@ -143,8 +142,7 @@ def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         click.echo(f"{out_dir / path}: {state}", err=True)
     for path in changes.remove:
         click.echo(f"{out_dir / path}: left over from a spec that is gone or no longer produces it", err=True)
-    ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
-    sys.exit(EXIT_FAILED)
+    raise Findings("outputs are out of date; run `make templates` (rolec build) and commit them")
 
 
 def run() -> None:
@@ -163,7 +161,7 @@ def run() -> None:
         if os.environ.get("ROLEC_DEBUG"):
             raise
         click.echo(f"rolec: internal error: {type(exc).__name__}: {exc} (set ROLEC_DEBUG=1 for details)", err=True)
-        code = 70
+        code = EXIT_BUG
     else:
         code = 0
     _exit(code)
@@ -172,7 +170,7 @@ def run() -> None:
 def _exit(code: int | str | None) -> None:
     if code is not None and not isinstance(code, int):
         click.echo(code, err=True)
-        code = 1
+        code = EXIT_FINDINGS
     try:
         sys.stdout.flush()
         sys.stderr.flush()

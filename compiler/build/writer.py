@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import EnvironmentFailure
 from .pipeline import Built
 
 MANIFEST = ".rolec-manifest.json"
 
 
-class UnsafeOutput(Exception):
+class UnsafeOutput(EnvironmentFailure):
     """An output path that must not be written (a symlink, or a folder where a file goes)."""
 
 
@@ -32,6 +33,10 @@ class Plan:
     write: dict[str, bytes] = field(default_factory=dict)
     remove: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    changed_roles: list[str] = field(default_factory=list)
+    """Roles built now whose files are written or removed."""
+    removed_roles: list[str] = field(default_factory=list)
+    """Roles whose spec is gone: all their files are removed."""
 
     @property
     def changed(self) -> list[str]:
@@ -93,6 +98,11 @@ def plan(out_dir: Path, compiled: list[Built]) -> Plan:
         for path in old["roles"][role_id].get("files", []):
             if path not in wanted and inside(path) and (out_dir / path).is_file():
                 result.remove.append(path)
+    removed = set(result.remove)
+    result.changed_roles = [item.role_id for item in compiled
+                            if any(path in result.write for path in item.files)
+                            or removed & set(old["roles"].get(item.role_id, {}).get("files", []))]
+    result.removed_roles = sorted(gone)
     return result
 
 

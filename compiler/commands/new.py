@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from .. import ui
+from ..errors import InvalidInput
 from ..features import catalog
 from ..spec.role_id import ROLE_ID_RE
 from ..spec.starter import DEFAULT_FEATURES, starter
-from . import EXIT_INVALID
 
 
 @click.command()
@@ -26,13 +25,11 @@ from . import EXIT_INVALID
 def new(name: str, features: tuple[str, ...], folder: Path, schema_path: str | None, force: bool) -> None:
     """Write FOLDER/NAME.yaml: a commented starter spec (NAME is the role id)."""
     if not ROLE_ID_RE.fullmatch(name):
-        ui.failure(f"rolec: error: '{name}' is not a role id: expected lowercase letters, digits and - "
-                   "(starting with a letter or digit, at most 64 characters)")
-        sys.exit(EXIT_INVALID)
+        raise InvalidInput(f"'{name}' is not a role id: expected lowercase letters, digits and - "
+                           "(starting with a letter or digit, at most 64 characters)")
     target = folder / f"{name}.yaml"
     if target.exists() and not force:
-        ui.failure(f"rolec: error: {target} already exists (use --force to overwrite it)")
-        sys.exit(EXIT_INVALID)
+        raise InvalidInput(f"{target} already exists (use --force to overwrite it)")
     folder.mkdir(parents=True, exist_ok=True)
     kwargs = {"schema_path": schema_path} if schema_path else {}
     target.write_text(starter(name, tuple(dict.fromkeys(features)), **kwargs), encoding="utf-8")

@@ -3,7 +3,9 @@
 A resource the spec gave as a name is built with pseudo parameters; an ARN the spec
 gave is kept literally (no pseudo parameters at all). A mix - a pseudo parameter next
 to a literal partition, region or 12-digit account - means a name was resolved with a
-hard-coded location.
+hard-coded location. The one exception is the deployment context: the role a
+home-region StackSet deploys grants each name in every StackSet region, so those
+regions are baked in on purpose (passes/expand_regions.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _GLOBAL_ACCOUNTS = {"", "aws"}
 """IAM ARNs have no region; AWS managed policies live in the account named `aws`."""
 
 
-def problem(text: Text) -> str | None:
+def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
     if not text.pseudos or not text.key.startswith("arn:"):
         return None
     fields = text.render(_MARK.get).split(":", 5)
@@ -30,28 +32,15 @@ def problem(text: Text) -> str | None:
         if region or (account != _MARK[Pseudo.ACCOUNT] and account not in _GLOBAL_ACCOUNTS):
             return "its account is neither the deploying account nor 'aws'"
         return None
-    if region != _MARK[Pseudo.REGION] or account != _MARK[Pseudo.ACCOUNT]:
+    if (region != _MARK[Pseudo.REGION] and region not in baked_regions) or account != _MARK[Pseudo.ACCOUNT]:
         return "its region and account are not the deployment's"
     return None
 
 
-def _texts(role):
-    for s in role.statements:
-        for r in s.resources:
-            yield r, s
-        for c in s.conditions:
-            for v in c.values:
-                yield v, s
-    for c in role.trust_conditions:
-        for v in c.values:
-            yield v, None
-    for t in (*role.managed_policies, *([role.permissions_boundary] if role.permissions_boundary else [])):
-        yield t, None
-
-
 def check(role):
-    for text, statement in _texts(role):
-        why = problem(text)
+    baked = role.rollout.regions if role.home_region else ()
+    for text, statement in role.texts():
+        why = problem(text, baked)
         if why:
             where = f"statement {statement.sid}" if statement else "the role"
             yield Violation(f"{text.key} in {where}: {why}", statement)

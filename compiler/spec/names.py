@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..aws.arn import ACCOUNT_RE, PARTITIONS, REGION_RE
+from ..aws.iam import PATH_RE as IAM_PATH_RE
 from ..ir import ExistingRole
 from .types import Invalid
-from ..text import Pseudo, Text, arn
+from ..text import Text, arn
 
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
-REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
-ACCOUNT_RE = r"\d{12}"
 _ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
 _WILDCARDS = re.compile(r"[*?]")
 
@@ -28,6 +27,16 @@ KMS_KEY_ID_RE = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 KMS_ALIAS_RE = r"alias/[A-Za-z0-9/_-]+"
 IAM_NAME_RE = r"[A-Za-z0-9_+=,.@-]+"
 SECRET_REFERENCE_PREFIX = "aws/reference/secretsmanager/"
+SUBSTITUTION = "${"
+
+
+def literal(value: str) -> str:
+    """Refuse `${` in a value a target writes as is: CloudFormation tools read it as a substitution outside
+    Fn::Sub (cfn-lint E1029) and Terraform as an interpolation, so neither would keep it as written."""
+    if SUBSTITUTION in value:
+        raise Invalid(f"'{SUBSTITUTION}' starts a substitution in CloudFormation and Terraform, so neither would keep "
+                      f"{value!r} as written; leave out '{SUBSTITUTION}'")
+    return value
 
 
 def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> dict[str, str]:
@@ -190,14 +199,13 @@ def policy(value: str) -> Text:
     if value.startswith("arn:"):
         parts = parse_arn(value, "iam", what, regional=False)
         _check_account(parts, value, allow_aws=True)
-        if not re.fullmatch(r"policy/(?:[\x21-\x7e]*/)?" + IAM_NAME_RE, parts["resource"]):
+        if not re.fullmatch(r"policy" + IAM_PATH_RE + IAM_NAME_RE, parts["resource"]):
             raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
-        return Text.of(value)
+        return Text.of(literal(value))
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
 
 
-IAM_PATH_RE = r"/(?:[\x21-\x7e]*/)?"
 SERVICE_LINKED_PATH = "/aws-service-role/"
 
 
@@ -219,13 +227,5 @@ def existing_role(value: str) -> ExistingRole:
         raise Invalid(f"expected a role path of at most 512 characters, got {len(match['path'])}")
     if match["path"].startswith(SERVICE_LINKED_PATH):
         raise Invalid(f"{value!r} is a service-linked role; IAM does not let anyone add policies to it")
-    return ExistingRole(match["name"], match["path"], value)
-
-
-MANAGED_POLICY = Text.of("arn:", Pseudo.PARTITION, ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-"""AmazonECSTaskExecutionRolePolicy, in the deploying partition."""
-MANAGED_POLICY_ACTIONS = frozenset({
-    "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents",
-})
-"""What the managed policy grants on "*" (the AWS page quotes it)."""
+    literal(value)
+    return ExistingRole(match["name"], match["path"], value, parts["partition"], parts["account"])

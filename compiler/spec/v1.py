@@ -11,7 +11,8 @@ from . import loader, stackset
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
-from .names import IAM_NAME_RE, existing_role, policy
+from ..aws.iam import PATH_RE
+from .names import IAM_NAME_RE, existing_role, literal, policy
 from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
 
 SPEC_VERSION = 1
@@ -57,7 +58,8 @@ ROLE = Obj(
                           pattern=rf"(?:{IAM_NAME_RE}|\{{region\}})+", max_len=64, convert=stackset.role_name),
                       doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one. "
                           "{region} stands for the deploying region."),
-        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=r"/(?:[\x21-\x7e]*/)?", max_len=512),
+        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=PATH_RE, max_len=512,
+                          convert=literal),
                       default="/", doc="IAM path of the role."),
         "permissions_boundary": Field(Str("an IAM policy name or ARN", convert=policy),
                                       doc="Managed policy that bounds the role's permissions: a name (this account) or ARN."),
@@ -109,7 +111,8 @@ def spec_schema() -> Obj:
         "a mapping with version, description, role, managed_policy, trust and features",
         {
             "version": Field(Version(), required=True, doc="Spec format version; always 1."),
-            "description": Field(Str("a description (at most 1000 characters)", pattern=r"[\t\n\r\x20-\x7e\xa1-\xff]*", max_len=1000),
+            "description": Field(Str("a description (at most 1000 characters)", pattern=r"[\t\n\r\x20-\x7e\xa1-\xff]*", max_len=1000,
+                                     convert=literal),
                                  doc="Description of the role, shown in IAM."),
             "role": Field(ROLE, default=None, doc="Settings of the IAM role itself."),
             "managed_policy": Field(Bool(), default=False,

@@ -1,0 +1,25 @@
+"""A home-region StackSet creates its role in one region, and that role serves the tasks of every
+StackSet region: each name that resolves in the deploying region (a log group, secret, repository...)
+is granted in each of them. Partition and account stay pseudo parameters; the regions are the spec's
+own list. Other roles pass unchanged."""
+
+from __future__ import annotations
+
+from ..ir import Role
+from ..text import Pseudo, Text
+
+
+def run(role: Role) -> Role:
+    if not role.home_region:
+        return role
+    regions = role.rollout.regions
+
+    def expand(texts: tuple[Text, ...]) -> tuple[Text, ...]:
+        out: dict[str, Text] = {}
+        for text in texts:
+            for region in regions if Pseudo.REGION in text.pseudos else (None,):
+                one = text if region is None else Text.of(*(region if p is Pseudo.REGION else p for p in text.parts))
+                out.setdefault(one.key, one)
+        return tuple(out.values())
+
+    return role.map_texts(expand)
