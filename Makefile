@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema scan clean
+.PHONY: templates test check bench schema aws-regions scan clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ check: $(STAMP)
 # The JSON Schema of spec format v1 that editors read (the specs' yaml-language-server modeline).
 schema: $(STAMP)
 	$(BIN)/rolec schema --out schema/rolec-spec-v1.json
+
+# compiler/aws/regions.py from the installed botocore's endpoint data (rolec does not import botocore itself).
+aws-regions: $(STAMP)
+	$(BIN)/python scripts/generate_aws_regions.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
