@@ -16,7 +16,7 @@ import click
 
 from . import __version__, ui
 from .commands import COMMANDS, SPECS
-from .errors import EXIT_BUG, EXIT_FINDINGS, Findings, LintError, RolecError
+from .errors import EXIT_BUG, EXIT_FINDINGS, Diagnostic, Findings, LintError, RolecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.discover import discover
 from .build.pipeline import BuildStats, build as build_outputs
@@ -99,6 +99,27 @@ def _sync(out_dir: Path, compiled, *, write: bool):
         return changes
 
 
+def _warn_of_replacements(out_dir: Path, compiled) -> None:
+    """Warn when a recompiled role with a fixed name gets another name or path: a deploy replaces it. The old
+    side is the permissions record the last build wrote (specs taken from the cache did not change)."""
+    from .build.pipeline import Compiled
+    from .reports.effective import from_json, from_role
+    from .reports.permdiff import replacement
+    from .targets import record
+
+    for item in compiled:
+        for role in item.roles if isinstance(item, Compiled) else ():
+            new = from_role(role)
+            path = out_dir / record.path(role.id, new.deployment)
+            if path.is_file():
+                old = from_json(path.read_text(encoding="utf-8"), str(path))
+                replaced = replacement(old, new)
+                if replaced:
+                    line, col = role.anchor("role.path" if old.path != new.path else "role.name")
+                    ui.diagnostic(str(Diagnostic(role.spec_path, line, col, f"a deploy replaces {replaced}",
+                                                 "warning")), "warning")
+
+
 def build_options(command):
     for option in (JOBS, NO_CACHE, CACHE, TERRAFORM_VALIDATE, OUT, SPECS):
         command = option(command)
@@ -113,6 +134,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     stats = BuildStats()
     compiled = _compile(inputs, out_dir, options, stats)
     ui.detail(str(stats))
+    _warn_of_replacements(out_dir, compiled)
     changes = _sync(out_dir, compiled, write=True)
     for path in changes.write:
         ui.detail(f"wrote {out_dir / path}")

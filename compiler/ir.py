@@ -128,7 +128,7 @@ class Role:
     rollout: StackSet | None = None
     """The StackSet that deploys this form of the role; None for the stand-alone outputs."""
     anchors: tuple[tuple[str, tuple[int, int]], ...] = field(default=())
-    """Spec positions (line, column) of the sections a pass may have to blame: `features`, `stackset`."""
+    """Spec positions (line, column) of the keys a pass or the build may blame (lower.ANCHORS)."""
 
     @property
     def policy_name(self) -> str:

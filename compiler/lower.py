@@ -19,6 +19,10 @@ TRUST_REASON = (
 MANAGED_POLICY_REASON = "managed_policy: true attaches AmazonECSTaskExecutionRolePolicy, as the classic ecsTaskExecutionRole does"
 
 
+ANCHORS = ("features", "stackset", "role.name", "role.path")
+"""Spec keys whose positions the passes and the build may blame (ir.Role.anchors)."""
+
+
 def lower(spec: Spec) -> Role:
     grants: list[Grant] = []
     notes: list[Note] = []
@@ -44,6 +48,12 @@ def lower(spec: Spec) -> Role:
     role = spec.role
     if role["existing"] is not None and spec.managed_policy:
         notes.append(_existing_managed_policy_note(spec))
+    if role["existing"] is not None and role["existing"].arn is None:
+        notes.append(Note("role", "role.existing", spec.positions.get("role.existing", (1, 1))[0],
+                          f"role.existing names the role {role['existing'].name}: Terraform checks that its path is "
+                          f"{role['existing'].path} before it changes anything, CloudFormation cannot, and its RoleArn "
+                          "output assumes it; give the role's ARN to have CloudFormation check account and "
+                          "partition, and both targets agree on the path"))
     managed_policies = (MANAGED_POLICY,) if spec.managed_policy else ()
     return Role(
         id=spec.id,
@@ -63,7 +73,7 @@ def lower(spec: Spec) -> Role:
         managed_policy_sources=_role_source(spec, "managed_policy", MANAGED_POLICY_REASON) if spec.managed_policy else (),
         grants=tuple(grants),
         rollout=spec.stackset,
-        anchors=tuple((key, spec.positions[key]) for key in ("features", "stackset") if key in spec.positions),
+        anchors=tuple((key, spec.positions[key]) for key in ANCHORS if key in spec.positions),
     )
 
 

@@ -14,7 +14,10 @@ from .text import Pseudo, Text
 
 class PolicyWriter:
     """IAM's JSON policy grammar. `leaf` writes one `Text`; `collapse` writes a one-value condition list
-    as that value (CloudFormation's house style; IAM stores either)."""
+    as that value (CloudFormation's house style; IAM stores either). A subclass renames the statement's
+    elements (`names`) and may shape conditions and the document its own way."""
+
+    names = {"sid": "Sid", "effect": "Effect", "actions": "Action", "resources": "Resource", "conditions": "Condition"}
 
     def __init__(self, leaf: Callable[[Text], Any], *, collapse: bool = False):
         self.leaf = leaf
@@ -31,10 +34,11 @@ class PolicyWriter:
         return block
 
     def statement(self, s: Statement) -> dict:
-        body: dict = {"Sid": s.sid, "Effect": "Allow", "Action": list(s.actions),
-                      "Resource": [self.leaf(r) for r in s.resources]}
+        name = self.names
+        body: dict = {name["sid"]: s.sid, name["effect"]: "Allow", name["actions"]: list(s.actions),
+                      name["resources"]: [self.leaf(r) for r in s.resources]}
         if s.conditions:
-            body["Condition"] = self.conditions(s.conditions)
+            body[name["conditions"]] = self.conditions(s.conditions)
         return body
 
     def document(self, statements: tuple[Statement, ...]) -> dict:

@@ -132,14 +132,20 @@ def _rollout_lines(old: dict, new: dict) -> list[str]:
     return lines
 
 
-def _replacement_lines(old: Permissions, new: Permissions) -> list[str]:
-    """IAM cannot rename a role or move it to another path: a role with a fixed name is replaced."""
+def replacement(old: Permissions, new: Permissions) -> str | None:
+    """What a change replaces, if anything: IAM cannot rename a role or move it to another path, so a role
+    with a fixed name is replaced."""
     if old.existing or new.existing or not old.name or (old.name, old.path) == (new.name, new.path):
-        return []
+        return None
     after = _code(f"{new.path}{new.name}") if new.name else f"a generated name at {_code(new.path)}"
-    return [f"- **replaces** the role {_code(f'{old.path}{old.name}')} with {after}: IAM cannot change a role's name "
+    return (f"the role {_code(f'{old.path}{old.name}')} with {after}: IAM cannot change a role's name "
             "or path, so the role is deleted and created again with a new ARN (CloudFormation refuses this while the "
-            "name stays the same)"]
+            "name stays the same)")
+
+
+def _replacement_lines(old: Permissions, new: Permissions) -> list[str]:
+    replaced = replacement(old, new)
+    return [f"- **replaces** {replaced}"] if replaced else []
 
 
 def _whole(p: Permissions, added: bool) -> list[str]:

@@ -151,7 +151,10 @@ def existing_role_template(role: Role) -> Template:
         Roles=[existing.name],
         **suppression,
     ))
-    t.add_output(Output("RoleArn", Description="ARN of the execution role (taskDefinition executionRoleArn)",
+    described = ("ARN of the execution role (taskDefinition executionRoleArn)" if existing.arn else
+                 f"ARN of the execution role (taskDefinition executionRoleArn) if it is at path {existing.path}: "
+                 "CloudFormation cannot look a role up; give role.existing as the role's ARN to have it checked")
+    t.add_output(Output("RoleArn", Description=described,
                         Value=value(existing.arn_text), Export=Export(Sub("${AWS::StackName}-RoleArn"))))
     t.add_output(Output("RoleName", Description="Name of the execution role",
                         Value=existing.name, Export=Export(Sub("${AWS::StackName}-RoleName"))))

@@ -80,15 +80,10 @@ def value(text: Text) -> str | Expr:
 class TerraformPolicy(PolicyWriter):
     """The statements of an `aws_iam_policy_document` data source."""
 
+    names = {"sid": "sid", "effect": "effect", "actions": "actions", "resources": "resources", "conditions": "condition"}
+
     def conditions(self, conditions) -> list[dict]:
         return [{"test": c.operator, "variable": c.key, "values": self.values(c.values)} for c in conditions]
-
-    def statement(self, s: Statement) -> dict:
-        body: dict = {"sid": s.sid, "effect": "Allow", "actions": list(s.actions),
-                      "resources": [self.leaf(r) for r in s.resources]}
-        if s.conditions:
-            body["condition"] = self.conditions(s.conditions)
-        return body
 
     def document(self, statements: tuple[Statement, ...]) -> dict:
         return {"statement": [self.statement(s) for s in statements]}

@@ -114,3 +114,15 @@ def test_finding_6_diff_exit_codes_tell_changes_from_failures(folder):
     unknown = run("diff", "--base", "no-such-ref", "--exit-code")
     assert unknown.exit_code == 3, unknown.output
     assert unknown.stderr.startswith("rolec: error: ")
+
+
+def test_finding_26_a_change_that_replaces_a_named_role_is_flagged(folder):
+    spec = folder / "specs" / "app.yaml"
+    spec.write_text("version: 1\nrole: {name: app-exec}\n" + SMALL.removeprefix("version: 1\n"))
+    assert run("-q", "build").exit_code == 0
+    spec.write_text("version: 1\nrole: {name: app-exec, path: /ecs/}\n" + SMALL.removeprefix("version: 1\n"))
+    output = run("diff", "--against", "out").output
+    assert "- **replaces** the role `/app-exec` with `/ecs/app-exec`: IAM cannot change a role's name or path" in output
+    built = run("build")
+    assert built.exit_code == 0
+    assert built.stderr.startswith("specs/app.yaml:2:30: warning: a deploy replaces the role `/app-exec` with `/ecs/app-exec`")
