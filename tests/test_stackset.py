@@ -156,7 +156,7 @@ def test_region_placeholder_renders_as_the_deploying_region_in_both_targets(writ
     cfn = _template(compiled.files["cloudformation/app.yaml"])
     assert cfn["Resources"]["ExecutionRole"]["Properties"]["RoleName"] == {"Fn::Sub": "app-${AWS::Region}-x"}
     module = json.loads(compiled.files["terraform/app/main.tf.json"])
-    assert module["resource"]["aws_iam_role"]["this"]["name"] == "app-${data.aws_region.current.region}-x"
+    assert module["resource"]["aws_iam_role"]["this"]["name"] == "app-${data.aws_region.current.name}-x"
     assert "aws_region" in module["data"]
     assert not any(path.startswith("stacksets/") for path in compiled.files)
 

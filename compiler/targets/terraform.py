@@ -21,11 +21,13 @@ from . import File
 
 REQUIRED_VERSION = ">= 1.2.0"
 """Preconditions and postconditions (existing roles) need Terraform 1.2."""
-PROVIDER_CONSTRAINT = ">= 5.100.0"
-"""5.100.0 added `region` to the aws_region data source (its `name` is deprecated in 6.x)."""
+PROVIDER_CONSTRAINT = ">= 5.0"
+"""The aws_region data source's `region` attribute, which 6.0 introduces in place of the deprecated `name`,
+does not exist in 5.x (5.100.0's schema has description, endpoint, id and name): `name` is the one
+attribute both major versions read, until rolec can require 6.0 and validate against it."""
 DATA = {
     Pseudo.PARTITION: ("aws_partition", "partition"),
-    Pseudo.REGION: ("aws_region", "region"),
+    Pseudo.REGION: ("aws_region", "name"),
     Pseudo.ACCOUNT: ("aws_caller_identity", "account_id"),
 }
 """The data source and attribute each pseudo parameter is read from."""

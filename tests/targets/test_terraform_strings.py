@@ -66,7 +66,7 @@ def test_finding_4_existing_role_path_is_an_hcl_string_literal(tmp_path, monkeyp
 
 HCL_STRING = r'"(?:[^"\\]|\\.)*"'
 INTERPOLATIONS = re.compile("|".join([
-    r"data\.(?:aws_partition\.current\.partition|aws_region\.current\.region|aws_caller_identity\.current\.account_id)",
+    r"data\.(?:aws_partition\.current\.partition|aws_region\.current\.name|aws_caller_identity\.current\.account_id)",
     r"data\.aws_iam_policy_document\.\w+\.json",
     r"(?:data\.)?aws_iam_role\.this\.(?:id|name|arn)",
     r"aws_iam_policy\.\w+\.arn",
@@ -119,7 +119,7 @@ def test_the_checker_finds_an_unescaped_sequence():
     assert unexpected_templates('${file("/etc/hostname")}') == ['${file("/etc/hostname")}']
     assert unexpected_templates("a %{ if true }x%{ endif }") == ["%{"]
     assert unexpected_templates('${self.path == "/a\\"${x}/"}') == ['${self.path == "/a\\"${x}/"}']
-    assert unexpected_templates("$${x} %%{y} ${data.aws_region.current.region}") == []
+    assert unexpected_templates("$${x} %%{y} ${data.aws_region.current.name}") == []
 
 
 @pytest.mark.parametrize("spec", sorted(p.name for p in SPECS.glob("*.yaml")))
