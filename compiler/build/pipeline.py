@@ -33,13 +33,11 @@ end of a build while another finishes a large chunk."""
 
 @dataclass(frozen=True)
 class Compiled:
-    role: Role
-    """The stand-alone role, as it deploys."""
+    roles: tuple[Role, ...]
+    """Every deployed form of the role: the stand-alone one, then the StackSet's (passes.deployments)."""
     spec_file: Path
     files: dict[str, str]
     """Output path relative to the out directory (POSIX form) -> file text."""
-    roles: tuple[Role, ...] = ()
-    """Every deployed form of the role: the stand-alone one, then the StackSet's (passes.deployments)."""
     embedded: dict[str, str] = field(default_factory=dict)
     """CloudFormation templates inside an output (a StackSet's TemplateBody), by that output's path: linted, not written."""
     lint: tuple[tuple[str, str], ...] = ()
@@ -48,6 +46,11 @@ class Compiled:
     """(cfn-lint configuration, output path) for each template in `embedded`."""
     modules: tuple[str, ...] = ()
     """Paths of the Terraform modules among `files`."""
+
+    @property
+    def role(self) -> Role:
+        """The stand-alone role, as it deploys."""
+        return self.roles[0]
 
     @property
     def role_id(self) -> str:
@@ -76,7 +79,7 @@ def compile_spec(path: Path) -> Compiled:
     roles = deployments(lower(load_spec(path, display(path))))
     produced = outputs(roles)
     return Compiled(
-        role=roles[0], spec_file=path, files={f.path: f.text for f in produced}, roles=roles,
+        roles=roles, spec_file=path, files={f.path: f.text for f in produced},
         embedded={f.path: body for f in produced for _, body in f.embedded},
         lint=tuple((f.cfn_lint, f.path) for f in produced if f.cfn_lint),
         embedded_lint=tuple((config, f.path) for f in produced for config, _ in f.embedded),
