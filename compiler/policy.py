@@ -46,5 +46,6 @@ class PolicyWriter:
 
 
 def filled(values: dict[Pseudo, str]) -> Callable[[Text], str]:
-    """The leaf of a policy as IAM stores it once deployed: pseudo parameters replaced by `values`."""
-    return lambda text: text.render(values.__getitem__)
+    """The leaf of a policy as IAM stores it once deployed: pseudo parameters replaced by `values`, lookups
+    by their value in that region (or their longest, outside their table: what sizes measure)."""
+    return lambda text: text.resolved(values)

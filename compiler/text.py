@@ -1,8 +1,10 @@
 """Strings whose final value depends on where they are deployed.
 
-A `Text` is a sequence of literal parts and pseudo parameters (partition, region,
-account). Each target renders the pseudo parameters its own way, so one compiled
-role deploys in any partition, region and account.
+A `Text` is a sequence of literal parts, pseudo parameters (partition, region,
+account) and per-region lookups (a value AWS publishes for each region, such as the
+account that hosts the GuardDuty agent image). Each target renders the pseudo
+parameters and lookups its own way, so one compiled role deploys in any partition,
+region and account.
 """
 
 from __future__ import annotations
@@ -18,7 +20,35 @@ class Pseudo(enum.Enum):
     ACCOUNT = "AccountId"
 
 
-Part = Union[str, Pseudo]
+@dataclass(frozen=True)
+class Lookup:
+    """The value `table` holds for the deploying region; a region missing from the table fails at deploy time.
+
+    `name` names the value in the outputs (a CloudFormation Fn::Sub variable and Mappings entry, a
+    Terraform local); `table` is (region, value) pairs, sorted by region; `missing` is the message a
+    deployment in another region stops with."""
+
+    name: str
+    table: tuple[tuple[str, str], ...]
+    missing: str
+
+    @property
+    def value(self) -> str:
+        return self.name
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(region for region, _ in self.table)
+
+    def get(self, region: str) -> str | None:
+        return dict(self.table).get(region)
+
+    def sized(self, region: str) -> str:
+        """The value for `region`, or else the table's longest: what policy sizes and linters measure."""
+        return self.get(region) or max((v for _, v in self.table), key=len)
+
+
+Part = Union[str, Pseudo, Lookup]
 
 
 @dataclass(frozen=True)
@@ -41,8 +71,23 @@ class Text:
     def pseudos(self) -> frozenset[Pseudo]:
         return frozenset(p for p in self.parts if isinstance(p, Pseudo))
 
-    def render(self, pseudo: Callable[[Pseudo], str], literal: Callable[[str], str] = str) -> str:
-        return "".join(pseudo(p) if isinstance(p, Pseudo) else literal(p) for p in self.parts)
+    @property
+    def lookups(self) -> tuple[Lookup, ...]:
+        return tuple(dict.fromkeys(p for p in self.parts if isinstance(p, Lookup)))
+
+    @property
+    def deployed(self) -> bool:
+        """Whether the value depends on the deployment (a pseudo parameter or a lookup)."""
+        return any(not isinstance(p, str) for p in self.parts)
+
+    def render(self, pseudo: Callable[[Union[Pseudo, Lookup]], str], literal: Callable[[str], str] = str) -> str:
+        """`pseudo` renders each pseudo parameter and lookup, `literal` each literal part."""
+        return "".join(literal(p) if isinstance(p, str) else pseudo(p) for p in self.parts)
+
+    def resolved(self, values: dict[Pseudo, str]) -> str:
+        """The text for one deployment; a lookup takes the region's value (or, outside its table, the
+        longest value: what sizes and linters measure)."""
+        return self.render(lambda p: values[p] if isinstance(p, Pseudo) else p.sized(values[Pseudo.REGION]))
 
     @property
     def key(self) -> str:

@@ -1,7 +1,8 @@
 """The feature catalog: one module per feature of the AWS page, discovered by walking this package.
 
 A feature module defines `FEATURE = Feature(...)`: its spec key, the schema of its
-block, and a function from the validated block to the grants it needs. Adding a
+block, and a function from the validated block to the grants it needs (and the notes
+`explain` prints about them, and the accounts a deployment must be in). Adding a
 feature means adding a module here (plus an example spec and tests); nothing else changes.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Callable, Iterable
 
-from ..ir import Grant, Source
+from ..ir import AccountCheck, Grant, Note, Source
 from ..spec.types import Obj
 
 
@@ -28,6 +29,9 @@ class Context:
     def source(self, key: str, reason: str) -> Source:
         return Source(self.feature, key, self.positions.get(key, (1, 1))[0], reason)
 
+    def note(self, key: str, message: str) -> Note:
+        return Note(self.feature, key, self.positions.get(key, (1, 1))[0], message)
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -36,7 +40,8 @@ class Feature:
     order: int
     summary: str
     schema: Obj
-    grants: Callable[[dict, Context], Iterable[Grant]]
+    grants: Callable[[dict, Context], Iterable[Grant | Note | AccountCheck]]
+    """The grants the block needs, with the notes `explain` prints and the accounts deployments must be in."""
     conflicts: Callable[[dict, dict], Iterable[tuple[str, str]]] = lambda config, document: ()
     """(spec key, message) pairs for settings that contradict the rest of the spec."""
 

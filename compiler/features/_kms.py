@@ -14,21 +14,21 @@ if TYPE_CHECKING:
 
 KMS_KEYS = List(Str("a KMS key id, key ARN, alias/NAME or alias ARN", convert=kms_key), max_items=100)
 
-_KEY_REASON = "ECS decrypts the secret with this customer managed key, so the role needs kms:Decrypt on it"
+_KEY_REASON = "ECS decrypts {what} with this customer managed key, so the role needs kms:Decrypt on it"
 _ALIAS_REASON = (
     "an alias ARN in Resource grants nothing for kms:Decrypt, so the grant is key/* narrowed by "
     "kms:ResourceAliases to the keys that carry this alias"
 )
 
 
-def decrypt_grants(feature_sid: str, key: str, keys: list[KmsKey], ctx: "Context") -> list[Grant]:
-    """One grant for the listed key ARNs, and one per account/region scope for aliases."""
+def decrypt_grants(feature_sid: str, key: str, keys: list[KmsKey], ctx: "Context", what: str = "the secret") -> list[Grant]:
+    """One grant for the listed key ARNs, and one per account/region scope for aliases; `what` the key encrypts."""
     grants = []
     by_arn = [(i, k) for i, k in enumerate(keys) if k.alias is None]
     if by_arn:
         grants.append(Grant(
             feature_sid, "KmsDecrypt", ("kms:Decrypt",), tuple(k.arn for _, k in by_arn),
-            tuple(ctx.source(f"{key}[{i}]", _KEY_REASON) for i, _ in by_arn),
+            tuple(ctx.source(f"{key}[{i}]", _KEY_REASON.format(what=what)) for i, _ in by_arn),
         ))
     scopes: dict[str, list[tuple[int, KmsKey]]] = {}
     for i, k in enumerate(keys):

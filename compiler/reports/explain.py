@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
+from ..aws.iam import ECS_TASKS_PRINCIPAL
 from ..features import catalog
 from ..ir import Condition, Role, Source, Statement
 
@@ -52,10 +53,9 @@ def _rollout(deployed: Role | None) -> dict | None:
     }
 
 
-def explain(deployments: Sequence[Role]) -> dict:
+def explain(role: Role, rollout: Role | None = None) -> dict:
     """The role as data: trust, managed policies, statements with their sources, and features that grant nothing;
-    `deployments` is the stand-alone role, then the one its StackSet deploys (if any)."""
-    role = deployments[0]
+    `rollout` is the role its StackSet deploys, if any."""
     granting = {s.feature for statement in role.statements for s in statement.sources}
     features = {f.name for f in catalog()}
     silent = list(dict.fromkeys(n.feature for n in role.notes if n.feature in features and n.feature not in granting))
@@ -65,7 +65,7 @@ def explain(deployments: Sequence[Role]) -> dict:
         "spec": role.spec_path,
         "existing": {"name": existing.name, "path": existing.path, "arn": existing.arn} if existing else None,
         "trust": None if existing else {
-            "principal": role.trust_principal,
+            "principal": ECS_TASKS_PRINCIPAL,
             "action": "sts:AssumeRole",
             "conditions": [_condition(c) for c in role.trust_conditions],
             "sources": _sources(role, role.trust_sources),
@@ -75,12 +75,12 @@ def explain(deployments: Sequence[Role]) -> dict:
         "statements": _statements(role, role.statements),
         "grants_nothing": silent,
         "notes": [{"feature": n.feature, "key": n.key, "line": n.line, "message": n.message} for n in role.notes],
-        "stackset": _rollout(deployments[1] if len(deployments) > 1 else None),
+        "stackset": _rollout(rollout),
     }
 
 
 def to_json(roles: list[Sequence[Role]]) -> str:
-    return json.dumps({"roles": [explain(r) for r in roles]}, indent=2) + "\n"
+    return json.dumps({"roles": [explain(*r) for r in roles]}, indent=2) + "\n"
 
 
 def _conditions_text(conditions: list[dict]) -> list[str]:
@@ -113,7 +113,7 @@ def to_text(roles: list[Sequence[Role]]) -> str:
     lines: list[str] = []
     for deployments in roles:
         role = deployments[0]
-        data = explain(deployments)
+        data = explain(*deployments)
         if lines:
             lines.append("")
         lines.append(f"{role.id} ({role.spec_path})")

@@ -3,26 +3,39 @@
 A resource the spec gave as a name is built with pseudo parameters; an ARN the spec
 gave is kept literally (no pseudo parameters at all). A mix - a pseudo parameter next
 to a literal partition, region or 12-digit account - means a name was resolved with a
-hard-coded location. The one exception is the deployment context: the role a
-home-region StackSet deploys grants each name in every StackSet region, so those
-regions are baked in on purpose (passes/expand_regions.py).
+hard-coded location. Admitted on purpose, and nothing else:
+
+* a literal region with the deploying partition and account: the spec wrote
+  `arn:{partition}:SERVICE:REGION:{account}:...` (a log group or parameter in another region);
+* the deploying region with an account looked up per region: an AWS-owned account such as
+  the one hosting the GuardDuty agent image;
+* S3, whose ARNs name neither region nor account, in the deploying partition;
+* in the role a home-region StackSet deploys (its deployment context), each StackSet region with
+  the deploying account or the value a lookup holds there: that role grants every name in every
+  StackSet region on purpose (passes/expand_regions.py).
 """
 
 from __future__ import annotations
 
+import re
+
+from ..aws.arn import ACCOUNT_RE, REGION_RE
 from ..text import Pseudo, Text
 from . import COMPILER_BUG, Rule, Violation
 
 _MARK = {p: f"<{p.name}>" for p in Pseudo}
+_LOOKUP = "<LOOKUP>"
 _GLOBAL_SERVICES = {"iam"}
 _GLOBAL_ACCOUNTS = {"", "aws"}
 """IAM ARNs have no region; AWS managed policies live in the account named `aws`."""
+_UNLOCATED_SERVICES = {"s3"}
+"""S3 bucket and object ARNs have neither region nor account."""
 
 
 def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
-    if not text.pseudos or not text.key.startswith("arn:"):
+    if not text.deployed or not text.key.startswith("arn:"):
         return None
-    fields = text.render(_MARK.get).split(":", 5)
+    fields = text.render(lambda p: _MARK[p] if isinstance(p, Pseudo) else _LOOKUP).split(":", 5)
     if len(fields) < 6:
         return "it is not an ARN"
     _, partition, service, region, account, _ = fields
@@ -32,9 +45,17 @@ def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
         if region or (account != _MARK[Pseudo.ACCOUNT] and account not in _GLOBAL_ACCOUNTS):
             return "its account is neither the deploying account nor 'aws'"
         return None
-    if (region != _MARK[Pseudo.REGION] and region not in baked_regions) or account != _MARK[Pseudo.ACCOUNT]:
-        return "its region and account are not the deployment's"
-    return None
+    if service in _UNLOCATED_SERVICES:
+        return "an S3 ARN has no region or account" if region or account else None
+    if region == _MARK[Pseudo.REGION] and account in (_MARK[Pseudo.ACCOUNT], _LOOKUP):
+        return None
+    if re.fullmatch(REGION_RE, region) and account == _MARK[Pseudo.ACCOUNT]:
+        return None
+    if region in baked_regions and re.fullmatch(ACCOUNT_RE, account):
+        return None
+    if account == _LOOKUP:
+        return "an account looked up per region is used outside the deploying region"
+    return "its region and account are not the deployment's"
 
 
 def check(role):

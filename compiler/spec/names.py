@@ -1,7 +1,10 @@
 """Turn the names and ARNs a spec lists into the ARNs IAM matches requests against.
 
 A name resolves in the deploying partition, region and account; a full ARN is
-checked (partition, service, region, account, resource type) and kept as given.
+checked (partition, service, region, account, resource type) and kept as given,
+except that it may write the deploying partition and account as `{partition}` and
+`{account}` (e.g. `arn:{partition}:logs:eu-west-1:{account}:log-group:/ecs/app`, a
+group in another region of the deploying account), which become pseudo parameters.
 Every function raises `Invalid` with a message that says what was expected.
 """
 
@@ -12,14 +15,15 @@ from dataclasses import dataclass
 
 from ..aws.arn import ACCOUNT_RE, PARTITIONS, REGION_RE
 from ..aws.iam import PATH_RE as IAM_PATH_RE
+from ..aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
+from ..aws.ecr import parse_repository_uri
 from ..ir import ExistingRole
 from .types import Invalid
-from ..text import Text, arn
+from ..text import Pseudo, Text, arn
 
 _ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
 _WILDCARDS = re.compile(r"[*?]")
 
-ECR_REPOSITORY_RE = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
 LOG_GROUP_RE = r"[.\-_/#A-Za-z0-9]+"
 SECRET_NAME_RE = r"[A-Za-z0-9/_+=.@-]+"
 PARAMETER_NAME_RE = r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*"
@@ -39,15 +43,51 @@ def literal(value: str) -> str:
     return value
 
 
-def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> dict[str, str]:
-    """Split an ARN of `service`, refusing any other service, a bad shape or a wildcard."""
+PARTITION_PLACEHOLDER = "{partition}"
+ACCOUNT_PLACEHOLDER = "{account}"
+
+
+def spec_arn(value: str) -> Text:
+    """An ARN as the spec wrote it, with `{partition}` and `{account}` (in their fields) as pseudo parameters."""
+    fields = value.split(":", 5)
+    if len(fields) < 6:
+        return Text.of(value)
+    _, partition, service, region, account, resource = fields
+    return Text.of("arn:", Pseudo.PARTITION if partition == PARTITION_PLACEHOLDER else partition,
+                   f":{service}:{region}:", Pseudo.ACCOUNT if account == ACCOUNT_PLACEHOLDER else account,
+                   f":{resource}")
+
+
+def _placeholders(value: str, fields: dict[str, str], *, accountless: bool) -> None:
+    """`{partition}` and `{account}` only in their own fields, and together: the deploying account is only
+    known with the deploying partition, and an ARN of another account names its partition literally."""
+    if "{" in value.replace(PARTITION_PLACEHOLDER, "").replace(ACCOUNT_PLACEHOLDER, ""):
+        raise Invalid(f"the only placeholders an ARN may hold are {PARTITION_PLACEHOLDER} and {ACCOUNT_PLACEHOLDER}, "
+                      f"got {value!r}")
+    partition = fields["partition"] == PARTITION_PLACEHOLDER
+    account = fields["account"] == ACCOUNT_PLACEHOLDER
+    for placeholder, field in ((PARTITION_PLACEHOLDER, "partition"), (ACCOUNT_PLACEHOLDER, "account")):
+        if placeholder in value and fields[field] != placeholder:
+            raise Invalid(f"{placeholder} stands for the whole {field} field of an ARN, got {value!r}")
+    if account and not partition:
+        raise Invalid(f"{ACCOUNT_PLACEHOLDER} needs {PARTITION_PLACEHOLDER} too (the deploying account is in the "
+                      f"deploying partition): {value!r}")
+    if partition and not account and not accountless and fields["account"] != "aws":
+        raise Invalid(f"{PARTITION_PLACEHOLDER} needs {ACCOUNT_PLACEHOLDER} too: an ARN in another account names its "
+                      f"partition literally, got {value!r}")
+
+
+def parse_arn(value: str, service: str, what: str, *, regional: bool = True, accountless: bool = False) -> dict[str, str]:
+    """Split an ARN of `service`, refusing any other service, a bad shape or a wildcard. The partition and
+    account fields may be the placeholders `{partition}` and `{account}` (kept as written in the result)."""
     match = _ARN_RE.fullmatch(value)
     if not match:
         raise Invalid(f"expected {what}, got {value!r} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
     parts = match.groupdict()
     if parts["service"] != service:
         raise Invalid(f"expected {what}, got an ARN of service '{parts['service']}' instead of '{service}': {value!r}")
-    if parts["partition"] not in PARTITIONS:
+    _placeholders(value, parts, accountless=accountless)
+    if parts["partition"] not in (*PARTITIONS, PARTITION_PLACEHOLDER):
         raise Invalid(f"unknown partition '{parts['partition']}' in {value!r}; expected one of {', '.join(PARTITIONS)}")
     if regional and not re.fullmatch(REGION_RE, parts["region"]):
         raise Invalid(f"expected a region such as us-east-1 in {value!r}, got {parts['region']!r}")
@@ -59,7 +99,8 @@ def parse_arn(value: str, service: str, what: str, *, regional: bool = True) -> 
 
 
 def _check_account(parts: dict[str, str], value: str, *, allow_aws: bool = False) -> None:
-    if not (re.fullmatch(ACCOUNT_RE, parts["account"]) or (allow_aws and parts["account"] == "aws")):
+    account = parts["account"]
+    if not (re.fullmatch(ACCOUNT_RE, account) or account == ACCOUNT_PLACEHOLDER or (allow_aws and account == "aws")):
         raise Invalid(f"expected a 12-digit account id in {value!r}, got {parts['account']!r}")
 
 
@@ -79,14 +120,19 @@ def _named(value: str, *, service: str, prefix: str, pattern: str, what: str, na
         name = parts["resource"].removeprefix(prefix)
         if not parts["resource"].startswith(prefix) or not re.fullmatch(pattern, name):
             raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
-        return Text.of(value)
+        return spec_arn(value)
     _name(value, pattern, name_what, max_len)
     return arn(service, f"{prefix}{value}")
 
 
 def repository(value: str) -> Text:
+    """A repository name, ARN, or ECR repository URI (`A.dkr.ecr.R.amazonaws.com/NAME`, every ECR host
+    form, see aws/ecr.py), the last mapped to the repository ARN in the host's partition."""
+    image = parse_repository_uri(value)
+    if image is not None:
+        return Text.of(image.arn)
     return _named(value, service="ecr", prefix="repository/", pattern=ECR_REPOSITORY_RE, max_len=256,
-                  what="an ECR repository name or ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>)",
+                  what="an ECR repository name, ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>) or repository URI",
                   name_what="an ECR repository name (lowercase letters, digits, . _ - and /)")
 
 
@@ -110,7 +156,7 @@ def secret(value: str) -> Text:
         if len(tail) > 3 or not re.fullmatch(SECRET_NAME_RE, name):
             raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {value!r}")
         base = value[: len(value) - len(parts["resource"])] + "secret:" + name
-        return Text.of(base if re.search(r"-[A-Za-z0-9]{6}$", name) else base + "-??????")
+        return spec_arn(base if re.search(r"-[A-Za-z0-9]{6}$", name) else base + "-??????")
     _name(value, SECRET_NAME_RE, "a secret name (letters, digits, / _ + = . @ -)", 512)
     return arn("secretsmanager", f"secret:{value}-??????")
 
@@ -134,7 +180,7 @@ def parameter(value: str) -> Parameter:
         _parameter_name(name)
         secret_name = _referenced_secret(name)
         referenced = f"arn:{parts['partition']}:secretsmanager:{parts['region']}:{parts['account']}:secret:{secret_name}-??????"
-        return Parameter(Text.of(value), Text.of(referenced) if secret_name else None)
+        return Parameter(spec_arn(value), spec_arn(referenced) if secret_name else None)
     name = _parameter_name(value.removeprefix("/"))
     secret_name = _referenced_secret(name)
     return Parameter(arn("ssm", f"parameter/{name}"), arn("secretsmanager", f"secret:{secret_name}-??????") if secret_name else None)
@@ -175,10 +221,10 @@ def kms_key(value: str) -> KmsKey:
         resource = parts["resource"]
         if resource.startswith("alias/"):
             alias = _alias(resource)
-            return KmsKey(Text.of(value[: len(value) - len(resource)] + "key/*"), alias)
+            return KmsKey(spec_arn(value[: len(value) - len(resource)] + "key/*"), alias)
         if not re.fullmatch("key/" + KMS_KEY_ID_RE, resource):
             raise Invalid(f"expected {what}, got resource {resource!r}")
-        return KmsKey(Text.of(value))
+        return KmsKey(spec_arn(value))
     if value.startswith("alias/"):
         return KmsKey(arn("kms", "key/*"), _alias(value))
     if re.fullmatch(KMS_KEY_ID_RE, value):
@@ -201,7 +247,7 @@ def policy(value: str) -> Text:
         _check_account(parts, value, allow_aws=True)
         if not re.fullmatch(r"policy" + IAM_PATH_RE + IAM_NAME_RE, parts["resource"]):
             raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
-        return Text.of(literal(value))
+        return spec_arn(literal(value))
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
 
@@ -217,6 +263,9 @@ def existing_role(value: str) -> ExistingRole:
     what = "an IAM role name or role ARN (arn:<partition>:iam::<account>:role/<path/><name>)"
     if not value.startswith("arn:"):
         return ExistingRole(_name(value, IAM_NAME_RE, "a role name (letters, digits, + = , . @ _ -)", 64), "/")
+    if PARTITION_PLACEHOLDER in value or ACCOUNT_PLACEHOLDER in value:
+        raise Invalid(f"give role.existing as a name, or an ARN with its partition and account written out "
+                      f"(rolec checks them at deploy time), got {value!r}")
     parts = parse_arn(value, "iam", what, regional=False)
     _check_account(parts, value)
     match = re.fullmatch(f"role(?P<path>{IAM_PATH_RE})(?P<name>{IAM_NAME_RE})", parts["resource"])
@@ -229,3 +278,60 @@ def existing_role(value: str) -> ExistingRole:
         raise Invalid(f"{value!r} is a service-linked role; IAM does not let anyone add policies to it")
     literal(value)
     return ExistingRole(match["name"], match["path"], value, parts["partition"], parts["account"])
+
+
+S3_BUCKET_RE = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+ENVIRONMENT_FILE_SUFFIX = ".env"
+
+
+@dataclass(frozen=True)
+class S3Object:
+    """Objects the ECS agent reads (one object, or every object under a prefix) and their bucket."""
+
+    arn: Text
+    bucket: Text
+
+
+def _s3(value: str, what: str) -> tuple[dict[str, str], str, str]:
+    """An S3 ARN's parts, bucket and key (the key may be empty)."""
+    if not value.startswith("arn:"):
+        raise Invalid(f"expected {what}, got {value!r}")
+    parts = parse_arn(value, "s3", what, regional=False, accountless=True)
+    if parts["account"]:
+        raise Invalid(f"S3 ARNs have no account, got {parts['account']!r} in {value!r}")
+    bucket, _, key = parts["resource"].partition("/")
+    if not re.fullmatch(S3_BUCKET_RE, bucket) or ".." in bucket:
+        raise Invalid(f"expected a bucket name (3 to 63 lowercase letters, digits, . and -) in {value!r}, got {bucket!r}")
+    return parts, bucket, key
+
+
+def _bucket_arn(value: str, bucket: str) -> Text:
+    return spec_arn(value[: value.index(":::") + 3] + bucket)
+
+
+def s3_object(value: str) -> S3Object:
+    """One object by ARN: a bucket without a key grants nothing the agent can read, so it is refused."""
+    what = "an S3 object ARN (arn:<partition>:s3:::<bucket>/<key>)"
+    _, bucket, key = _s3(value, what)
+    if not key:
+        raise Invalid(f"expected {what}: {value!r} has no object key after the bucket name")
+    return S3Object(spec_arn(value), _bucket_arn(value, bucket))
+
+
+def environment_file(value: str) -> S3Object:
+    """An `environmentFiles` object: ECS requires the .env extension."""
+    found = s3_object(value)
+    if not value.endswith(ENVIRONMENT_FILE_SUFFIX):
+        raise Invalid(f"an environment file's key must end in {ENVIRONMENT_FILE_SUFFIX} (ECS refuses other files), "
+                      f"got {value!r}")
+    return found
+
+
+def s3_prefix(value: str) -> S3Object:
+    """Every object under a folder: `arn:…:s3:::bucket/folder/` grants `bucket/folder/*` (`bucket/` the whole bucket)."""
+    what = "an S3 prefix ARN ending in / (arn:<partition>:s3:::<bucket>/<folder>/)"
+    _, bucket, _ = _s3(value, what)
+    if not value.endswith("/"):
+        raise Invalid(f"expected {what}, got {value!r}; a prefix ends in / so that it cannot match "
+                      "a neighbouring folder whose name merely starts the same")
+    return S3Object(spec_arn(value + "*"), _bucket_arn(value, bucket))

@@ -36,10 +36,18 @@ EXAMPLES: dict[str, str] = {
     # kms_keys: [alias/{name}]  # only for a customer managed key
 """,
     "secrets": """\
-  secrets:
+  secrets:  # logConfiguration.secretOptions go here too
     ssm_parameters: [/{name}/db-password]
     # secrets_manager: [{name}/api-key]
     # kms_keys: [alias/{name}]  # only for a customer managed key
+""",
+    "s3_files": """\
+  s3_files:
+    environment_files: [arn:aws:s3:::{name}-config/{name}.env]  # environmentFiles (type s3); keys end in .env
+    # firelens_config: [arn:aws:s3:::{name}-config/fluent-bit.conf]  # config-file-type s3 (EC2 only)
+    # prefixes: [arn:aws:s3:::{name}-config/envs/]  # every object under the folder (explicit opt-in)
+    # bucket_owner: "111122223333"  # aws:ResourceAccount; default: this account; any: no condition
+    # kms_keys: [alias/{name}]  # only for SSE-KMS with a customer managed key
 """,
 }
 """One block per catalog feature, with NAME standing in for the role id (a test checks every feature has one)."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from troposphere import Equals, Export, GetAtt, Not, Output, Ref, Sub, Tags, Template
+from troposphere import Equals, Export, FindInMap, GetAtt, Not, Output, Ref, Sub, Tags, Template
 from troposphere import Condition as If
 from troposphere.cloudformation import WaitConditionHandle
 from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
 
-from ..aws.iam import MANAGED_POLICY_ACTIONS, MANAGED_POLICY_SID, POLICY_VERSION
+from ..aws.iam import ECS_TASKS_PRINCIPAL, MANAGED_POLICY_ACTIONS, MANAGED_POLICY_SID, POLICY_VERSION
 from ..ir import Role
 from ..policy import PolicyWriter
-from ..text import Text, with_region
+from ..text import Lookup, Text, with_region
 from . import File
 
 LOGICAL_ID = "ExecutionRole"
@@ -20,12 +20,42 @@ LINT_CONFIG = "cfnlintrc.yaml"
 
 
 def value(text: Text):
-    """A literal string, a Ref to one pseudo parameter, or a Fn::Sub."""
-    if not text.pseudos:
+    """A literal string, a Ref to one pseudo parameter, or a Fn::Sub (whose variables look up
+    per-region values in the template's Mappings, see `lookup_mappings`)."""
+    if not text.deployed:
         return text.key
-    if len(text.parts) == 1:
+    if len(text.parts) == 1 and not text.lookups:
         return Ref(f"AWS::{text.parts[0].value}")
-    return Sub(text.render(lambda p: "${AWS::" + p.value + "}", lambda s: s.replace("${", "${!")))
+    body = text.render(lambda p: "${" + (p.name if isinstance(p, Lookup) else f"AWS::{p.value}") + "}",
+                       lambda s: s.replace("${", "${!"))
+    if not text.lookups:
+        return Sub(body)
+    return Sub(body, **{p.name: FindInMap(p.name, Ref("AWS::Region"), LOOKUP_KEY) for p in text.lookups})
+
+
+LOOKUP_KEY = "Value"
+"""The second-level key of a lookup's Mappings entry: Mappings.NAME.REGION.Value."""
+
+
+def deploy_checks(t: Template, role: Role) -> None:
+    """Rules that stop the stack before it changes anything: in a region a lookup's table lacks, or in an
+    account other than one the spec's resources must be in."""
+    lookup_mappings(t, role)
+    if role.account_checks:
+        t.add_rule("ResourcesInThisAccount", {"Assertions": [
+            {"Assert": Equals(Ref("AWS::AccountId"), check.account), "AssertDescription": check.message}
+            for check in role.account_checks]})
+
+
+def lookup_mappings(t: Template, role: Role) -> None:
+    """A Mappings entry per lookup the role's policies use, and a Rule that stops the stack with a clear
+    message in a region the lookup's table does not have (instead of Fn::FindInMap's bare failure)."""
+    for lookup in role.lookups:
+        t.add_mapping(lookup.name, {region: {LOOKUP_KEY: v} for region, v in lookup.table})
+        t.add_rule(f"{lookup.name}InThisRegion", {"Assertions": [{
+            "Assert": {"Fn::Contains": [list(lookup.regions), Ref("AWS::Region")]},
+            "AssertDescription": lookup.missing,
+        }]})
 
 
 POLICY = PolicyWriter(value, collapse=True)
@@ -44,7 +74,7 @@ def trust_policy(role: Role) -> dict:
     statement = {
         "Sid": "EcsTasksAssumeRole",
         "Effect": "Allow",
-        "Principal": {"Service": role.trust_principal},
+        "Principal": {"Service": ECS_TASKS_PRINCIPAL},
         "Action": "sts:AssumeRole",
     }
     if role.trust_conditions:
@@ -87,6 +117,7 @@ def template(role: Role) -> Template:
         t.add_condition(ELSEWHERE_CONDITION, Not(If(HOME_REGION_CONDITION)))
         t.add_resource(WaitConditionHandle("NoRoleOutsideHomeRegion", Condition=ELSEWHERE_CONDITION))
         only_home = {"Condition": HOME_REGION_CONDITION}
+    deploy_checks(t, role)
     resource = t.add_resource(IamRole(LOGICAL_ID, **props, **only_home))
     for i, document in enumerate((d for d in role.documents if d.managed), start=1):
         t.add_resource(ManagedPolicy(
@@ -109,7 +140,7 @@ MANAGED_POLICY_COPY_SUPPRESSION = {"checkov": {"skip": [{
                "managed policy to a role it does not own, so this policy carries that statement "
                f"({MANAGED_POLICY_SID}). rolec's own statements are scoped.",
 }]}}
-"""checkov's own suppression, in resource Metadata, for the one finding rolec cannot fix (tests/test_scanner_suppressions.py)."""
+"""checkov's own suppression, in resource Metadata, for the one finding rolec cannot fix (tests/targets/test_scanner_suppressions.py)."""
 
 
 def managed_policy_statement() -> dict:
@@ -140,6 +171,7 @@ def existing_role_template(role: Role) -> Template:
     t.set_version()
     if existing.arn:
         t.add_rule("ExistingRoleInThisAccount", existing_role_rule(role))
+    deploy_checks(t, role)
     document = POLICY.document(role.statements)
     if role.managed_policies:
         document["Statement"].insert(0, managed_policy_statement())

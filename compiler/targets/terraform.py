@@ -12,11 +12,13 @@ escaped when it was built. A spec value therefore always reaches AWS as written.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
+from ..aws.iam import ECS_TASKS_PRINCIPAL
 from ..ir import Role, Statement
 from ..policy import PolicyWriter
-from ..text import Pseudo, Text, with_region
+from ..text import Lookup, Pseudo, Text, with_region
 from . import File
 
 REQUIRED_VERSION = ">= 1.2.0"
@@ -73,10 +75,35 @@ def dumps(document: dict) -> str:
 
 
 def value(text: Text) -> str | Expr:
-    """A literal string, or a template reading the pseudo parameters from data sources."""
-    if not text.pseudos:
+    """A literal string, or a template reading the pseudo parameters from data sources (a lookup indexes
+    its local map by the deploying region)."""
+    if not text.deployed:
         return text.key
-    return Expr(text.render(lambda p: "${data.%s.current.%s}" % DATA[p], escape))
+    return Expr(text.render(lambda p: "${%s[%s]}" % (local(p), REGION) if isinstance(p, Lookup)
+                            else "${data.%s.current.%s}" % DATA[p], escape))
+
+
+REGION = "data.%s.current.%s" % DATA[Pseudo.REGION]
+
+
+def local(lookup: Lookup) -> str:
+    """`local.guard_duty_agent_account` for the lookup GuardDutyAgentAccount."""
+    return "local." + re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
+
+
+def lookup_locals(role: Role) -> dict:
+    """Each lookup's table as a local map from region to value."""
+    return {local(lookup).removeprefix("local."): dict(lookup.table) for lookup in role.lookups}
+
+
+def deploy_preconditions(role: Role) -> list[dict]:
+    """Stop `plan` with a clear message in a region a lookup's table does not have, or in an account
+    other than one the spec's resources must be in."""
+    account = "data.%s.current.%s" % DATA[Pseudo.ACCOUNT]
+    return [*({"condition": ref("contains(keys(%s), %s)" % (local(lookup), REGION)), "error_message": lookup.missing}
+              for lookup in role.lookups),
+            *({"condition": ref(f"{account} == {hcl_string(check.account)}"), "error_message": check.message}
+              for check in role.account_checks)]
 
 
 class TerraformPolicy(PolicyWriter):
@@ -103,7 +130,8 @@ def files(role: Role) -> list[File]:
 
 
 def _data_sources(role: Role, extra: frozenset[Pseudo] = frozenset()) -> dict:
-    used = {p for text, _ in role.texts() for p in text.pseudos} | extra
+    used = ({p for text, _ in role.texts() for p in text.pseudos} | extra
+            | ({Pseudo.REGION} if role.lookups else set()) | ({Pseudo.ACCOUNT} if role.account_checks else set()))
     return {DATA[p][0]: {"current": {}} for p in Pseudo if p in used}
 
 
@@ -129,7 +157,7 @@ def module(role: Role) -> dict:
         return existing_role_module(role)
     data = _data_sources(role)
     trust = {"sid": "EcsTasksAssumeRole", "effect": "Allow", "actions": ["sts:AssumeRole"],
-             "principals": [{"type": "Service", "identifiers": [role.trust_principal]}]}
+             "principals": [{"type": "Service", "identifiers": [ECS_TASKS_PRINCIPAL]}]}
     if role.trust_conditions:
         trust["condition"] = POLICY.conditions(role.trust_conditions)
     documents = {"trust": {"statement": [trust]}}
@@ -151,6 +179,8 @@ def module(role: Role) -> dict:
     if role.max_session_duration:
         iam_role["max_session_duration"] = role.max_session_duration
     iam_role["tags"] = ref("merge(var.extra_tags, local.tags)") if role.tags else ref("var.extra_tags")
+    if deploy_preconditions(role):
+        iam_role["lifecycle"] = [{"precondition": deploy_preconditions(role)}]
     resources: dict = {"aws_iam_role": {"this": iam_role}}
     for name, document in _documents(role):
         if not document.managed:
@@ -178,7 +208,7 @@ def module(role: Role) -> dict:
         resources["aws_iam_role_policy_attachment"] = attachments
     return _module_document(f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml. Do not edit.",
                             data, resources, "aws_iam_role.this", variables(role),
-                            {"tags": dict(role.tags)} if role.tags else {})
+                            {**({"tags": dict(role.tags)} if role.tags else {}), **lookup_locals(role)})
 
 
 def _existing_role_lifecycle(role: Role) -> dict:
@@ -188,13 +218,15 @@ def _existing_role_lifecycle(role: Role) -> dict:
     existing = role.existing
     lifecycle: dict = {}
     if existing.arn:
-        lifecycle["precondition"] = [{
+        lifecycle.setdefault("precondition", []).append({
             "condition": ref(f"data.aws_caller_identity.current.account_id == {hcl_string(existing.account)} && "
                              f"data.aws_partition.current.partition == {hcl_string(existing.partition)}"),
             "error_message": f"role.existing is {existing.arn}: apply this module with a provider for account "
                              f"{existing.account} in partition {existing.partition}; IAM cannot attach a policy "
                              "to a role in another account.",
-        }]
+        })
+    if deploy_preconditions(role):
+        lifecycle.setdefault("precondition", []).extend(deploy_preconditions(role))
     given = existing.arn or existing.name
     lifecycle["postcondition"] = [{
         "condition": ref(f"self.path == {hcl_string(existing.path)}"),
@@ -224,7 +256,8 @@ def existing_role_module(role: Role) -> dict:
             for i, arn in enumerate(role.managed_policies)
         }
     return _module_document(f"Permissions for the existing ECS task execution role '{existing.name}', compiled by "
-                            f"rolec from {role.id}.yaml. Do not edit.", data, resources, "data.aws_iam_role.this")
+                            f"rolec from {role.id}.yaml. Do not edit.", data, resources, "data.aws_iam_role.this",
+                            local_values=lookup_locals(role))
 
 
 def settings() -> dict:
