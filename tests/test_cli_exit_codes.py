@@ -73,6 +73,13 @@ def changed_spec(monkeypatch, tmp_path):
     (tmp_path / "specs" / "app.yaml").write_text(GOOD.replace("[/ecs/app]", "[/ecs/app, /ecs/other]"))
 
 
+ROLE_SOURCE = str(ROOT / "tests" / "roles" / "fixtures" / "iam-policy-json" / "good-secret.json")
+TASK_DEFINITION = str(ROOT / "tests" / "commands" / "fixtures" / "web-taskdef.json")
+
+
+REPORTED_ON_STDOUT = {("diff", "1"), ("audit", "1")}
+"""Findings that are the command's output (the diff, the audit report), not an error message."""
+
 SCENARIOS = {
     ("build", "0"): (None, ["build"]),
     ("build", "1"): (finding, ["build"]),
@@ -95,6 +102,14 @@ SCENARIOS = {
     ("new", "2"): (None, ["new", "app"]),
     ("schema", "0"): (None, ["schema"]),
     ("schema", "2"): (None, ["schema", "--no-such-option"]),
+    ("audit", "0"): (None, ["audit", str(ROOT / "out/terraform/web-frontend/main.tf.json"),
+                            "--spec", str(SPECS / "web-frontend.yaml")]),
+    ("audit", "1"): (None, ["audit", ROLE_SOURCE, "--spec", "specs/app.yaml"]),
+    ("audit", "2"): (None, ["audit", ROLE_SOURCE]),
+    ("audit", "3"): (None, ["audit", ROLE_SOURCE, "--spec", str(SPECS / "app-secrets.yaml"),
+                            "--write-spec", "no-such-folder/spec.yaml"]),
+    ("infer", "0"): (None, ["infer", TASK_DEFINITION]),
+    ("infer", "2"): (None, ["infer", TASK_DEFINITION, "--set", "novalue"]),
 }
 
 
@@ -110,7 +125,7 @@ def test_each_code_the_table_promises(command, code, tmp_path, monkeypatch):
         prepare(monkeypatch, tmp_path)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == int(code), result.output
-    if code != "0" and (command, code) != ("diff", "1"):  # diff's changes are its output, on stdout
+    if code != "0" and (command, code) not in REPORTED_ON_STDOUT:
         assert result.stderr, "a failure says why on stderr"
     assert "internal error" not in result.output
 
