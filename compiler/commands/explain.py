@@ -16,5 +16,7 @@ from . import SPECS, compile_specs
               help="text for people, json for tools.")
 def explain(inputs: tuple[Path, ...], fmt: str) -> None:
     """Say why each permission of each role exists (default: every spec in specs/)."""
-    roles = [item.roles for item in compile_specs(inputs)]
-    click.echo(explanation.to_json(roles) if fmt == "json" else explanation.to_text(roles), nl=False)
+    compiled = compile_specs(inputs)
+    roles = [item.role for item in compiled]
+    rollouts = {item.role_id: item.roles[1] for item in compiled if len(item.roles) > 1}
+    click.echo(explanation.to_json(roles, rollouts) if fmt == "json" else explanation.to_text(roles, rollouts), nl=False)

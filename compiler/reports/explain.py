@@ -9,7 +9,8 @@ granted in every StackSet region), as the invariants and the targets see it.
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from types import MappingProxyType
+from typing import Mapping
 
 from ..aws.iam import ECS_TASKS_PRINCIPAL
 from ..features import catalog
@@ -79,8 +80,12 @@ def explain(role: Role, rollout: Role | None = None) -> dict:
     }
 
 
-def to_json(roles: list[Sequence[Role]]) -> str:
-    return json.dumps({"roles": [explain(*r) for r in roles]}, indent=2) + "\n"
+Rollouts = Mapping[str, Role]
+"""The role each spec's StackSet deploys, by role id."""
+
+
+def to_json(roles: list[Role], rollouts: Rollouts = MappingProxyType({})) -> str:
+    return json.dumps({"roles": [explain(r, rollouts.get(r.id)) for r in roles]}, indent=2) + "\n"
 
 
 def _conditions_text(conditions: list[dict]) -> list[str]:
@@ -109,11 +114,10 @@ def _statement_lines(lines: list[str], statements: list[dict], indent: str = "  
         _why(lines, statement["sources"], indent)
 
 
-def to_text(roles: list[Sequence[Role]]) -> str:
+def to_text(roles: list[Role], rollouts: Rollouts = MappingProxyType({})) -> str:
     lines: list[str] = []
-    for deployments in roles:
-        role = deployments[0]
-        data = explain(*deployments)
+    for role in roles:
+        data = explain(role, rollouts.get(role.id))
         if lines:
             lines.append("")
         lines.append(f"{role.id} ({role.spec_path})")
