@@ -10,8 +10,9 @@ from typing import Iterable
 
 from ..errors import EnvironmentFailure, SpecError
 from ..ir import Role
+from ..build.writer import MANIFEST
 from ..targets.record import FOLDER
-from .effective import Permissions, from_json, from_role
+from .effective import Permissions, UnreadableRecord, from_json, from_role
 
 Baseline = dict[tuple[str, str], Permissions]
 """Permissions by (role id, deployment)."""
@@ -50,14 +51,21 @@ def _by_key(records: list[Permissions]) -> Baseline:
     return {p.key: p for p in records}
 
 
+UPGRADE = ("has outputs but no permissions records ({folder}/, written by `rolec build` since rolec compares "
+           "effective permissions from them); compare with the specs instead (--base REF), or build and commit out/ first")
+
+
 def records_in_folder(out_dir: Path) -> Baseline:
     folder = out_dir / FOLDER
-    return _by_key([from_json(path.read_text(encoding="utf-8"), str(path)) for path in sorted(folder.glob("*.json"))])
+    records = sorted(folder.glob("*.json"))
+    if not records and (out_dir / MANIFEST).is_file():
+        raise UnreadableRecord(f"{out_dir.as_posix()}/ " + UPGRADE.format(folder=FOLDER))
+    return _by_key([from_json(path.read_text(encoding="utf-8"), str(path)) for path in records])
 
 
 def records_in_git(out_dir: Path, ref: str) -> Baseline | None:
     """The records under `out_dir` as committed at `ref`; None outside git, before the first commit,
-    or when git tracks none there."""
+    or when git tracks nothing there (an `out_dir` committed without records is refused)."""
     if not in_git_work_tree():
         return None
     try:
@@ -67,6 +75,8 @@ def records_in_git(out_dir: Path, ref: str) -> Baseline | None:
     listed = _git("ls-tree", "--name-only", ref, "--", (out_dir / FOLDER).as_posix() + "/")
     records = [from_json(_git("show", f"{ref}:./{line}").decode("utf-8"), f"{ref}:{line}")
                for line in listed.decode().splitlines() if PurePosixPath(line).suffix == ".json"]
+    if not records and _git("ls-tree", "--name-only", ref, "--", (out_dir / MANIFEST).as_posix()).strip():
+        raise UnreadableRecord(f"{out_dir.as_posix()}/ at {ref} " + UPGRADE.format(folder=FOLDER))
     return _by_key(records) or None
 
 

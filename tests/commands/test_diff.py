@@ -126,3 +126,17 @@ def test_finding_26_a_change_that_replaces_a_named_role_is_flagged(folder):
     built = run("build")
     assert built.exit_code == 0
     assert built.stderr.startswith("specs/app.yaml:2:30: warning: a deploy replaces the role `/app-exec` with `/ecs/app-exec`")
+
+
+def test_an_out_folder_built_before_permissions_records_is_refused_with_what_to_do(folder):
+    (folder / "specs" / "app.yaml").write_text(SMALL)
+    assert run("-q", "build").exit_code == 0
+    for record in (folder / "out" / "permissions").iterdir():
+        record.unlink()
+    (folder / "out" / "permissions").rmdir()
+    commit()
+    for args in (["diff"], ["diff", "--against", "out"]):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "no permissions records" in result.stderr and "--base REF" in result.stderr
+    assert run("diff", "--base", "HEAD", "--exit-code").exit_code == 0
