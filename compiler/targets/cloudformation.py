@@ -11,12 +11,14 @@ from ..aws.iam import ECS_TASKS_PRINCIPAL, MANAGED_POLICY_ACTIONS, MANAGED_POLIC
 from ..ir import Role
 from ..policy import PolicyWriter
 from ..text import Lookup, Text, with_region
+from ..validate.cfnlint import CONFIG_FILE
 from . import File
 
 LOGICAL_ID = "ExecutionRole"
 SPILL_LOGICAL_ID = "ExecutionPolicy"
 """Customer managed policies ExecutionPolicy1, 2, ... hold what exceeds the inline limit (passes/pack.py)."""
-LINT_CONFIG = "cfnlintrc.yaml"
+LINT_CONFIG = CONFIG_FILE.name
+"""The cfn-lint configuration of a stand-alone template."""
 
 
 def value(text: Text):

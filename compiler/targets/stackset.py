@@ -22,14 +22,12 @@ from troposphere.cloudformation import (
 from ..errors import Diagnostic, SpecError
 from ..ir import Role
 from ..spec.stackset import StackSet
+from ..validate.cfnlint import STACKSET_HOME_REGION_CONFIG, STACKSET_MEMBER_CONFIG
 from . import File, cloudformation
 from .terraform import Expr, dumps, ref, settings
 
 MAX_TEMPLATE_BODY_BYTES = 51_200
 """CloudFormation's limit on a StackSet's TemplateBody."""
-HOME_REGION_LINT_CONFIG = "cfnlintrc-stackset-home-region.yaml"
-MEMBER_LINT_CONFIG = "cfnlintrc-stackset-member.yaml"
-"""cfn-lint configurations for the template every stack instance deploys (compiler/validate)."""
 
 LOGICAL_ID = "ExecutionRoleStackSet"
 CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
@@ -58,7 +56,7 @@ def files(role: Role) -> list[File]:
         return []
     body = role_template(role)
     check_template_body(role, body)
-    lint = HOME_REGION_LINT_CONFIG if role.home_region else MEMBER_LINT_CONFIG
+    lint = (STACKSET_HOME_REGION_CONFIG if role.home_region else STACKSET_MEMBER_CONFIG).name
     cfn_path, tf_path = paths(role.id)
     return [File(cfn_path, cloudformation_template(role, role.rollout, body), cfn_lint=cloudformation.LINT_CONFIG,
                  embedded=((lint, body),)),
