@@ -8,10 +8,9 @@ instance) is neither a new permission nor a lost one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from ..iam.wildcards import glob_match
 from .effective import Allow, ConditionKey, Permissions
 
 
@@ -21,12 +20,6 @@ class RoleChange:
     kind: str  # "added", "removed" or "changed"
     lines: tuple[str, ...]
     deployment: str = ""
-
-
-@lru_cache(maxsize=4096)
-def _pattern(resource: str) -> re.Pattern:
-    """IAM's resource matching: `*` any run of characters, `?` any one."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in resource), re.S)
 
 
 def uncovered(allows: frozenset[Allow], other: frozenset[Allow]) -> frozenset[Allow]:
@@ -40,7 +33,7 @@ def uncovered(allows: frozenset[Allow], other: frozenset[Allow]) -> frozenset[Al
     def covered(allow: Allow) -> bool:
         action, resource, conditions = allow
         return allow in other or any(
-            (not held or held == conditions) and _pattern(pattern).fullmatch(resource)
+            (not held or held == conditions) and glob_match(pattern, resource)
             for pattern, held in wildcards.get(action, ()))
 
     return frozenset(a for a in allows if not covered(a))
