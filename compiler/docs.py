@@ -47,16 +47,14 @@ def sample(feature: Feature) -> dict:
 
 def sample_role(feature: Feature) -> Role:
     """The permission IR of a spec holding only the feature's sample: what it grants, read from the compiler itself."""
-    from .build.pipeline import check_invariants
     from .lower import lower
+    from .passes import deployments
     from .spec.v1 import load_spec
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{SAMPLE_NAME}.yaml"
         path.write_text(yaml.safe_dump({"version": 1, "features": {feature.name: sample(feature)}}, sort_keys=False))
-        role = lower(load_spec(path, path.name))
-    check_invariants(role)
-    return role
+        return deployments(lower(load_spec(path, path.name)))[0]
 
 
 def feature_section(feature: Feature) -> str:

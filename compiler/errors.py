@@ -64,3 +64,11 @@ class SpecError(InvalidInput):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(map(str, self.diagnostics)))
+
+
+class LintError(Findings):
+    """A validator (rolec's invariants, cfn-lint, terraform validate) found problems in what the specs compile to."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(map(str, diagnostics)))

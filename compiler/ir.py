@@ -1,15 +1,21 @@
 """The permission IR: what a role grants, each statement traced to the spec lines that need it.
 
-Features emit `Grant`s; `merge` turns them into the policy's `Statement`s (same
-actions and conditions share one statement), with stable Sids and order. Both
-targets render from this IR only, so they cannot disagree about meaning.
+`lower` fills a `Role` with the features' `Grant`s; the passes (compiler/passes) merge
+them into `Statement`s, grant names in every region of a home-region StackSet, pack the
+statements into policy documents and check the invariants. The resulting `Role` is what
+one rollout deploys: every target, `explain` and `diff` read that value only, so they
+cannot disagree about meaning.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .text import Lookup, Pseudo, Text
+from .text import Lookup, Pseudo, Text, with_region
+
+if TYPE_CHECKING:
+    from .spec.stackset import StackSet
 
 
 @dataclass(frozen=True)
@@ -80,13 +86,9 @@ class ExistingRole:
     path: str
     arn: str | None = None
 
-    @property
-    def partition(self) -> str | None:
-        return self.arn.split(":")[1] if self.arn else None
-
-    @property
-    def account(self) -> str | None:
-        return self.arn.split(":")[4] if self.arn else None
+    partition: str | None = None
+    account: str | None = None
+    """The partition and account of `arn`, as the spec's ARN was parsed (None for a name)."""
 
     @property
     def arn_text(self) -> Text:
@@ -128,8 +130,14 @@ class Role:
     account_checks: tuple[AccountCheck, ...] = field(default=())
     """Accounts the deployment must be in, and why (each target refuses to deploy elsewhere)."""
     documents: tuple[PolicyDocument, ...] = field(default=())
-    """`statements` packed into the policies both targets render for a role rolec creates (limits.pack);
-    empty for an existing role, whose statements go into one policy (limits.check_existing)."""
+    """`statements` packed into the policies both targets render for a role rolec creates (passes/pack.py);
+    empty for an existing role, whose statements go into one policy."""
+    grants: tuple[Grant, ...] = field(default=())
+    """What the features asked for, before passes/merge.py turns it into `statements`."""
+    rollout: StackSet | None = None
+    """The StackSet that deploys this form of the role; None for the stand-alone outputs."""
+    anchors: tuple[tuple[str, tuple[int, int]], ...] = field(default=())
+    """Spec positions (line, column) of the keys a pass or the build may blame (lower.ANCHORS)."""
 
     @property
     def policy_name(self) -> str:
@@ -141,48 +149,42 @@ class Role:
         texts = [t for s in self.statements for t in (*s.resources, *(v for c in s.conditions for v in c.values))]
         return tuple(dict.fromkeys(lookup for t in texts for lookup in t.lookups))
 
+    def anchor(self, key: str) -> tuple[int, int]:
+        return dict(self.anchors).get(key, (1, 1))
 
-TRUST_PRINCIPAL = "ecs-tasks.amazonaws.com"
-"""The ECS tasks service principal: the same literal in every partition, China included."""
+    @property
+    def home_region(self) -> str | None:
+        """The one region a StackSet creates the (global) role in; None when every stack instance creates it."""
+        return self.rollout.home_region if self.rollout else None
 
+    def texts(self) -> Iterator[tuple[Text, Statement | None]]:
+        """Every `Text` of the role that a target writes, with the statement that holds it (None: the role's own)."""
+        for s in self.statements:
+            for text in s.resources:
+                yield text, s
+            for c in s.conditions:
+                for text in c.values:
+                    yield text, s
+        for c in self.trust_conditions:
+            for text in c.values:
+                yield text, None
+        yield from ((text, None) for text in self.managed_policies)
+        if self.permissions_boundary:
+            yield self.permissions_boundary, None
+        if self.name:
+            yield with_region(self.name), None
 
-def merge(grants: list[Grant]) -> tuple[Statement, ...]:
-    """Merge grants with equal actions and conditions, keeping first-seen order.
+    def map_texts(self, fn: Callable[[tuple[Text, ...]], tuple[Text, ...]]) -> "Role":
+        """The role with every list of permission `Text`s (resources, condition values) replaced by `fn` of it."""
 
-    The Sid joins the contributing features' prefixes with the first grant's purpose,
-    so it names who needs the statement and stays stable while resources change.
-    """
-    groups: dict[tuple, list[Grant]] = {}
-    for grant in grants:
-        key = (tuple(sorted(set(grant.actions))), _condition_key(grant.conditions))
-        groups.setdefault(key, []).append(grant)
-    statements = []
-    used: dict[str, int] = {}
-    for (actions, _), members in groups.items():
-        prefixes = list(dict.fromkeys(g.feature_sid for g in members))
-        sid = "".join(prefixes) + members[0].purpose
-        used[sid] = used.get(sid, 0) + 1
-        if used[sid] > 1:
-            sid = f"{sid}{used[sid]}"
-        resources = {r.key: r for g in members for r in g.resources}
-        sources = tuple(dict.fromkeys(s for g in members for s in g.sources))
-        statements.append(Statement(
-            sid=sid,
-            actions=actions,
-            resources=tuple(resources[k] for k in sorted(resources)),
-            conditions=_normal_conditions(members[0].conditions),
-            sources=sources,
-        ))
-    return tuple(statements)
+        def conditions(items: tuple[Condition, ...]) -> tuple[Condition, ...]:
+            return tuple(replace(c, values=fn(c.values)) for c in items)
 
-
-def _normal_conditions(conditions: tuple[Condition, ...]) -> tuple[Condition, ...]:
-    normal = []
-    for c in conditions:
-        values = {v.key: v for v in c.values}
-        normal.append(Condition(c.operator, c.key, tuple(values[k] for k in sorted(values))))
-    return tuple(sorted(normal, key=lambda c: (c.operator, c.key)))
+        return replace(
+            self,
+            statements=tuple(replace(s, resources=fn(s.resources), conditions=conditions(s.conditions))
+                             for s in self.statements),
+            trust_conditions=conditions(self.trust_conditions),
+        )
 
 
-def _condition_key(conditions: tuple[Condition, ...]) -> tuple:
-    return tuple((c.operator, c.key, tuple(v.key for v in c.values)) for c in _normal_conditions(conditions))

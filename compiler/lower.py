@@ -1,13 +1,14 @@
-"""Lower a validated spec to the permission IR (`ir.Role`)."""
+"""Lower a validated spec to the permission IR (`ir.Role`): the features' grants and the role's settings.
+
+Nothing after this needs the spec: the passes (compiler/passes) take the role from here.
+"""
 
 from __future__ import annotations
 
-from .errors import Diagnostic, SpecError
+from .aws.iam import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
 from .features import Context, catalog
-from .ir import AccountCheck, Condition, Grant, Note, Role, Source, merge
-from .limits import INLINE_LIMIT, MANAGED_LIMIT, MAX_ATTACHED, TooLarge, check_existing, pack
+from .ir import AccountCheck, Condition, Grant, Note, Role, Source
 from .spec.v1 import Spec
-from .spec.names import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
 from .text import Pseudo, Text
 
 SOURCE_ARN = Text.of("arn:", Pseudo.PARTITION, ":ecs:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":*")
@@ -16,6 +17,10 @@ TRUST_REASON = (
     "this account, which prevents the confused deputy problem"
 )
 MANAGED_POLICY_REASON = "managed_policy: true attaches AmazonECSTaskExecutionRolePolicy, as the classic ecsTaskExecutionRole does"
+
+
+ANCHORS = ("features", "stackset", "role.name", "role.path")
+"""Spec keys whose positions the passes and the build may blame (ir.Role.anchors)."""
 
 
 def lower(spec: Spec) -> Role:
@@ -50,27 +55,13 @@ def lower(spec: Spec) -> Role:
     role = spec.role
     if role["existing"] is not None and spec.managed_policy:
         notes.append(_existing_managed_policy_note(spec))
+    if role["existing"] is not None and role["existing"].arn is None:
+        notes.append(Note("role", "role.existing", spec.positions.get("role.existing", (1, 1))[0],
+                          f"role.existing names the role {role['existing'].name}: Terraform checks that its path is "
+                          f"{role['existing'].path} before it changes anything, CloudFormation cannot, and its RoleArn "
+                          "output assumes it; give the role's ARN to have CloudFormation check account and "
+                          "partition, and both targets agree on the path"))
     managed_policies = (MANAGED_POLICY,) if spec.managed_policy else ()
-    statements = merge(grants)
-    try:
-        if role["existing"] is None:
-            documents = pack(statements, f"rolec-{spec.id}", len(managed_policies))
-        else:
-            documents = ()
-            check_existing(statements, bool(managed_policies))
-    except TooLarge as exc:
-        line, col = spec.positions.get("features", (1, 1))
-        if role["existing"] is not None:
-            room = (f"the one customer managed policy rolec attaches to an existing role holds {MANAGED_LIMIT}; "
-                    "split these tasks across several specs")
-        else:
-            room = (f"one role holds at most {exc.capacity}: {INLINE_LIMIT} inline and {MANAGED_LIMIT} in each of up to "
-                    f"{MAX_ATTACHED - len(managed_policies)} customer managed policies ({MAX_ATTACHED} attached per role"
-                    f"{', AmazonECSTaskExecutionRolePolicy included' if managed_policies else ''}); "
-                    "split these tasks across several roles")
-        raise SpecError([Diagnostic(spec.path, line, col, (
-            f"features: the role's permissions need {exc.needed} characters of IAM policy (measured with the longest "
-            f"partition, region and account), but {room}"))]) from None
     return Role(
         id=spec.id,
         spec_path=spec.path,
@@ -82,13 +73,15 @@ def lower(spec: Spec) -> Role:
         tags=tuple(sorted(role["tags"].items())),
         trust_conditions=trust,
         managed_policies=managed_policies,
-        statements=statements,
+        statements=(),
         notes=tuple(notes),
         existing=role["existing"],
         account_checks=tuple(dict.fromkeys(account_checks)),
         trust_sources=_role_source(spec, "trust.source_account", TRUST_REASON) if trust else (),
         managed_policy_sources=_role_source(spec, "managed_policy", MANAGED_POLICY_REASON) if spec.managed_policy else (),
-        documents=documents,
+        grants=tuple(grants),
+        rollout=spec.stackset,
+        anchors=tuple((key, spec.positions[key]) for key in ANCHORS if key in spec.positions),
     )
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from click.testing import CliRunner
 
 from rolec.cli import main
 from rolec.build.discover import display
-from rolec.build.pipeline import Compiled, LintError, compile_spec, lint_all
+from rolec.build.pipeline import compile_spec, lint_all
+from rolec.errors import LintError
 from rolec.build.writer import MANIFEST
 
 from tests.conftest import OUT, ROOT, SPECS
@@ -36,7 +38,8 @@ def test_build_writes_both_targets_and_a_manifest(tmp_path):
     assert rollouts, "specs/ should hold an example with a stackset section"
     assert sorted(files) == sorted(
         [MANIFEST] + [f"cloudformation/{i}.yaml" for i in ids] + [f"terraform/{i}/main.tf.json" for i in ids]
-        + [f"stacksets/{i}.{ext}" for i in rollouts for ext in ("yaml", "tf.json")]
+        + [f"stacksets/{i}.yaml" for i in rollouts] + [f"stacksets/{i}/main.tf.json" for i in rollouts]
+        + [f"permissions/{i}.json" for i in ids] + [f"permissions/{i}.stackset.json" for i in rollouts]
     )
     assert re.fullmatch(rf"built {len(ids)} roles \({len(ids)} changed\) in \d+\.\d s\n", result.output)
 
@@ -123,7 +126,7 @@ def test_symlink_at_an_output_path_is_refused(tmp_path, write_spec):
     victim.write_text("precious\n")
     (out / "cloudformation" / "linked.yaml").symlink_to(victim)
     result = run("build", str(spec), "--out", str(out))
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "symlink" in result.stderr
     assert victim.read_text() == "precious\n"
 
@@ -132,7 +135,7 @@ def test_lint_findings_fail_the_build(write_spec, tmp_path):
     compiled = compile_spec(write_spec(MINIMAL, "broken"))
     broken = compiled.files["cloudformation/broken.yaml"].replace("MaxSessionDuration", "MaxSessionDurationX")
     broken = broken.replace("Path: /", "Path: /\n      MaxSessionDurationX: 12")
-    item = Compiled(compiled.role, compiled.spec_file, {**compiled.files, "cloudformation/broken.yaml": broken})
+    item = replace(compiled, files={**compiled.files, "cloudformation/broken.yaml": broken})
     with pytest.raises(LintError) as raised:
         lint_all([item], tmp_path / "out")
     assert any("E3002" in str(d) and "MaxSessionDurationX" in str(d) for d in raised.value.diagnostics)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rolec import limits
+from rolec.passes import pack as limits
 from rolec.cli import main
 from rolec.build.pipeline import compile_spec
 
@@ -69,7 +69,7 @@ def test_every_rendered_policy_is_within_iam_limits(spilled, target):
 
 def test_size_is_counted_without_whitespace(spilled):
     for document in spilled.role.documents:
-        rendered = {"Version": "2012-10-17", "Statement": [limits.statement_json(s) for s in document.statements]}
+        rendered = {"Version": "2012-10-17", "Statement": [limits.SIZED.statement(s) for s in document.statements]}
         assert limits.policy_size(document.statements) == iam_size(rendered)
 
 

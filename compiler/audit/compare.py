@@ -17,7 +17,7 @@ from ..iam.evaluate import Decision, as_list, evaluate, evaluate_trust, statemen
 from ..iam.location import Location
 from ..iam.managed import dataset as managed_dataset
 from ..iam.wildcards import UnknownVariable, action_matches, resource_matches
-from ..ir import TRUST_PRINCIPAL
+from ..aws.iam import ECS_TASKS_PRINCIPAL as TRUST_PRINCIPAL
 from ..roles.model import AWS_MANAGED, Policy, SourceRole, Where
 from .needs import Need, Needs, Origin
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from .. import rules
-from ..errors import Diagnostic, SpecError
+from ..errors import Diagnostic, LintError, SpecError
 from .discover import display
 
 if TYPE_CHECKING:
@@ -33,24 +32,28 @@ CHUNK = 4
 end of a build while another finishes a large chunk."""
 
 
-class LintError(Exception):
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(map(str, diagnostics)))
-
-
 @dataclass(frozen=True)
 class Compiled:
-    role: Role
+    roles: tuple[Role, ...]
+    """Every deployed form of the role: the stand-alone one, then the StackSet's (passes.deployments)."""
     spec_file: Path
     files: dict[str, str]
     """Output path relative to the out directory (POSIX form) -> file text."""
     embedded: dict[str, str] = field(default_factory=dict)
     """CloudFormation templates inside an output (a StackSet's TemplateBody), by that output's path: linted, not written."""
-    embedded_lint_config: str | None = None
-    """The cfn-lint configuration (file name in compiler/validate) for the embedded templates."""
+    lint: tuple[tuple[str, str], ...] = ()
+    """(cfn-lint configuration, output path) for each CloudFormation template among `files`."""
+    embedded_lint: tuple[tuple[str, str], ...] = ()
+    """(cfn-lint configuration, output path) for each template in `embedded`."""
+    modules: tuple[str, ...] = ()
+    """Paths of the Terraform modules among `files`."""
     link: Link | None = None
     """The spec's linked task definitions against its grants (None when it links none)."""
+
+    @property
+    def role(self) -> Role:
+        """The stand-alone role, as it deploys."""
+        return self.roles[0]
 
     @property
     def role_id(self) -> str:
@@ -69,76 +72,27 @@ class Output:
 Built = Union[Compiled, Output]
 
 
-def output_paths(role_id: str) -> tuple[str, str]:
-    return f"cloudformation/{role_id}.yaml", f"terraform/{role_id}/main.tf.json"
-
-
-def stackset_paths(role_id: str) -> tuple[str, str]:
-    return f"stacksets/{role_id}.yaml", f"stacksets/{role_id}.tf.json"
-
-
-def check_invariants(role: Role) -> None:
-    """rolec's own rules (compiler/rules) on the IR, before any target renders it."""
-    findings = rules.check(role)
-    if findings:
-        raise LintError([Diagnostic(role.spec_path, f.line, 1, str(f)) for f in findings])
-
-
 def compile_spec(path: Path) -> Compiled:
+    """Front end, passes, targets: one spec to the text of its files."""
     from ..lower import lower
+    from ..passes import deployments
     from ..spec.v1 import load_spec
-    from ..targets import cloudformation, terraform
+    from ..targets import outputs
 
     spec = load_spec(path, display(path))
-    role = lower(spec)
-    check_invariants(role)
     link = None
     if spec.task_definitions:
         from ..taskdefs.link import check
 
         link = check(spec, path)
-    cfn_path, tf_path = output_paths(role.id)
-    files = {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)}
-    embedded = {}
-    if spec.stackset is not None:
-        from ..targets import stackset
-
-        body = stackset_role_template(role, spec)
-        check_template_body(body, spec)
-        ss_cfn, ss_tf = stackset_paths(role.id)
-        files[ss_cfn] = stackset.cloudformation_template(role, spec.stackset, body)
-        files[ss_tf] = stackset.terraform_module(role, spec.stackset, body)
-        embedded[ss_cfn] = body
-        member = "cfnlintrc-stackset-home-region.yaml" if spec.stackset.home_region else "cfnlintrc-stackset-member.yaml"
-        return Compiled(role, path, files, embedded, member, link)
-    return Compiled(role, path, files, link=link)
-
-
-def stackset_role_template(role: Role, spec) -> str:
-    """The role template a StackSet deploys; its names, granted in every StackSet region, must still fit IAM's limits."""
-    from ..limits import TooLarge
-    from ..targets import stackset
-
-    try:
-        return stackset.role_template(role, spec.stackset)
-    except TooLarge as exc:
-        line, col = spec.positions.get("stackset", (1, 1))
-        raise SpecError([Diagnostic(spec.path, line, col, (
-            f"stackset: granted in each of the {len(spec.stackset.regions)} StackSet regions, the role's statements "
-            f"need {exc.needed:,} characters of policy and one role holds at most {exc.capacity:,}; list fewer regions "
-            "or resources, or split the tasks across specs"))]) from None
-
-
-def check_template_body(body: str, spec) -> None:
-    """CloudFormation refuses a StackSet TemplateBody over 51,200 bytes; say so before anything is written."""
-    from ..spec.stackset import MAX_TEMPLATE_BODY_BYTES
-
-    size = len(body.encode())
-    if size > MAX_TEMPLATE_BODY_BYTES:
-        line, col = spec.positions.get("stackset", (1, 1))
-        raise SpecError([Diagnostic(spec.path, line, col, (
-            f"stackset: the role template is {size:,} bytes, over the {MAX_TEMPLATE_BODY_BYTES:,} bytes CloudFormation "
-            "accepts as a StackSet's TemplateBody; split the role's resources across specs or list fewer of them"))])
+    roles = deployments(lower(spec))
+    produced = outputs(roles)
+    return Compiled(
+        roles=roles, spec_file=path, files={f.path: f.text for f in produced},
+        embedded={f.path: body for f in produced for _, body in f.embedded},
+        lint=tuple((f.cfn_lint, f.path) for f in produced if f.cfn_lint),
+        embedded_lint=tuple((config, f.path) for f in produced for config, _ in f.embedded),
+        modules=tuple(f.path for f in produced if f.terraform_module), link=link)
 
 
 def compile_all(spec_files: list[Path]) -> list[Compiled]:
@@ -212,9 +166,8 @@ LintJob = list[tuple[str, str, str, str]]
 
 def lint_job(compiled: Compiled) -> LintJob:
     """Every CloudFormation template of a spec: its .yaml outputs and the templates embedded in them."""
-    job = [("cfnlintrc.yaml", path, "", text) for path, text in compiled.files.items() if path.endswith(".yaml")]
-    job += [(compiled.embedded_lint_config, path, "TemplateBody: ", text) for path, text in compiled.embedded.items()]
-    return job
+    job = [(config, path, "", compiled.files[path]) for config, path in compiled.lint]
+    return job + [(config, path, "TemplateBody: ", compiled.embedded[path]) for config, path in compiled.embedded_lint]
 
 
 def run_lint_job(job: LintJob) -> tuple[LintFindings, float]:
@@ -263,9 +216,9 @@ def _compile_and_lint_many(paths: list[Path], jobs: int) -> tuple[list[Verdict],
     if jobs <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [_compile_and_lint(p) for p in paths], 1
     # Import the heavy modules and build the lint runner once, before forking, so workers share them.
-    from .. import lower  # noqa: F401
+    from .. import lower, passes  # noqa: F401
     from ..spec import v1  # noqa: F401
-    from ..targets import cloudformation, terraform  # noqa: F401
+    from ..targets import cloudformation, record, stackset, terraform  # noqa: F401
 
     linter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -370,20 +323,18 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
     return [results[p] for p in spec_files]
 
 
-def terraform_validate_all(compiled: list[Built], out_dir: Path) -> list[Diagnostic]:
+def terraform_validate_all(compiled: list[Compiled], out_dir: Path) -> list[Diagnostic]:
     """Run `terraform validate` over every module at once; errors fail the build, warnings are returned."""
     from ..validate.terraform import validate_modules
 
-    modules = {item.role_id: item.files[output_paths(item.role_id)[1]] for item in compiled}
-    paths = {role_id: output_paths(role_id)[1] for role_id in modules}
+    paths, modules = {}, {}
     for item in compiled:
-        ss_tf = stackset_paths(item.role_id)[1]
-        if ss_tf in item.files:  # role ids have no "_", so these labels cannot clash with a role's
-            modules[f"stackset_{item.role_id}"] = item.files[ss_tf]
-            paths[f"stackset_{item.role_id}"] = ss_tf
+        for path in item.modules:
+            label = f"module_{len(paths)}"
+            paths[label], modules[label] = path, item.files[path]
     diagnostics = []
     for f in validate_modules(modules):
-        where = display(out_dir / paths[f.module]) if f.module else display(out_dir / "terraform")
+        where = display(out_dir / paths[f.module]) if f.module else display(out_dir)
         diagnostics.append(Diagnostic(where, f.line, f.col, f"{f.message} (terraform validate)", f.severity))
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:

@@ -25,7 +25,7 @@ from .pipeline import Built
 
 
 
-class UnsafeOutput(Exception):
+class UnsafeOutput(EnvironmentFailure):
     """An output path that must not be written (a symlink, or a folder where a file goes)."""
 
 
@@ -36,6 +36,10 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     unlisted: list[str] = field(default_factory=list)
     """Files in the generated folders that no manifest entry lists: rolec did not write them (`check` fails on them)."""
+    changed_roles: list[str] = field(default_factory=list)
+    """Roles built now whose files are written or removed."""
+    removed_roles: list[str] = field(default_factory=list)
+    """Roles whose spec is gone: all their files are removed."""
 
     @property
     def changed(self) -> list[str]:
@@ -106,6 +110,11 @@ def _plan(out_dir: Path, compiled: list[Built]) -> Plan:
                 result.remove.append(path)
     listed = set(wanted) | {path for entry in old["roles"].values() for path in entry.get("files", [])}
     result.unlisted = [path for path in _generated_files(out_dir) if path not in listed]
+    removed = set(result.remove)
+    result.changed_roles = [item.role_id for item in compiled
+                            if any(path in result.write for path in item.files)
+                            or removed & set(old["roles"].get(item.role_id, {}).get("files", []))]
+    result.removed_roles = sorted(gone)
     return result
 
 

@@ -13,11 +13,10 @@ from ..audit import report
 from ..audit.compare import audit_role
 from ..audit.needs import Needs, Origin, from_role
 from ..audit.pairing import Wanted, pair
-from ..errors import EXIT_ENVIRONMENT, SpecError
+from ..errors import EXIT_ENVIRONMENT, EXIT_FINDINGS as EXIT_FAILED, EXIT_INVALID, SpecError
 from ..iam.location import Location
 from ..roles import RoleSourceError, load
 from ..sources import Bindings
-from . import EXIT_FAILED, EXIT_INVALID
 
 LOCATION_NAMES = {"AWS::Partition": "partition", "AWS::Region": "region", "AWS::AccountId": "account"}
 
@@ -44,15 +43,11 @@ def _fail(diagnostics) -> None:
 def _from_spec(spec: Path) -> tuple[Wanted, str | None]:
     from ..build.discover import display
     from ..build.pipeline import compile_spec
-    from ..spec.v1 import load_spec
-    from ..targets.stackset import serving_every_region
 
-    role = compile_spec(spec).role
+    roles = compile_spec(spec).roles
+    role = roles[0]
     hint = role.existing.name if role.existing else role.name
-    stackset = load_spec(spec, display(spec)).stackset
-    deployed = None
-    if stackset is not None:
-        deployed = from_role(serving_every_region(role, stackset.regions) if stackset.home_region else role)
+    deployed = from_role(roles[1]) if len(roles) > 1 else None
     return Wanted(from_role(role), hint, display(spec), deployed), spec.read_text(encoding="utf-8")
 
 

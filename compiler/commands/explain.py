@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..reports import explain as explanation
-from . import SPECS, compile_or_exit
+from . import SPECS, compile_specs
 
 
 @click.command()
@@ -16,5 +16,7 @@ from . import SPECS, compile_or_exit
               help="text for people, json for tools.")
 def explain(inputs: tuple[Path, ...], fmt: str) -> None:
     """Say why each permission of each role exists (default: every spec in specs/)."""
-    roles = [item.role for item in compile_or_exit(inputs)]
-    click.echo(explanation.to_json(roles) if fmt == "json" else explanation.to_text(roles), nl=False)
+    compiled = compile_specs(inputs)
+    roles = [item.role for item in compiled]
+    rollouts = {item.role_id: item.roles[1] for item in compiled if len(item.roles) > 1}
+    click.echo(explanation.to_json(roles, rollouts) if fmt == "json" else explanation.to_text(roles, rollouts), nl=False)

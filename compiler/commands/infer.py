@@ -13,10 +13,9 @@ from pathlib import Path
 import click
 
 from .. import ui
-from ..errors import SpecError
+from ..errors import EXIT_INVALID, SpecError
 from ..spec.role_id import ROLE_ID_RE
 from ..taskdefs import Inferred, NothingNeeded, infer as infer_spec, infer_each
-from . import EXIT_INVALID
 
 
 def _bindings(values: tuple[str, ...]) -> dict[str, str]:

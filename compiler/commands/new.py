@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from .. import ui
+from ..errors import EnvironmentFailure, InvalidInput
 from ..features import catalog
 from ..spec.role_id import ROLE_ID_RE
-from ..errors import EXIT_ENVIRONMENT
 from ..spec.starter import DEFAULT_FEATURES, starter
 from ..spec.v1 import SCHEMA_ID
-from . import EXIT_INVALID
 from .schema import schema_text
 
 
@@ -30,13 +28,11 @@ from .schema import schema_text
 def new(name: str, features: tuple[str, ...], folder: Path, schema_path: str | None, force: bool) -> None:
     """Write FOLDER/NAME.yaml: a commented starter spec (NAME is the role id)."""
     if not ROLE_ID_RE.fullmatch(name):
-        ui.failure(f"rolec: error: '{name}' is not a role id: expected lowercase letters, digits and - "
-                   "(starting with a letter or digit, at most 64 characters)")
-        sys.exit(EXIT_INVALID)
+        raise InvalidInput(f"'{name}' is not a role id: expected lowercase letters, digits and - "
+                           "(starting with a letter or digit, at most 64 characters)")
     target = folder / f"{name}.yaml"
     if target.exists() and not force:
-        ui.failure(f"rolec: error: {target} already exists (use --force to overwrite it)")
-        sys.exit(EXIT_INVALID)
+        raise InvalidInput(f"{target} already exists (use --force to overwrite it)")
     schema_file = folder.parent / "schema" / SCHEMA_ID  # what the default modeline (../schema/…) points at
     written = [target]
     try:
@@ -48,7 +44,6 @@ def new(name: str, features: tuple[str, ...], folder: Path, schema_path: str | N
         kwargs = {"schema_path": schema_path} if schema_path else {}
         target.write_text(starter(name, tuple(dict.fromkeys(features)), **kwargs), encoding="utf-8")
     except OSError as exc:
-        ui.failure(f"rolec: error: cannot write {exc.filename or target}: {exc.strerror or exc}")
-        sys.exit(EXIT_ENVIRONMENT)
+        raise EnvironmentFailure(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     extra = f" and {written[1]} (the schema its modeline names, for editor completion)" if len(written) > 1 else ""
     ui.info(f"wrote {target}{extra}; next: rolec build")

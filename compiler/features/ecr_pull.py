@@ -78,8 +78,10 @@ def grants(block: dict, ctx: Context):
             for field, key in (("source_vpce", "aws:SourceVpce"), ("source_vpc", "aws:SourceVpc"))
             if endpoint[field]
         )
-        sources.append(ctx.source(f"{KEY}.vpc_endpoint",
-                                  "layer downloads are allowed only through the listed VPC endpoint or VPC"))
+        # The condition keys of one statement are ANDed: with both lists, a request must meet both.
+        through = [what for field, what in (("source_vpce", "through one of the listed VPC endpoints"),
+                                            ("source_vpc", "from one of the listed VPCs")) if endpoint[field]]
+        sources.append(ctx.source(f"{KEY}.vpc_endpoint", f"layer downloads are allowed only {' and '.join(through)}"))
     yield Grant("EcrPull", "Layers", LAYER_ACTIONS, tuple(repositories), tuple(sources), conditions)
 
 

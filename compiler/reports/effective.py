@@ -1,147 +1,135 @@
-"""Effective permissions of a role, in a form two builds can be compared in.
+"""Effective permissions of a deployed role, in a form two builds can be compared in.
 
-A role's permissions are the set of (action, resource, conditions) it allows, plus its
-trust conditions, managed policies and permissions boundary. Sids, statement merging
-and the order of anything are formatting and do not appear here. The same form is
-read from the IR (`from_role`) and back from a generated Terraform module
-(`from_terraform`), so a build can be compared with committed outputs.
+A role's permissions are the set of (action, resource, conditions) it allows - its own
+statements and those of the AWS managed policy it attaches - plus its trust conditions,
+permissions boundary and, for a StackSet, where the StackSet rolls it out. Sids, statement
+merging, packing and the order of anything are formatting and do not appear here.
+
+The form is computed from the IR (`from_role`), and the build writes it next to the outputs
+(targets/record.py), so `diff` compares rolec's data with rolec's data and never reads a
+generated template back.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
+from ..aws.iam import MANAGED_POLICY, MANAGED_POLICY_ACTIONS, MANAGED_POLICY_NAME
+from ..errors import InvalidInput
 from ..ir import Condition, Role
-from ..targets.terraform import _DATA
 
 ConditionKey = tuple[tuple[str, str, tuple[str, ...]], ...]
 """Conditions as sorted (operator, key, sorted values) triples; () for none."""
+Allow = tuple[str, str, ConditionKey]
+"""(action, resource, conditions)."""
+STACKSET = "StackSet"
+ROLLOUT_KEYS = ("permission_model", "regions", "home_region", "accounts", "organizational_units", "account_filter")
+"""What of a StackSet decides where the role exists (the rest - concurrency, tolerance - is how it gets there)."""
+FORMAT = 1
 
 
-class UnreadableOutput(ValueError):
-    """A generated file that does not have the shape rolec writes."""
+class UnreadableRecord(InvalidInput):
+    """A permissions record that is not one rolec writes."""
 
 
 @dataclass(frozen=True)
 class Permissions:
     role_id: str
+    deployment: str
+    """"" for the stand-alone role, "StackSet" for the role its StackSet rolls out."""
     trust: ConditionKey
     managed_policies: frozenset[str]
     boundary: str | None
     existing: str | None
     """The ARN (`Text.key` form) of the existing role the permissions are added to; None when rolec creates the role."""
-    allows: frozenset[tuple[str, str, ConditionKey]]
-    """(action, resource, conditions) triples the inline policy allows."""
-    sids: dict[tuple[str, str, ConditionKey], str] = field(default_factory=dict, compare=False, hash=False)
-    """The Sid of the statement each triple comes from: shown to reviewers, never compared."""
+    allows: frozenset[Allow]
+    name: str | None = None
+    """The fixed role name (`{region}` kept), None for a generated one."""
+    path: str = "/"
+    rollout: tuple[tuple[str, object], ...] = ()
+    """For a StackSet: the ROLLOUT_KEYS that are set, with their values."""
+    sids: dict[Allow, str] = field(default_factory=dict, compare=False, hash=False)
+    """The statement (or managed policy) each triple comes from: shown to reviewers, never compared."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.role_id, self.deployment
 
 
-def _conditions(conditions: list[tuple[str, str, list[str]]]) -> ConditionKey:
+def _conditions(conditions: tuple[Condition, ...]) -> ConditionKey:
     merged: dict[tuple[str, str], set[str]] = {}
-    for operator, key, values in conditions:
-        merged.setdefault((operator, key), set()).update(values)
+    for c in conditions:
+        merged.setdefault((c.operator, c.key), set()).update(v.key for v in c.values)
     return tuple(sorted((op, key, tuple(sorted(values))) for (op, key), values in merged.items()))
 
 
-def _ir_conditions(conditions: tuple[Condition, ...]) -> ConditionKey:
-    return _conditions([(c.operator, c.key, [v.key for v in c.values]) for c in conditions])
-
-
 def from_role(role: Role) -> Permissions:
-    sids = {(action, resource.key, _ir_conditions(s.conditions)): s.sid
+    sids = {(action, resource.key, _conditions(s.conditions)): s.sid
             for s in role.statements for action in s.actions for resource in s.resources}
+    if MANAGED_POLICY in role.managed_policies:
+        sids.update({(action, "*", ()): MANAGED_POLICY_NAME for action in sorted(MANAGED_POLICY_ACTIONS)})
+    rollout = ()
+    if role.rollout:
+        values = {key: getattr(role.rollout, key) for key in ROLLOUT_KEYS}
+        rollout = tuple((key, value) for key, value in values.items() if value not in (None, ()))
     return Permissions(
         role_id=role.id,
-        trust=_ir_conditions(role.trust_conditions),
+        deployment=STACKSET if role.rollout else "",
+        trust=_conditions(role.trust_conditions),
         managed_policies=frozenset(p.key for p in role.managed_policies),
         boundary=role.permissions_boundary.key if role.permissions_boundary else None,
-        existing=_existing_arn(role),
+        existing=(role.existing.arn or role.existing.arn_text.key) if role.existing else None,
         allows=frozenset(sids),
+        name=role.name,
+        path=role.path,
+        rollout=rollout,
         sids=sids,
     )
 
 
-def _existing_arn(role: Role) -> str | None:
-    existing = role.existing
-    if existing is None:
-        return None
-    return existing.arn or existing.arn_text.key
+def to_json(permissions: Permissions) -> str:
+    """The record the build writes: sorted, so that equal permissions give equal bytes; one allowed
+    (action, resource, conditions, Sid) per line, so that a review reads it as a list."""
+    head = {
+        "format": FORMAT,
+        "role": permissions.role_id,
+        "deployment": permissions.deployment,
+        "existing": permissions.existing,
+        "name": permissions.name,
+        "path": permissions.path,
+        "trust": [list(c[:2]) + [list(c[2])] for c in permissions.trust],
+        "managed_policies": sorted(permissions.managed_policies),
+        "boundary": permissions.boundary,
+        "rollout": {key: list(value) if isinstance(value, tuple) else value for key, value in permissions.rollout},
+    }
+    allows = [json.dumps([action, resource, [[op, key, list(values)] for op, key, values in conditions],
+                          permissions.sids.get((action, resource, conditions), "")])
+              for action, resource, conditions in sorted(permissions.allows)]
+    lines = [f"  {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()]
+    return "{\n" + "\n".join(lines) + '\n  "allows": [\n    ' + ",\n    ".join(allows) + "\n  ]\n}\n"
 
 
-_PSEUDO_BY_DATA = {"${data.%s.current.%s}" % data: "${" + pseudo.value + "}" for pseudo, data in _DATA.items()}
-_TEMPLATE = re.compile(r"\$\$\{|%%\{|\$\{[^}]*\}|%\{[^}]*\}")
-
-
-def _text(value: object, where: str) -> str:
-    """A Terraform string template as written by the Terraform target, back to `Text.key` form."""
-    if not isinstance(value, str):
-        raise UnreadableOutput(f"{where}: expected a string, got {value!r}")
-
-    def replace(match: re.Match) -> str:
-        token = match.group(0)
-        if token in ("$${", "%%{"):
-            return token[1:]
-        if token in _PSEUDO_BY_DATA:
-            return _PSEUDO_BY_DATA[token]
-        raise UnreadableOutput(f"{where}: unexpected interpolation {token!r}")
-
-    return _TEMPLATE.sub(replace, value)
-
-
-def _tf_conditions(statement: dict, where: str) -> ConditionKey:
-    return _conditions([(c["test"], c["variable"], [_text(v, where) for v in c["values"]])
-                        for c in statement.get("condition", [])])
-
-
-def from_terraform(role_id: str, text: str, where: str) -> Permissions:
-    """Read a module written by the Terraform target; `where` names it in errors."""
+def from_json(text: str, where: str) -> Permissions:
+    """Read a record written by `to_json`; `where` names it in errors."""
     try:
-        module = json.loads(text)
-        documents = module["data"].get("aws_iam_policy_document", {})
-        resources = module["resource"]
-        existing = _tf_existing(module["data"].get("aws_iam_role", {}).get("this"), where)
-        trust = {} if existing else documents["trust"]["statement"][0]
-        sids = {}
-        for statement in documents.get("execution", {}).get("statement", []):
-            if statement.get("effect", "Allow") != "Allow":
-                raise UnreadableOutput(f"{where}: a Deny statement is not something rolec writes")
-            conditions = _tf_conditions(statement, where)
-            for action in statement["actions"]:
-                for resource in statement["resources"]:
-                    sids[(action, _text(resource, where), conditions)] = statement.get("sid", "")
-        role = {} if existing else resources["aws_iam_role"]["this"]
-        attachments = resources.get("aws_iam_role_policy_attachment", {}).values()
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise UnreadableRecord(f"{where}: a permissions record of another format ({data.get('format')!r}); "
+                                   "rebuild it with this rolec")
+
+        def conditions(items) -> ConditionKey:
+            return tuple((op, key, tuple(values)) for op, key, values in items)
+
+        sids = {(action, resource, conditions(c)): sid for action, resource, c, sid in data["allows"]}
+        rollout = tuple((key, tuple(value) if isinstance(value, list) else value)
+                        for key, value in data["rollout"].items())
         return Permissions(
-            role_id=role_id,
-            trust=_tf_conditions(trust, where),
-            managed_policies=frozenset(_text(a["policy_arn"], where) for a in attachments),
-            boundary=_text(role["permissions_boundary"], where) if "permissions_boundary" in role else None,
-            existing=existing,
-            allows=frozenset(sids),
-            sids=sids,
+            role_id=data["role"], deployment=data["deployment"], trust=conditions(data["trust"]),
+            managed_policies=frozenset(data["managed_policies"]), boundary=data["boundary"],
+            existing=data["existing"], allows=frozenset(sids), name=data["name"], path=data["path"],
+            rollout=rollout, sids={k: v for k, v in sids.items() if v},
         )
-    except (ValueError, KeyError, TypeError) as exc:
-        if isinstance(exc, UnreadableOutput):
-            raise
-        raise UnreadableOutput(f"{where}: not a Terraform module written by rolec ({type(exc).__name__}: {exc})") from None
-
-
-_PATH_CHECK = re.compile(r'\$\{self\.path == "(?P<path>[^"]*)"\}')
-_ACCOUNT_CHECK = re.compile(r'\$\{data\.aws_caller_identity\.current\.account_id == "(?P<account>\d{12})" && '
-                            r'data\.aws_partition\.current\.partition == "(?P<partition>[a-z-]+)"\}')
-
-
-def _tf_existing(data: dict | None, where: str) -> str | None:
-    """The existing role's ARN from `data.aws_iam_role.this`: its name, the path its postcondition
-    checks, and the account and partition its precondition pins (if the spec gave an ARN)."""
-    if data is None:
-        return None
-    lifecycle = data["lifecycle"][0]
-    path = _PATH_CHECK.fullmatch(lifecycle["postcondition"][0]["condition"])
-    if not path:
-        raise UnreadableOutput(f"{where}: data.aws_iam_role.this has no path check rolec writes")
-    pinned = _ACCOUNT_CHECK.fullmatch(lifecycle["precondition"][0]["condition"]) if "precondition" in lifecycle else None
-    partition, account = (pinned["partition"], pinned["account"]) if pinned else ("${Partition}", "${AccountId}")
-    return f"arn:{partition}:iam::{account}:role{path['path']}{data['name']}"
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UnreadableRecord(f"{where}: not a permissions record written by rolec "
+                               f"({type(exc).__name__}: {exc})") from None

@@ -1,14 +1,17 @@
 """`rolec diff`: what a change to the specs does to effective permissions, in markdown for a PR comment.
 
 Both sides are reduced to `effective.Permissions`, so reordering, reformatting,
-comments, Sids and statement merging never show up: only what a role may do.
+comments, Sids and statement merging never show up: only what a role may do. A grant
+the other side still covers (AmazonECSTaskExecutionRolePolicy's actions on `*`, for
+instance) is neither a new permission nor a lost one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .effective import ConditionKey, Permissions
+from ..iam.wildcards import glob_match
+from .effective import Allow, ConditionKey, Permissions
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,24 @@ class RoleChange:
     role_id: str
     kind: str  # "added", "removed" or "changed"
     lines: tuple[str, ...]
+    deployment: str = ""
+
+
+def uncovered(allows: frozenset[Allow], other: frozenset[Allow]) -> frozenset[Allow]:
+    """The triples of `allows` that `other` does not allow: not listed there, and not matched by a wildcard
+    resource of the same action whose conditions are none or the same."""
+    wildcards: dict[str, list[tuple[str, ConditionKey]]] = {}
+    for action, resource, conditions in other:
+        if "*" in resource or "?" in resource:
+            wildcards.setdefault(action, []).append((resource, conditions))
+
+    def covered(allow: Allow) -> bool:
+        action, resource, conditions = allow
+        return allow in other or any(
+            (not held or held == conditions) and glob_match(pattern, resource)
+            for pattern, held in wildcards.get(action, ()))
+
+    return frozenset(a for a in allows if not covered(a))
 
 
 def _code(text: str) -> str:
@@ -60,9 +81,9 @@ def compare_role(old: Permissions | None, new: Permissions | None) -> RoleChange
     if old is None and new is None:
         return None
     if old is None:
-        return RoleChange(new.role_id, "added", tuple(_whole(new, added=True)))
+        return RoleChange(new.role_id, "added", tuple(_whole(new, added=True)), new.deployment)
     if new is None:
-        return RoleChange(old.role_id, "removed", tuple(_whole(old, added=False)))
+        return RoleChange(old.role_id, "removed", tuple(_whole(old, added=False)), old.deployment)
     lines: list[str] = []
     if old.existing != new.existing:
         before = f"existing role {_code(old.existing)}" if old.existing else "a role rolec creates"
@@ -75,9 +96,49 @@ def compare_role(old: Permissions | None, new: Permissions | None) -> RoleChange
         before = _code(old.boundary) if old.boundary else "none"
         after = _code(new.boundary) if new.boundary else "none"
         lines.append(f"- permissions boundary: {before} → {after}")
-    lines += _grants(new.allows - old.allows, "**allows**", new.sids)
-    lines += _grants(old.allows - new.allows, "**no longer allows**", old.sids)
-    return RoleChange(new.role_id, "changed", tuple(lines)) if lines else None
+    lines += _rollout_lines(dict(old.rollout), dict(new.rollout))
+    lines += _replacement_lines(old, new)
+    lines += _grants(uncovered(new.allows, old.allows), "**allows**", new.sids)
+    lines += _grants(uncovered(old.allows, new.allows), "**no longer allows**", old.sids)
+    return RoleChange(new.role_id, "changed", tuple(lines), new.deployment) if lines else None
+
+
+ROLLOUT_WORDS = {"regions": "regions", "accounts": "accounts", "organizational_units": "organizational units"}
+
+
+def _rollout_lines(old: dict, new: dict) -> list[str]:
+    """Where a StackSet creates the role: regions, accounts and OUs gained or lost, other settings changed."""
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key in ROLLOUT_WORDS:
+            gained = [v for v in after or () if v not in (before or ())]
+            lost = [v for v in before or () if v not in (after or ())]
+            if gained:
+                lines.append(f"- the StackSet now also deploys to {ROLLOUT_WORDS[key]} {', '.join(map(_code, gained))}")
+            if lost:
+                lines.append(f"- the StackSet no longer deploys to {ROLLOUT_WORDS[key]} {', '.join(map(_code, lost))}")
+        else:
+            lines.append(f"- StackSet {key}: {_code(before) if before else 'none'} → {_code(after) if after else 'none'}")
+    return lines
+
+
+def replacement(old: Permissions, new: Permissions) -> str | None:
+    """What a change replaces, if anything: IAM cannot rename a role or move it to another path, so a role
+    with a fixed name is replaced."""
+    if old.existing or new.existing or not old.name or (old.name, old.path) == (new.name, new.path):
+        return None
+    after = _code(f"{new.path}{new.name}") if new.name else f"a generated name at {_code(new.path)}"
+    return (f"the role {_code(f'{old.path}{old.name}')} with {after}: IAM cannot change a role's name "
+            "or path, so the role is deleted and created again with a new ARN (CloudFormation refuses this while the "
+            "name stays the same)")
+
+
+def _replacement_lines(old: Permissions, new: Permissions) -> list[str]:
+    replaced = replacement(old, new)
+    return [f"- **replaces** {replaced}"] if replaced else []
 
 
 def _whole(p: Permissions, added: bool) -> list[str]:
@@ -87,14 +148,15 @@ def _whole(p: Permissions, added: bool) -> list[str]:
         return lines + _grants(p.allows, "**no longer allows**", p.sids)
     lines = [f"- adds permissions to existing role {_code(p.existing)}"] if p.existing else []
     lines += _trust_lines((), p.trust)
+    lines += _rollout_lines({}, dict(p.rollout))
     lines += [f"- attaches managed policy {_code(m)}" for m in sorted(p.managed_policies)]
     if p.boundary:
         lines.append(f"- permissions boundary {_code(p.boundary)}")
     return lines + _grants(p.allows, "**allows**", p.sids)
 
 
-def compare(old: dict[str, Permissions], new: dict[str, Permissions]) -> list[RoleChange]:
-    changes = [compare_role(old.get(role_id), new.get(role_id)) for role_id in sorted(set(old) | set(new))]
+def compare(old: dict[tuple[str, str], Permissions], new: dict[tuple[str, str], Permissions]) -> list[RoleChange]:
+    changes = [compare_role(old.get(key), new.get(key)) for key in sorted(set(old) | set(new))]
     return [c for c in changes if c is not None]
 
 
@@ -106,7 +168,8 @@ def markdown(changes: list[RoleChange], baseline: str) -> str:
              f"Compared with {baseline}.", ""]
     for change in changes:
         suffix = {"added": " (new role)", "removed": " (role removed)"}.get(change.kind, "")
-        lines.append(f"#### `{change.role_id}`{suffix}")
+        rollout = f" ({change.deployment})" if change.deployment else ""
+        lines.append(f"#### `{change.role_id}`{rollout}{suffix}")
         lines.append("")
         lines.extend(change.lines)
         lines.append("")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..spec.names import MANAGED_POLICY
+from ..aws.iam import MANAGED_POLICY
 from . import COMPILER_BUG, Rule, Violation
 
 ALLOWED_ON_EVERY_RESOURCE = frozenset({"ecr:GetAuthorizationToken"})

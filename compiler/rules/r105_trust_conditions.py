@@ -1,6 +1,6 @@
 """R105: only rolec's own conditions (confused deputy) narrow the trust policy.
 
-The principal is not checked here: it is one constant (`ir.TRUST_PRINCIPAL`), which no spec can change, so a
+The principal is not checked here: it is one constant (`aws.iam.ECS_TASKS_PRINCIPAL`), which no spec can change, so a
 rule comparing it with a copy of itself could never fire. What the targets render for it, in every partition
 (never ecs-tasks.amazonaws.com.cn), is tested on both outputs in tests/features/test_permissions.py.
 """

@@ -9,11 +9,17 @@ hard-coded location. Admitted on purpose, and nothing else:
   `arn:{partition}:SERVICE:REGION:{account}:...` (a log group or parameter in another region);
 * the deploying region with an account looked up per region: an AWS-owned account such as
   the one hosting the GuardDuty agent image;
-* S3, whose ARNs name neither region nor account, in the deploying partition.
+* S3, whose ARNs name neither region nor account, in the deploying partition;
+* in the role a home-region StackSet deploys (its deployment context), each StackSet region with
+  the deploying account or the value a lookup holds there: that role grants every name in every
+  StackSet region on purpose (passes/expand_regions.py).
 """
 
 from __future__ import annotations
 
+import re
+
+from ..aws.arn import ACCOUNT_RE
 from ..aws.regions import PARTITION_OF
 from ..text import Pseudo, Text
 from . import COMPILER_BUG, Rule, Violation
@@ -27,7 +33,7 @@ _UNLOCATED_SERVICES = {"s3"}
 """S3 bucket and object ARNs have neither region nor account."""
 
 
-def problem(text: Text) -> str | None:
+def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
     if not text.deployed or not text.key.startswith("arn:"):
         return None
     fields = text.render(lambda p: _MARK[p] if isinstance(p, Pseudo) else _LOOKUP).split(":", 5)
@@ -46,28 +52,17 @@ def problem(text: Text) -> str | None:
         return None
     if region in PARTITION_OF and account == _MARK[Pseudo.ACCOUNT]:
         return None
+    if region in baked_regions and re.fullmatch(ACCOUNT_RE, account):
+        return None
     if account == _LOOKUP:
         return "an account looked up per region is used outside the deploying region"
     return "its region and account are not the deployment's"
 
 
-def _texts(role):
-    for s in role.statements:
-        for r in s.resources:
-            yield r, s
-        for c in s.conditions:
-            for v in c.values:
-                yield v, s
-    for c in role.trust_conditions:
-        for v in c.values:
-            yield v, None
-    for t in (*role.managed_policies, *([role.permissions_boundary] if role.permissions_boundary else [])):
-        yield t, None
-
-
 def check(role):
-    for text, statement in _texts(role):
-        why = problem(text)
+    baked = role.rollout.regions if role.home_region else ()
+    for text, statement in role.texts():
+        why = problem(text, baked)
         if why:
             where = f"statement {statement.sid}" if statement else "the role"
             yield Violation(f"{text.key} in {where}: {why}", statement)

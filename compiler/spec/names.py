@@ -14,6 +14,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from ..aws.arn import ACCOUNT_RE, PARTITIONS
+from ..aws.iam import PATH_RE as IAM_PATH_RE
 from ..aws.regions import PARTITION_OF
 from ..aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
 from ..aws.ecr import parse_repository_uri
@@ -21,8 +23,6 @@ from ..ir import ExistingRole
 from .types import Invalid, shown
 from ..text import Pseudo, Text, arn
 
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
-ACCOUNT_RE = r"\d{12}"
 _ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
 _WILDCARDS = re.compile(r"[*?]")
 
@@ -33,8 +33,16 @@ KMS_KEY_ID_RE = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 KMS_ALIAS_RE = r"alias/[A-Za-z0-9/_-]+"
 IAM_NAME_RE = r"[A-Za-z0-9_+=,.@-]+"
 SECRET_REFERENCE_PREFIX = "aws/reference/secretsmanager/"
-IAM_PATH_RE = r"/(?:[\x21-\x7e]+/)?"
-"""IAM's path pattern, `\u002F[\u0021-\u007E]+\u002F` or a lone `/`: `//` is refused."""
+SUBSTITUTION = "${"
+
+
+def literal(value: str) -> str:
+    """Refuse `${` in a value a target writes as is: CloudFormation tools read it as a substitution outside
+    Fn::Sub (cfn-lint E1029) and Terraform as an interpolation, so neither would keep it as written."""
+    if SUBSTITUTION in value:
+        raise Invalid(f"'{SUBSTITUTION}' starts a substitution in CloudFormation and Terraform, so neither would keep "
+                      f"{value!r} as written; leave out '{SUBSTITUTION}'")
+    return value
 
 
 PARTITION_PLACEHOLDER = "{partition}"
@@ -277,9 +285,9 @@ def policy(value: str) -> Text:
     if value.startswith("arn:"):
         parts = parse_arn(value, "iam", what, regional=False)
         _check_account(parts, value, allow_aws=True)
-        if not re.fullmatch("policy" + IAM_PATH_RE + IAM_NAME_RE, parts["resource"]):
+        if not re.fullmatch(r"policy" + IAM_PATH_RE + IAM_NAME_RE, parts["resource"]):
             raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
-        return spec_arn(value)
+        return spec_arn(literal(value))
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
 
@@ -308,7 +316,8 @@ def existing_role(value: str) -> ExistingRole:
         raise Invalid(f"expected a role path of at most 512 characters, got {len(match['path'])}")
     if match["path"].startswith(SERVICE_LINKED_PATH):
         raise Invalid(f"{shown(value)} is a service-linked role; IAM does not let anyone add policies to it")
-    return ExistingRole(match["name"], match["path"], value)
+    literal(value)
+    return ExistingRole(match["name"], match["path"], value, parts["partition"], parts["account"])
 
 
 S3_BUCKET_RE = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
@@ -366,12 +375,3 @@ def s3_prefix(value: str) -> S3Object:
         raise Invalid(f"expected {what}, got {shown(value)}; a prefix ends in / so that it cannot match "
                       "a neighbouring folder whose name merely starts the same")
     return S3Object(spec_arn(value + "*"), _bucket_arn(value, bucket))
-
-
-MANAGED_POLICY = Text.of("arn:", Pseudo.PARTITION, ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-"""AmazonECSTaskExecutionRolePolicy, in the deploying partition."""
-MANAGED_POLICY_ACTIONS = frozenset({
-    "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents",
-})
-"""What the managed policy grants on "*" (the AWS page quotes it)."""

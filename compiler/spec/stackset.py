@@ -13,14 +13,12 @@ from dataclasses import dataclass
 
 from ..errors import Diagnostic
 from .loader import position
+from ..aws.arn import ACCOUNT_RE
 from ..aws.regions import LONGEST_REGION, PARTITION_OF
 from .types import Bool, Checker, Field, Int, Invalid, List, Obj, Str
 
 REGION_PLACEHOLDER = "{region}"
 OU_RE = r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32}"
-ACCOUNT_RE = r"\d{12}"
-MAX_TEMPLATE_BODY_BYTES = 51_200
-"""CloudFormation's limit on a StackSet's TemplateBody."""
 
 SERVICE_MANAGED, SELF_MANAGED = "service_managed", "self_managed"
 SERVICE_MANAGED_ONLY = ("organizational_units", "account_filter", "auto_deployment",

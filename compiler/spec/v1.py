@@ -14,7 +14,8 @@ from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
-from .names import IAM_NAME_RE, IAM_PATH_RE, existing_role, policy
+from ..aws.iam import PATH_RE
+from .names import IAM_NAME_RE, existing_role, literal, policy
 from ..text import Text
 from .types import INVALID, Bool, Checker, Field, Int, List, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
@@ -67,7 +68,8 @@ ROLE = Obj(
                           pattern=rf"(?:{IAM_NAME_RE}|\{{region\}})+", max_len=64, convert=stackset.role_name),
                       doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one. "
                           "{region} stands for the deploying region."),
-        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=IAM_PATH_RE, max_len=512),
+        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=PATH_RE, max_len=512,
+                          convert=literal),
                       default="/", doc="IAM path of the role."),
         "permissions_boundary": Field(Str("an IAM policy name or ARN", convert=policy),
                                       doc="Managed policy that bounds the role's permissions: a name (this account) or ARN."),
@@ -173,7 +175,8 @@ def spec_schema() -> Obj:
         {
             "version": Field(Version(), required=True, doc="Spec format version; always 1."),
             "description": Field(Str("a role description (tab, line breaks, printable ASCII and U+00A1 to U+00FF)",
-                                     pattern=rf"{DESCRIPTION_CHARACTERS}*", characters=DESCRIPTION_CHARACTERS, max_len=1000),
+                                     pattern=rf"{DESCRIPTION_CHARACTERS}*", characters=DESCRIPTION_CHARACTERS, max_len=1000,
+                                     convert=literal),
                                  doc="Description of the role, shown in IAM."),
             "role": Field(ROLE, default=None, doc="Settings of the IAM role itself."),
             "managed_policy": Field(Bool(), default=False,

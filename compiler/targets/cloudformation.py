@@ -7,14 +7,18 @@ from troposphere import Condition as If
 from troposphere.cloudformation import WaitConditionHandle
 from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
 
-from ..ir import TRUST_PRINCIPAL, Condition, Role, Statement
-from ..spec.names import MANAGED_POLICY_ACTIONS
+from ..aws.iam import ECS_TASKS_PRINCIPAL, MANAGED_POLICY_ACTIONS, MANAGED_POLICY_SID, POLICY_VERSION
+from ..ir import Role
+from ..policy import PolicyWriter
 from ..text import Lookup, Text, with_region
+from ..validate.cfnlint import CONFIG_FILE
+from . import File
 
 LOGICAL_ID = "ExecutionRole"
 SPILL_LOGICAL_ID = "ExecutionPolicy"
-"""Customer managed policies ExecutionPolicy1, 2, ... hold what exceeds the inline limit (limits.py)."""
-POLICY_VERSION = "2012-10-17"
+"""Customer managed policies ExecutionPolicy1, 2, ... hold what exceeds the inline limit (passes/pack.py)."""
+LINT_CONFIG = CONFIG_FILE.name
+"""The cfn-lint configuration of a stand-alone template."""
 
 
 def value(text: Text):
@@ -56,53 +60,39 @@ def lookup_mappings(t: Template, role: Role) -> None:
         }]})
 
 
-def _conditions(conditions: tuple[Condition, ...]) -> dict:
-    block: dict = {}
-    for c in conditions:
-        values = [value(v) for v in c.values]
-        block.setdefault(c.operator, {})[c.key] = values[0] if len(values) == 1 else values
-    return block
+POLICY = PolicyWriter(value, collapse=True)
+
+
+def path(role_id: str) -> str:
+    return f"cloudformation/{role_id}.yaml"
+
+
+def files(role: Role) -> list[File]:
+    """The stand-alone template (a StackSet's role template is embedded in the StackSet, targets/stackset.py)."""
+    return [] if role.rollout else [File(path(role.id), render(role), cfn_lint=LINT_CONFIG)]
 
 
 def trust_policy(role: Role) -> dict:
     statement = {
         "Sid": "EcsTasksAssumeRole",
         "Effect": "Allow",
-        "Principal": {"Service": TRUST_PRINCIPAL},
+        "Principal": {"Service": ECS_TASKS_PRINCIPAL},
         "Action": "sts:AssumeRole",
     }
     if role.trust_conditions:
-        statement["Condition"] = _conditions(role.trust_conditions)
+        statement["Condition"] = POLICY.conditions(role.trust_conditions)
     return {"Version": POLICY_VERSION, "Statement": [statement]}
-
-
-def permissions_policy(role: Role) -> dict:
-    return statements_policy(role.statements)
-
-
-def statements_policy(statements_: tuple[Statement, ...]) -> dict:
-    statements = []
-    for s in statements_:
-        statement = {
-            "Sid": s.sid,
-            "Effect": "Allow",
-            "Action": list(s.actions),
-            "Resource": [value(r) for r in s.resources],
-        }
-        if s.conditions:
-            statement["Condition"] = _conditions(s.conditions)
-        statements.append(statement)
-    return {"Version": POLICY_VERSION, "Statement": statements}
 
 
 HOME_REGION_CONDITION = "InHomeRegion"
 ELSEWHERE_CONDITION = "OutsideHomeRegion"
 
 
-def template(role: Role, home_region: str | None = None, exports: bool = True) -> Template:
-    """The role's template; with `home_region` (StackSets) the role exists only in that region, and
-    every other region gets a placeholder resource, since a template needs at least one.
-    `exports=False` leaves the outputs unexported (StackSet instances have generated stack names)."""
+def template(role: Role) -> Template:
+    """The role's template. In a home-region StackSet the role exists only in that region, and every
+    other region gets a placeholder resource, since a template needs at least one. A StackSet's outputs
+    are not exported: its stack instances have generated names, so an export name could not be imported."""
+    home_region, exports = role.home_region, role.rollout is None
     if role.existing:
         return existing_role_template(role)
     t = Template(Description=f"ECS task execution role '{role.id}', compiled by rolec from {role.id}.yaml")
@@ -122,7 +112,7 @@ def template(role: Role, home_region: str | None = None, exports: bool = True) -
         props["ManagedPolicyArns"] = [value(arn) for arn in role.managed_policies]
     inline = [d for d in role.documents if not d.managed]
     if inline:
-        props["Policies"] = [Policy(PolicyName=d.name, PolicyDocument=statements_policy(d.statements)) for d in inline]
+        props["Policies"] = [Policy(PolicyName=d.name, PolicyDocument=POLICY.document(d.statements)) for d in inline]
     only_home = {}
     if home_region:
         t.add_condition(HOME_REGION_CONDITION, Equals(Ref("AWS::Region"), home_region))
@@ -135,7 +125,7 @@ def template(role: Role, home_region: str | None = None, exports: bool = True) -
         t.add_resource(ManagedPolicy(
             f"{SPILL_LOGICAL_ID}{i}", Path=role.path, Roles=[Ref(resource)],
             Description=f"{document.name}: statements of '{role.id}' beyond IAM's inline policy size limit",
-            PolicyDocument=statements_policy(document.statements), **only_home))
+            PolicyDocument=POLICY.document(document.statements), **only_home))
     for name, description, output in (("RoleArn", "ARN of the execution role (taskDefinition executionRoleArn)",
                                         GetAtt(resource, "Arn")),
                                        ("RoleName", "Name of the execution role", Ref(resource))):
@@ -145,7 +135,6 @@ def template(role: Role, home_region: str | None = None, exports: bool = True) -
 
 
 EXISTING_POLICY_ID = "ExecutionPolicy"
-MANAGED_POLICY_SID = "AmazonECSTaskExecutionRolePolicyStatements"
 MANAGED_POLICY_COPY_SUPPRESSION = {"checkov": {"skip": [{
     "id": "CKV_AWS_111",
     "comment": "managed_policy: true asks for AmazonECSTaskExecutionRolePolicy, which grants logs:CreateLogStream and "
@@ -185,7 +174,7 @@ def existing_role_template(role: Role) -> Template:
     if existing.arn:
         t.add_rule("ExistingRoleInThisAccount", existing_role_rule(role))
     deploy_checks(t, role)
-    document = permissions_policy(role)
+    document = POLICY.document(role.statements)
     if role.managed_policies:
         document["Statement"].insert(0, managed_policy_statement())
     suppression = {"Metadata": MANAGED_POLICY_COPY_SUPPRESSION} if role.managed_policies else {}
@@ -196,12 +185,15 @@ def existing_role_template(role: Role) -> Template:
         Roles=[existing.name],
         **suppression,
     ))
-    t.add_output(Output("RoleArn", Description="ARN of the execution role (taskDefinition executionRoleArn)",
+    described = ("ARN of the execution role (taskDefinition executionRoleArn)" if existing.arn else
+                 f"ARN of the execution role (taskDefinition executionRoleArn) if it is at path {existing.path}: "
+                 "CloudFormation cannot look a role up; give role.existing as the role's ARN to have it checked")
+    t.add_output(Output("RoleArn", Description=described,
                         Value=value(existing.arn_text), Export=Export(Sub("${AWS::StackName}-RoleArn"))))
     t.add_output(Output("RoleName", Description="Name of the execution role",
                         Value=existing.name, Export=Export(Sub("${AWS::StackName}-RoleName"))))
     return t
 
 
-def render(role: Role, home_region: str | None = None, exports: bool = True) -> str:
-    return template(role, home_region, exports).to_yaml()
+def render(role: Role) -> str:
+    return template(role).to_yaml()

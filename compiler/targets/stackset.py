@@ -1,14 +1,14 @@
 """StackSet target: the role template wrapped in an AWS::CloudFormation::StackSet (CloudFormation) and in
 aws_cloudformation_stack_set + aws_cloudformation_stack_set_instance (Terraform).
 
-Both embed the same role template, rendered by the CloudFormation target with the home-region
-Condition when the spec sets `home_region`, so the two rollouts create the same stacks.
+Both embed the same role template, rendered by the CloudFormation target from the role the
+StackSet deploys (`role.rollout`; with `home_region`, names granted in every region by
+passes/expand_regions.py), so the two rollouts create the same stacks.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from troposphere import Sub, Template
 from troposphere.cloudformation import (
@@ -19,12 +19,15 @@ from troposphere.cloudformation import (
     StackSet as CfnStackSet,
 )
 
-from ..ir import Condition, Role
-from ..limits import repack
+from ..errors import Diagnostic, SpecError
+from ..ir import Role
 from ..spec.stackset import StackSet
-from ..text import Lookup, Part, Pseudo, Text
-from . import cloudformation
-from .terraform import PROVIDER_CONSTRAINT
+from ..validate.cfnlint import STACKSET_HOME_REGION_CONFIG, STACKSET_MEMBER_CONFIG
+from . import File, cloudformation
+from .terraform import Expr, dumps, ref, settings
+
+MAX_TEMPLATE_BODY_BYTES = 51_200
+"""CloudFormation's limit on a StackSet's TemplateBody."""
 
 LOGICAL_ID = "ExecutionRoleStackSet"
 CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
@@ -42,46 +45,37 @@ def description(role: Role) -> str:
     return f"ECS task execution role '{role.id}' in every target account, compiled by rolec from {role.id}.yaml"
 
 
-def role_template(role: Role, stackset: StackSet) -> str:
-    """The template every stack instance deploys. Its outputs are not exported: an instance's stack name
-    is generated (StackSet-<name>-<uuid>), so an export name built from it could not be imported."""
-    if stackset.home_region:
-        role = serving_every_region(role, stackset.regions)
-    return cloudformation.render(role, home_region=stackset.home_region, exports=False)
+def paths(role_id: str) -> tuple[str, str]:
+    """The StackSet's CloudFormation template, and its Terraform module (a folder of its own, so that
+    each is a usable module: Terraform loads every *.tf.json of a folder as one)."""
+    return f"stacksets/{role_id}.yaml", f"stacksets/{role_id}/main.tf.json"
 
 
-def in_region(part: Part, region: str) -> Part:
-    """A part of a name as it resolves in `region`: the region itself, or a lookup's value there (the spec
-    refuses StackSet regions a lookup's table lacks, so the value exists)."""
-    if part is Pseudo.REGION:
-        return region
-    if isinstance(part, Lookup):
-        return part.get(region)
-    return part
+def files(role: Role) -> list[File]:
+    if role.rollout is None:
+        return []
+    body = role_template(role)
+    check_template_body(role, body)
+    lint = (STACKSET_HOME_REGION_CONFIG if role.home_region else STACKSET_MEMBER_CONFIG).name
+    cfn_path, tf_path = paths(role.id)
+    return [File(cfn_path, cloudformation_template(role, role.rollout, body), cfn_lint=cloudformation.LINT_CONFIG,
+                 embedded=((lint, body),)),
+            File(tf_path, terraform_module(role, role.rollout, body), terraform_module=True)]
 
 
-def serving_every_region(role: Role, regions: tuple[str, ...]) -> Role:
-    """The role created in the home region serves the tasks of every StackSet region, so each name that
-    resolves in the deploying region (a log group, secret, repository...) is granted in each of them.
-    Partition and account stay pseudo parameters; the regions are the spec's own list."""
+def role_template(role: Role) -> str:
+    """The template every stack instance deploys (the CloudFormation target's, for the deployed role)."""
+    return cloudformation.render(role)
 
-    def expand(texts: tuple[Text, ...]) -> tuple[Text, ...]:
-        out: dict[str, Text] = {}
-        for text in texts:
-            for region in regions if Pseudo.REGION in text.pseudos or text.lookups else (None,):
-                one = text if region is None else Text.of(*(in_region(p, region) for p in text.parts))
-                out.setdefault(one.key, one)
-        return tuple(out.values())
 
-    def conditions(items: tuple[Condition, ...]) -> tuple[Condition, ...]:
-        return tuple(replace(c, values=expand(c.values)) for c in items)
-
-    return repack(replace(
-        role,
-        statements=tuple(replace(s, resources=expand(s.resources), conditions=conditions(s.conditions))
-                         for s in role.statements),
-        trust_conditions=conditions(role.trust_conditions),
-    ))
+def check_template_body(role: Role, body: str) -> None:
+    """CloudFormation refuses a StackSet TemplateBody over 51,200 bytes; say so before anything is written."""
+    size = len(body.encode())
+    if size > MAX_TEMPLATE_BODY_BYTES:
+        line, col = role.anchor("stackset")
+        raise SpecError([Diagnostic(role.spec_path, line, col, (
+            f"stackset: the role template is {size:,} bytes, over the {MAX_TEMPLATE_BODY_BYTES:,} bytes CloudFormation "
+            "accepts as a StackSet's TemplateBody; split the role's resources across specs or list fewer of them"))])
 
 
 def _upper(value: str | None) -> str | None:
@@ -135,11 +129,6 @@ def cloudformation_template(role: Role, stackset: StackSet, body: str) -> str:
     return t.to_yaml()
 
 
-def _terraform_string(text: str) -> str:
-    """A literal for a Terraform JSON string, where `${` and `%{` would start a template."""
-    return text.replace("${", "$${").replace("%{", "%%{")
-
-
 def _snake(preferences: dict) -> dict:
     keys = {"RegionConcurrencyType": "region_concurrency_type", "RegionOrder": "region_order",
             "MaxConcurrentPercentage": "max_concurrent_percentage",
@@ -159,7 +148,7 @@ def terraform_module(role: Role, stackset: StackSet, body: str) -> str:
         "description": description(role),
         "permission_model": stackset.permission_model.upper(),
         "capabilities": CAPABILITIES,
-        "template_body": _terraform_string(body),
+        "template_body": body,
         "operation_preferences": [preferences],
     }
     call_as = {}
@@ -175,13 +164,13 @@ def terraform_module(role: Role, stackset: StackSet, body: str) -> str:
         stack_set["lifecycle"] = [{"ignore_changes": ["administration_role_arn"]}]
     else:
         # Spelled out: left unset, AWS reports the default and every plan shows a diff (terraform-provider-aws#27125).
-        stack_set["administration_role_arn"] = ("arn:${data.aws_partition.current.partition}:iam::"
-                                                f"${{data.aws_caller_identity.current.account_id}}:role/{ADMINISTRATION_ROLE}")
+        stack_set["administration_role_arn"] = Expr("arn:${data.aws_partition.current.partition}:iam::"
+                                                    f"${{data.aws_caller_identity.current.account_id}}:role/{ADMINISTRATION_ROLE}")
         stack_set["execution_role_name"] = EXECUTION_ROLE
     instances: dict = {}
     previous = None
     for region in stackset.regions:
-        instance: dict = {"stack_set_name": "${aws_cloudformation_stack_set.this.name}", "region": region, **call_as}
+        instance: dict = {"stack_set_name": ref("aws_cloudformation_stack_set.this.name"), "region": region, **call_as}
         if stackset.service_managed:
             targets = {"organizational_unit_ids": list(stackset.organizational_units)}
             if stackset.accounts:
@@ -189,8 +178,8 @@ def terraform_module(role: Role, stackset: StackSet, body: str) -> str:
                 targets["account_filter_type"] = stackset.account_filter.upper()
             instance["deployment_targets"] = [targets]
         else:
-            instance = {"for_each": "${toset(%s)}" % json.dumps(list(stackset.accounts)).replace(" ", ""),
-                        "account_id": "${each.value}", **instance}
+            instance = {"for_each": ref("toset(%s)" % json.dumps(list(stackset.accounts)).replace(" ", "")),
+                        "account_id": ref("each.value"), **instance}
         percentages = {k: v for k, v in preferences.items() if k.endswith("_percentage")}
         if percentages:
             instance["operation_preferences"] = [percentages]
@@ -200,7 +189,7 @@ def terraform_module(role: Role, stackset: StackSet, body: str) -> str:
         previous = _label(region)
     document = {
         "//": f"StackSet for the {description(role)}. Do not edit.",
-        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}}},
+        "terraform": settings(),
         **({} if stackset.service_managed else
            {"data": {"aws_partition": {"current": {}}, "aws_caller_identity": {"current": {}}}}),
         "resource": {
@@ -208,8 +197,8 @@ def terraform_module(role: Role, stackset: StackSet, body: str) -> str:
             "aws_cloudformation_stack_set_instance": instances,
         },
         "output": {
-            "stack_set_name": {"description": "Name of the StackSet", "value": "${aws_cloudformation_stack_set.this.name}"},
-            "stack_set_id": {"description": "Id of the StackSet", "value": "${aws_cloudformation_stack_set.this.stack_set_id}"},
+            "stack_set_name": {"description": "Name of the StackSet", "value": ref("aws_cloudformation_stack_set.this.name")},
+            "stack_set_id": {"description": "Id of the StackSet", "value": ref("aws_cloudformation_stack_set.this.stack_set_id")},
         },
     }
-    return json.dumps(document, indent=2) + "\n"
+    return dumps(document)

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 
 from ..ir import Role
-from ..limits import POLICY_VERSION, statement_json
+from ..policy import PolicyWriter, filled
 from ..text import Pseudo
 
 DEPLOYMENTS = (
@@ -60,8 +60,8 @@ class Finding:
 
 def documents(role: Role, values: dict) -> list[tuple[str, dict]]:
     """Each permissions policy of the role as IAM JSON for one deployment."""
-    return [(d.name, {"Version": POLICY_VERSION, "Statement": [statement_json(s, values) for s in d.statements]})
-            for d in role.documents]
+    writer = PolicyWriter(filled(values))
+    return [(d.name, writer.document(d.statements)) for d in role.documents]
 
 
 def suppressed(issue: str, detail: str) -> bool:

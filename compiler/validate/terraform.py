@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import EnvironmentFailure
+
 MIRROR_ENV = "ROLEC_TF_PLUGIN_DIR"
 MIRROR_CANDIDATES = (
     "/opt/tf-plugins",
@@ -27,7 +29,7 @@ MIRROR_CANDIDATES = (
 PROVIDER_GLOB = "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws*"
 
 
-class TerraformUnavailable(Exception):
+class TerraformUnavailable(EnvironmentFailure):
     """terraform, or the AWS provider in a local mirror, cannot be found."""
 
 

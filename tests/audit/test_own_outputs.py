@@ -36,7 +36,7 @@ STACKSET_SPECS = [s for s in SPECS if (ROOT / "out" / "stacksets" / f"{s.stem}.y
 def test_stackset_outputs_audit_exact_against_the_role_they_deploy(spec):
     """The role a StackSet deploys (from its TemplateBody / template_body) against the spec's StackSet role:
     created once in the home region, it serves every StackSet region."""
-    for output in (ROOT / "out" / "stacksets" / f"{spec.stem}.yaml", ROOT / "out" / "stacksets" / f"{spec.stem}.tf.json"):
+    for output in (ROOT / "out" / "stacksets" / f"{spec.stem}.yaml", ROOT / "out" / "stacksets" / spec.stem / "main.tf.json"):
         result = CliRunner().invoke(main, ["audit", str(output), "--spec", str(spec)])
         assert result.exit_code == 0, result.output
         assert "deployed by StackSet" in result.output

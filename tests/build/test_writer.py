@@ -78,7 +78,7 @@ def test_a_symlinked_folder_inside_out_is_refused(tmp_path):
     out.mkdir()
     (out / "terraform").symlink_to(elsewhere, target_is_directory=True)
     result = CliRunner().invoke(main, ["build", str(folder), "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "refusing to write through a symlink" in result.output
     assert list(elsewhere.iterdir()) == []
 

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from hypothesis import given
 
 from rolec.cli import main
-from rolec.reports.effective import UnreadableOutput, from_role, from_terraform
+from rolec.reports.effective import UnreadableRecord, from_json, from_role, to_json
 from rolec.features import catalog
 from rolec.spec.v1 import ROLE
-from rolec.build.pipeline import compile_spec, output_paths
+from rolec.build.pipeline import compile_spec
 from rolec.spec.starter import EXAMPLES, ROLE_EXAMPLES
 
 from tests.conftest import OUT, ROOT, SPECS
@@ -126,21 +126,21 @@ def test_diff_of_the_committed_specs_is_empty(monkeypatch):
     assert result.output == "rolec diff: no permission changes (compared with `out/`)\n"
 
 
-def test_terraform_outputs_read_back_to_the_same_permissions():
-    """The reader of committed outputs and the IR agree on every example (else diff would invent changes)."""
-    for spec in sorted(SPECS.glob("*.yaml")):
-        role = compile_spec(spec).role
-        module = OUT / output_paths(role.id)[1]
-        assert from_terraform(role.id, module.read_text(), str(module)) == from_role(role), role.id
+def test_committed_permissions_records_are_the_deployed_roles():
+    """The records diff reads hold exactly what the IR of each deployed role allows (else diff would invent changes)."""
+    records = sorted((OUT / "permissions").glob("*.json"))
+    deployed = [role for spec in sorted(SPECS.glob("*.yaml")) for role in compile_spec(spec).roles]
+    assert len(records) == len(deployed) > len(list(SPECS.glob("*.yaml")))
+    read = {p.key: p for p in (from_json(path.read_text(), str(path)) for path in records)}
+    for role in deployed:
+        assert read[from_role(role).key] == from_role(role), role.id
 
 
-def test_an_output_rolec_did_not_write_is_refused(tmp_path):
-    with pytest.raises(UnreadableOutput, match="x.json: not a Terraform module written by rolec"):
-        from_terraform("x", '{"resource": {}}', "x.json")
-    module = json.loads((OUT / "terraform/web-frontend/main.tf.json").read_text())
-    module["resource"]["aws_iam_role"]["this"]["permissions_boundary"] = "${var.boundary}"
-    with pytest.raises(UnreadableOutput, match="unexpected interpolation"):
-        from_terraform("web-frontend", json.dumps(module), "m.json")
+def test_a_record_rolec_did_not_write_is_refused():
+    with pytest.raises(UnreadableRecord, match="x.json: not a permissions record written by rolec"):
+        from_json('{"format": 1, "allows": []}', "x.json")
+    with pytest.raises(UnreadableRecord, match="x.json: a permissions record of another format"):
+        from_json('{"format": 0}', "x.json")
 
 
 @pytest.fixture
@@ -234,11 +234,11 @@ def test_diff_outside_git_compares_with_out_on_disk(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     first = run("diff")  # no out/ yet: no baseline, which is an error, not "every role is new" (finding 23)
-    assert first.exit_code != 0 and first.stderr.startswith("rolec: error: no baseline to compare with: out/ does not exist")
+    assert first.exit_code == 3 and first.stderr.startswith("rolec: error: no baseline to compare with: out/ does not exist")
     assert run("-q", "build").exit_code == 0
     assert run("diff").output == "rolec diff: no permission changes (compared with `out/`)\n"
     no_git = run("diff", "--base", "HEAD")
-    assert no_git.exit_code == 1 and no_git.stderr == "rolec: error: --base needs a git work tree\n"
+    assert no_git.exit_code == 3 and no_git.stderr == "rolec: error: --base needs a git work tree\n"
 
 
 def test_diff_reports_a_bad_base_spec_and_a_bad_ref(repo):
@@ -251,7 +251,7 @@ def test_diff_reports_a_bad_base_spec_and_a_bad_ref(repo):
     assert result.stderr.startswith("HEAD:specs/web-frontend.yaml:")
     assert "unknown key 'repos'" in result.stderr
     bad_ref = run("diff", "--base", "no-such-ref")
-    assert bad_ref.exit_code == 1 and "rolec: error: git rev-parse" in bad_ref.stderr
+    assert bad_ref.exit_code == 3 and "rolec: error: git rev-parse" in bad_ref.stderr
     assert run("diff", "--base", "HEAD", "--against", "out").exit_code == 2
 
 
@@ -453,12 +453,11 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(write_spec, tmp_path)
 
 
 @given(specs())
-def test_generated_specs_read_back_from_terraform_unchanged_and_fit_the_schema(spec):
-    """diff cannot invent changes (the reader inverts the Terraform target) and the schema never
-    rejects a spec rolec accepts."""
+def test_generated_specs_read_back_from_their_records_unchanged_and_fit_the_schema(spec):
+    """diff cannot invent changes (a record reads back to the permissions it was written from) and the
+    schema never rejects a spec rolec accepts."""
     text = dump(spec)
     compiled = compile_text(text)
-    role = compiled.role
-    module = compiled.files[output_paths(role.id)[1]]
-    assert from_terraform(role.id, module, "generated") == from_role(role)
+    for role in compiled.roles:
+        assert from_json(to_json(from_role(role)), "generated") == from_role(role)
     assert not list(validator().iter_errors(yaml.safe_load(text)))

@@ -29,6 +29,6 @@ def test_a_wrong_argument_in_a_stackset_module_names_its_file(terraform_ready, t
                                        "--terraform-validate"])
     assert result.exit_code == 1
     first = result.stderr.splitlines()[0]
-    assert "/stacksets/regional-execution-role.tf.json:" in first, first
+    assert "/stacksets/regional-execution-role/main.tf.json:" in first, first
     assert 'No argument or block type is named "capabilitys"' in first
     assert snapshot(out) == before

@@ -47,7 +47,7 @@ def test_without_terraform_the_flag_fails_clearly_and_plain_build_works(tmp_path
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(SPECS / "web-frontend.yaml"), "--out", str(out), "--terraform-validate"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "terraform is not on PATH" in result.stderr
     assert not out.exists()
     plain = CliRunner().invoke(main, ["build", str(SPECS / "web-frontend.yaml"), "--out", str(out)])

@@ -28,7 +28,8 @@ import yaml
 from cfnlint.decode import decode_str
 from hypothesis import HealthCheck, Phase, given, settings
 
-from rolec.build.pipeline import Compiled, compile_all, output_paths
+from rolec.build.pipeline import Compiled, compile_all
+from rolec.targets import cloudformation as cfn_target, terraform as tf_target
 
 from tests.conftest import SPECS
 from tests.support import emulator, outputs, strategies
@@ -243,7 +244,7 @@ def run(moto_endpoint, terraform_available, tmp_path_factory, request) -> Run:
     result = Run({item.role.id: Pair(item.spec_file.read_text(), item)
                   for item in compile_all(list(sources.values()))})
     mutated = result.pairs[MUTATED].compiled
-    cfn_file, tf_file = output_paths(MUTATED)
+    cfn_file, tf_file = cfn_target.path(MUTATED), tf_target.path(MUTATED)
     cfn_mutant = mutate_cloudformation(mutated.files[cfn_file])
     tf_mutant = mutate_terraform(mutated.files[tf_file])
     result.dropped = {
@@ -259,7 +260,7 @@ def run(moto_endpoint, terraform_available, tmp_path_factory, request) -> Run:
     started = time.monotonic()
     stacks = []
     for role_id, pair in result.pairs.items():
-        template = pair.compiled.files[output_paths(role_id)[0]]
+        template = pair.compiled.files[cfn_target.path(role_id)]
         stacks.append(f"rolec-{role_id}")
         role_name = emulator.deploy_cloudformation(endpoint, template, stacks[-1])["RoleName"]
         pair.cloudformation = cloudformation_state(endpoint, role_name, template)
@@ -275,7 +276,7 @@ def run(moto_endpoint, terraform_available, tmp_path_factory, request) -> Run:
     for role_id, pair in result.pairs.items():
         folder = modules / f"m-{role_id}"  # module names must start with a letter
         folder.mkdir(parents=True)
-        (folder / "main.tf.json").write_text(pair.compiled.files[output_paths(role_id)[1]])
+        (folder / "main.tf.json").write_text(pair.compiled.files[tf_target.path(role_id)])
     (modules / "mutant").mkdir()
     (modules / "mutant" / "main.tf.json").write_text(tf_mutant)
     workspace = emulator.TerraformWorkspace(modules, endpoint, timeout=600 + 10 * len(result.pairs))
@@ -358,7 +359,7 @@ def test_both_targets_deploy_to_the_same_role(run, role_id):
 
 def _boundary(compiled: Compiled, target: str, deployment: outputs.Deployment) -> str | None:
     """The permissions boundary ARN a target's output resolves to in `deployment`."""
-    cfn_file, tf_file = output_paths(compiled.role.id)
+    cfn_file, tf_file = cfn_target.path(compiled.role.id), tf_target.path(compiled.role.id)
     if target == "cloudformation":
         template, _ = decode_str(compiled.files[cfn_file])
         value = template["Resources"]["ExecutionRole"]["Properties"].get("PermissionsBoundary")

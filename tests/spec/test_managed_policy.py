@@ -6,7 +6,7 @@ import json
 
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 
-from rolec.spec.names import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
+from rolec.aws.iam import MANAGED_POLICY, MANAGED_POLICY_ACTIONS
 
 NAME = "AmazonECSTaskExecutionRolePolicy"
 

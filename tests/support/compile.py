@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from rolec.build.discover import display
-from rolec.build.pipeline import Compiled, check_invariants, compile_spec
+from rolec.build.pipeline import Compiled, compile_spec
 from rolec.ir import Role
 
 
@@ -19,10 +19,10 @@ def compile_text(text: str, name: str = "generated") -> Compiled:
 
 
 def role_of(path: Path) -> Role:
-    """The permission IR of one spec, after rolec's invariants, without rendering a target (no troposphere, no cfn-lint)."""
+    """The stand-alone role of one spec, after the passes (invariants included), without rendering a target
+    (no troposphere, no cfn-lint)."""
     from rolec.lower import lower
+    from rolec.passes import deployments
     from rolec.spec.v1 import load_spec
 
-    role = lower(load_spec(path, display(path)))
-    check_invariants(role)
-    return role
+    return deployments(lower(load_spec(path, display(path))))[0]

@@ -10,7 +10,6 @@ import pytest
 from cfnlint.decode import decode_str
 from click.testing import CliRunner
 
-from rolec.build import pipeline
 from rolec.cli import main
 from rolec.build.pipeline import compile_spec, linter
 from rolec.aws.regions import LONGEST_REGION, PARTITION_OF, REGIONS
@@ -193,7 +192,7 @@ def test_generated_names_and_single_region_need_no_home_region(write_spec):
 
 def test_terraform_stackset_module(write_spec):
     compiled = _compile(write_spec, ROLE.format(name="app-execution") + SERVICE_MANAGED)
-    module = json.loads(compiled.files["stacksets/app.tf.json"])
+    module = json.loads(compiled.files["stacksets/app/main.tf.json"])
     stack_set = module["resource"]["aws_cloudformation_stack_set"]["this"]
     body = compiled.embedded["stacksets/app.yaml"]
     # Terraform reads "$${" as a literal "${": unescaped, the body is the CloudFormation StackSet's.
@@ -212,11 +211,11 @@ def test_terraform_stackset_module(write_spec):
 
 def test_terraform_self_managed_instances_per_account_in_sequence(write_spec):
     compiled = _compile(write_spec, ROLE.format(name="app-{region}") + SELF_MANAGED)
-    instances = json.loads(compiled.files["stacksets/app.tf.json"])["resource"]["aws_cloudformation_stack_set_instance"]
+    instances = json.loads(compiled.files["stacksets/app/main.tf.json"])["resource"]["aws_cloudformation_stack_set_instance"]
     assert instances["us_east_1"]["for_each"] == '${toset(["111122223333","444455556666"])}'
     assert instances["us_east_1"]["account_id"] == "${each.value}"
     assert "depends_on" not in instances["us_east_1"]
-    stack_set = json.loads(compiled.files["stacksets/app.tf.json"])["resource"]["aws_cloudformation_stack_set"]["this"]
+    stack_set = json.loads(compiled.files["stacksets/app/main.tf.json"])["resource"]["aws_cloudformation_stack_set"]["this"]
     assert stack_set["administration_role_arn"] == (
         "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}"
         ":role/AWSCloudFormationStackSetAdministrationRole")
@@ -235,7 +234,7 @@ def test_every_stackset_output_is_cfn_lint_clean(spec):
 def test_lint_findings_inside_the_template_body_fail_the_build(write_spec, tmp_path, monkeypatch):
     real = stackset_target.role_template
     monkeypatch.setattr(stackset_target, "role_template",
-                        lambda role, ss: real(role, ss).replace("Type: AWS::IAM::Role", "Type: AWS::IAM::Rolle"))
+                        lambda role: real(role).replace("Type: AWS::IAM::Role", "Type: AWS::IAM::Rolle"))
     result = CliRunner().invoke(main, ["build", str(write_spec(ROLE.format(name="app-{region}") + SELF_MANAGED, "app")),
                                        "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
@@ -261,10 +260,9 @@ def test_stackset_outputs_are_listed_in_the_manifest_and_removed_with_the_sectio
     path = write_spec(ROLE.format(name="app-{region}") + SELF_MANAGED, "app")
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", str(path), "--out", str(out)]).exit_code == 0
-    assert (out / "stacksets" / "app.yaml").is_file() and (out / "stacksets" / "app.tf.json").is_file()
+    assert (out / "stacksets" / "app.yaml").is_file() and (out / "stacksets" / "app" / "main.tf.json").is_file()
     path.write_text(ROLE.format(name="app-{region}"))
     assert CliRunner().invoke(main, ["build", str(path), "--out", str(out)]).exit_code == 0
     assert not (out / "stacksets").exists()
     assert (out / "cloudformation" / "app.yaml").is_file()
     assert CliRunner().invoke(main, ["check", str(path), "--out", str(out)]).exit_code == 0
-    assert pipeline.stackset_paths("app")[0] == "stacksets/app.yaml"

@@ -84,7 +84,7 @@ def test_the_build_lints_a_stackset_body_with_the_member_configuration(write_spe
 
     real = stackset.role_template
     monkeypatch.setattr(stackset, "role_template",
-                        lambda role, section: real(role, section).replace("${AWS::AccountId}:log-group", "111122223333:log-group"))
+                        lambda role: real(role).replace("${AWS::AccountId}:log-group", "111122223333:log-group"))
     spec = write_spec("version: 1\nfeatures:\n  awslogs:\n    log_groups: [/ecs/app]\nstackset:\n"
                       "  permission_model: self_managed\n  accounts: ['111122223333']\n  regions: [us-east-1, eu-west-1]\n",
                       "member")

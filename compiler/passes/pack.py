@@ -1,4 +1,5 @@
-"""IAM's policy size limits, and spilling a role's statements into customer managed policies.
+"""Pack a role's statements into policy documents within IAM's size limits, spilling into customer
+managed policies.
 
 IAM counts a policy's characters without whitespace. A role's inline policies may
 hold 10,240 characters together; a customer managed policy 6,144; a role may have 10
@@ -17,9 +18,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from .ir import PolicyDocument, Role, Statement
-from .spec.names import MANAGED_POLICY_ACTIONS
-from .text import Pseudo, Text
+from ..aws.arn import PARTITIONS
+from ..aws.regions import LONGEST_REGION
+from ..aws.iam import MANAGED_POLICY_ACTIONS, MANAGED_POLICY_SID, POLICY_VERSION
+from ..errors import Diagnostic, SpecError
+from ..ir import PolicyDocument, Role, Statement
+from ..policy import PolicyWriter, filled
+from ..text import Pseudo, Text
 
 INLINE_LIMIT = 10_240
 """Aggregate size of a role's inline policies (IAM and AWS STS quotas, 'Role policy size')."""
@@ -27,14 +32,16 @@ MANAGED_LIMIT = 6_144
 """Size of one customer managed policy ('Managed policy size')."""
 MAX_ATTACHED = 10
 """Managed policies attached to one role (default quota, 'Managed policies attached to an IAM role')."""
-POLICY_VERSION = "2012-10-17"
 
 LONGEST = {
-    Pseudo.PARTITION: "aws-us-gov",
-    Pseudo.REGION: "us-isof-south-1",
+    Pseudo.PARTITION: max(PARTITIONS, key=len),
+    Pseudo.REGION: LONGEST_REGION,
     Pseudo.ACCOUNT: "123456789012",
 }
 """The longest partition, region and account id a deployment can substitute."""
+SIZED = PolicyWriter(filled(LONGEST))
+"""Policies as IAM stores them, filled with the longest values (lists always spelled as lists: never
+shorter than IAM's form)."""
 
 _EMPTY = len(json.dumps({"Version": POLICY_VERSION, "Statement": []}, separators=(",", ":")))
 
@@ -47,30 +54,13 @@ class TooLarge(Exception):
         super().__init__(f"needs {needed} characters, at most {capacity} fit")
 
 
-def _text(text: Text, values: dict = LONGEST) -> str:
-    return text.resolved(values)
-
-
-def statement_json(s: Statement, values: dict = LONGEST) -> dict:
-    """The statement as IAM stores it, pseudo parameters filled from `values` (lists always
-    spelled as lists: never shorter than IAM's form)."""
-    body: dict = {"Sid": s.sid, "Effect": "Allow", "Action": list(s.actions),
-                  "Resource": [_text(r, values) for r in s.resources]}
-    if s.conditions:
-        block: dict = {}
-        for c in s.conditions:
-            block.setdefault(c.operator, {})[c.key] = [_text(v, values) for v in c.values]
-        body["Condition"] = block
-    return body
-
-
 def _size(value) -> int:
     return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
 def policy_size(statements: tuple[Statement, ...]) -> int:
     """Characters of the policy document, whitespace excluded, as IAM counts them."""
-    return _size({"Version": POLICY_VERSION, "Statement": [statement_json(s) for s in statements]})
+    return _size(SIZED.document(statements))
 
 
 def _bins(inline_name: str, managed_name: str, attached: int) -> list[tuple[str, bool, int]]:
@@ -109,10 +99,10 @@ def pack(statements: tuple[Statement, ...], inline_name: str, attached: int) -> 
             sid = s.sid if parts[s.sid] == 1 else f"{s.sid}Part{parts[s.sid]}"
             chunk = replace(s, sid=sid, resources=())
             # Cost of the statement without resources, plus its separator from the previous statement.
-            cost = _size(statement_json(chunk)) + (1 if current else 0)
+            cost = _size(SIZED.statement(chunk)) + (1 if current else 0)
             taken = 0
             for r in remaining:
-                extra = _size(_text(r)) + (1 if taken else 0)
+                extra = _size(SIZED.leaf(r)) + (1 if taken else 0)
                 if used + cost + extra > room:
                     break
                 cost += extra
@@ -133,19 +123,11 @@ def pack(statements: tuple[Statement, ...], inline_name: str, attached: int) -> 
     return tuple(documents)
 
 
-def repack(role: Role) -> Role:
-    """`role` with its documents packed again, for a target that rewrote its statements (StackSets
-    grant each name in every region, so the policies grow)."""
-    if role.existing:
-        return role
-    return replace(role, documents=pack(role.statements, role.policy_name, len(role.managed_policies)))
-
-
 def check_existing(statements: tuple[Statement, ...], managed_policy: bool) -> None:
     """An existing role gets one policy (a customer managed policy in CloudFormation): it must fit in
     6,144 characters, with AmazonECSTaskExecutionRolePolicy's statement when that is asked for."""
     if managed_policy:
-        statements = (Statement("AmazonECSTaskExecutionRolePolicyStatements", tuple(sorted(MANAGED_POLICY_ACTIONS)),
+        statements = (Statement(MANAGED_POLICY_SID, tuple(sorted(MANAGED_POLICY_ACTIONS)),
                                 (Text.of("*"),), (), ()), *statements)
     size = policy_size(statements)
     if size > MANAGED_LIMIT:
@@ -155,3 +137,37 @@ def check_existing(statements: tuple[Statement, ...], managed_policy: bool) -> N
 def capacity(attached: int) -> int:
     """Characters one role can hold: the inline limit plus every managed policy it may still attach."""
     return sum(b[2] for b in _bins("", "", attached))
+
+
+def run(role: Role) -> Role:
+    """The role with its documents; a role too large for IAM is refused at the spec section that makes it so."""
+    try:
+        if role.existing:
+            check_existing(role.statements, bool(role.managed_policies))
+            return role
+        return replace(role, documents=pack(role.statements, role.policy_name, len(role.managed_policies)))
+    except TooLarge as exc:
+        raise SpecError([too_large(role, exc)]) from None
+
+
+def too_large(role: Role, exc: TooLarge) -> Diagnostic:
+    """The one wording of "these permissions do not fit", blaming `stackset` when its regions made them grow."""
+    measured = "(measured with the longest partition, region and account)"
+    if role.existing:
+        room = (f"the one customer managed policy rolec attaches to an existing role holds {MANAGED_LIMIT}; "
+                "split these tasks across several specs")
+    else:
+        attached = len(role.managed_policies)
+        room = (f"one role holds at most {exc.capacity}: {INLINE_LIMIT} inline and {MANAGED_LIMIT} in each of up to "
+                f"{MAX_ATTACHED - attached} customer managed policies ({MAX_ATTACHED} attached per role"
+                f"{', AmazonECSTaskExecutionRolePolicy included' if attached else ''}); "
+                "split these tasks across several roles")
+    if role.home_region:
+        line, col = role.anchor("stackset")
+        message = (f"stackset: granted in each of the {len(role.rollout.regions)} StackSet regions, the role's statements "
+                   f"need {exc.needed:,} characters of policy and one role holds at most {exc.capacity:,}; list fewer "
+                   "regions or resources, or split the tasks across specs")
+    else:
+        line, col = role.anchor("features")
+        message = f"features: the role's permissions need {exc.needed} characters of IAM policy {measured}, but {room}"
+    return Diagnostic(role.spec_path, line, col, message)
