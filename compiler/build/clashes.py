@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..errors import Diagnostic, SpecError
 from .discover import display
-from .pipeline import Built, Compiled, output_paths
+from ..targets import terraform
+from .pipeline import Built, Compiled
 from .writer import read_manifest
 
 
@@ -54,7 +55,7 @@ def role_name(item: Built) -> tuple[str, bool] | None:
     if isinstance(item, Compiled):
         role = item.role
         return (role.existing.name, False) if role.existing else (role.name, True) if role.name else None
-    module = json.loads(item.files[output_paths(item.role_id)[1]])
+    module = json.loads(item.files[terraform.path(item.role_id)])
     created = module.get("resource", {}).get("aws_iam_role", {}).get("this")
     if created is not None:
         return (_DEPLOY_TIME.sub("{region}", created["name"]), True) if "name" in created else None
