@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Diagnostic
-from ..spec.stackset import MAX_TEMPLATE_BODY_BYTES
+from ..aws.cloudformation import MAX_TEMPLATE_BODY_BYTES
 from .discover import display
 from .pipeline import Built
 

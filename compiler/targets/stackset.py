@@ -19,15 +19,13 @@ from troposphere.cloudformation import (
     StackSet as CfnStackSet,
 )
 
+from ..aws.cloudformation import MAX_TEMPLATE_BODY_BYTES
 from ..errors import Diagnostic, SpecError
 from ..ir import Role
 from ..spec.stackset import StackSet
 from ..validate.cfnlint import STACKSET_HOME_REGION_CONFIG, STACKSET_MEMBER_CONFIG
 from . import File, cloudformation
 from .terraform import Expr, dumps, ref, settings
-
-MAX_TEMPLATE_BODY_BYTES = 51_200
-"""CloudFormation's limit on a StackSet's TemplateBody."""
 
 LOGICAL_ID = "ExecutionRoleStackSet"
 CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
