@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema scan clean
+.PHONY: templates test check bench schema scan clean guardduty-accounts
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ check: $(STAMP)
 # The JSON Schema of spec format v1 that editors read (the specs' yaml-language-server modeline).
 schema: $(STAMP)
 	$(BIN)/rolec schema --out schema/rolec-spec-v1.json
+
+# The GuardDuty agent accounts per region (runtime_monitoring), from the saved copy of GuardDuty's page.
+guardduty-accounts: $(STAMP)
+	$(BIN)/python scripts/guardduty_agent_accounts.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -41,6 +41,10 @@ EXAMPLES: dict[str, str] = {
     # secrets_manager: [{name}/api-key]
     # kms_keys: [alias/{name}]  # only for a customer managed key
 """,
+    "runtime_monitoring": """\
+  runtime_monitoring:
+    guardduty_agent: true  # GuardDuty Runtime Monitoring adds its agent sidecar to Fargate tasks
+""",
     "s3_files": """\
   s3_files:
     environment_files: [arn:aws:s3:::{name}-config/{name}.env]  # environmentFiles (type s3); keys end in .env

@@ -36,6 +36,15 @@ def _local(lookup: Lookup) -> str:
     return "local." + re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
 
 
+_LOOKUP_TOKEN = re.compile(r"\$\{local\.([a-z0-9_]+)\[" + re.escape(_REGION) + r"\]\}")
+
+
+def lookup_key(token: str) -> str | None:
+    """The `Text.key` form (`${GuardDutyAgentAccount}`) of a lookup interpolation `value` writes, else None."""
+    match = _LOOKUP_TOKEN.fullmatch(token)
+    return "${" + "".join(word.title() for word in match.group(1).split("_")) + "}" if match else None
+
+
 def _lookup_locals(role: Role) -> dict:
     """Each lookup's table as a local map from region to value."""
     return {_local(lookup).removeprefix("local."): dict(lookup.table) for lookup in role.lookups}
