@@ -23,17 +23,10 @@ def spec(create_repository: bool = False) -> dict:
                                                 "create_repository": create_repository}}}
 
 
-@pytest.fixture
-def role(tmp_path):
-    def make(spec, target, deployment):
-        return build(tmp_path, spec, target, deployment)
-    return make
-
-
 @target_param
 @deployment_param
-def test_pull_and_import_under_each_prefix_only(role, target, deployment):
-    r = role(spec(), target, deployment)
+def test_pull_and_import_under_each_prefix_only(tmp_path, target, deployment):
+    r = build(tmp_path, spec(), target, deployment)
     assert r.allows("ecr:GetAuthorizationToken", "*")
     for repository in ("docker-hub/library/nginx", "docker-hub/x", "quay/team/app", "quay/team/a/b"):
         for action in PULL:
@@ -51,8 +44,8 @@ def test_pull_and_import_under_each_prefix_only(role, target, deployment):
 
 @target_param
 @deployment_param
-def test_create_repository_is_a_separate_opt_in(role, target, deployment):
-    r = role(spec(create_repository=True), target, deployment)
+def test_create_repository_is_a_separate_opt_in(tmp_path, target, deployment):
+    r = build(tmp_path, spec(create_repository=True), target, deployment)
     assert r.allows("ecr:CreateRepository", r.arn("ecr", "repository/docker-hub/library/nginx"))
     assert r.allows("ecr:CreateRepository", r.arn("ecr", "repository/quay/team/app"))
     for near in ("library/nginx", "docker-hubx/nginx", "quay/other/app"):
@@ -69,7 +62,7 @@ def test_explain_says_why_tag_resource_is_not_granted(tmp_path):
 
 
 @target_param
-def test_with_the_managed_policy_the_import_is_still_granted(role, target):
-    r = role({**spec(), "managed_policy": True}, target, DEPLOYMENTS[0])
+def test_with_the_managed_policy_the_import_is_still_granted(tmp_path, target):
+    r = build(tmp_path, {**spec(), "managed_policy": True}, target, DEPLOYMENTS[0])
     assert r.allows("ecr:BatchImportUpstreamImage", r.arn("ecr", "repository/docker-hub/library/nginx"))
     assert not r.allows("ecr:BatchImportUpstreamImage", r.arn("ecr", "repository/other/nginx"))
