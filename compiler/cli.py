@@ -60,17 +60,22 @@ TERRAFORM_VALIDATE = click.option("--terraform-validate", is_flag=True,
 CACHE = click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DIR,
                      envvar="ROLEC_CACHE_DIR", show_default=True, help="Where unchanged specs' validated outputs are kept between builds.")
 NO_CACHE = click.option("--no-cache", is_flag=True, help="Compile and validate every spec, ignoring the cache.")
+STRICT = click.option("--strict", is_flag=True,
+                      help="Fail when a spec grants something none of its linked task definitions needs.")
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
                     help="Processes that compile and lint in parallel on large builds.")
 
 
 def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: BuildStats | None = None):
     """Everything up to the writer; exits with the right code on bad input or validation findings."""
-    terraform_validate = options["terraform_validate"]
-    cache = None if options["no_cache"] else BuildCache(options["cache_dir"], f"terraform_validate={terraform_validate}")
+    terraform_validate, strict = options["terraform_validate"], options["strict"]
+    cache = None if options["no_cache"] else BuildCache(options["cache_dir"],
+                                                        f"terraform_validate={terraform_validate} strict={strict}")
     try:
-        return build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                             terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats)
+        built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
+                              terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict)
+        _report(d for item in built for d in (item.link.diagnostics(strict) if getattr(item, "link", None) else ()))
+        return built
     except SpecError as exc:
         _report(exc.diagnostics)
         sys.exit(EXIT_INVALID)
@@ -102,7 +107,7 @@ def _report(diagnostics) -> None:
 
 
 def build_options(command):
-    for option in (JOBS, NO_CACHE, CACHE, TERRAFORM_VALIDATE, OUT, SPECS):
+    for option in (STRICT, JOBS, NO_CACHE, CACHE, TERRAFORM_VALIDATE, OUT, SPECS):
         command = option(command)
     return command
 

@@ -1,0 +1,1 @@
+"""Facts about AWS itself (host names, ARN forms) that several parts of rolec read."""

@@ -21,6 +21,7 @@ from .discover import display
 if TYPE_CHECKING:
     from .cache import BuildCache
     from ..ir import Role
+    from ..taskdefs.link import Link
     from ..validate.cfnlint import CfnLint, Finding
 
 FAILING_SEVERITIES = ("error", "warning", "informational")
@@ -48,6 +49,8 @@ class Compiled:
     """CloudFormation templates inside an output (a StackSet's TemplateBody), by that output's path: linted, not written."""
     embedded_lint_config: str | None = None
     """The cfn-lint configuration (file name in compiler/validate) for the embedded templates."""
+    link: Link | None = None
+    """The spec's linked task definitions against its grants (None when it links none)."""
 
     @property
     def role_id(self) -> str:
@@ -90,6 +93,11 @@ def compile_spec(path: Path) -> Compiled:
     spec = load_spec(path, display(path))
     role = lower(spec)
     check_invariants(role)
+    link = None
+    if spec.task_definitions:
+        from ..taskdefs.link import check
+
+        link = check(spec, path)
     cfn_path, tf_path = output_paths(role.id)
     files = {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)}
     if owners.owner_grants(role):
@@ -105,8 +113,8 @@ def compile_spec(path: Path) -> Compiled:
         files[ss_tf] = stackset.terraform_module(role, spec.stackset, body)
         embedded[ss_cfn] = body
         member = "cfnlintrc-stackset-home-region.yaml" if spec.stackset.home_region else "cfnlintrc-stackset-member.yaml"
-        return Compiled(role, path, files, embedded, member)
-    return Compiled(role, path, files)
+        return Compiled(role, path, files, embedded, member, link)
+    return Compiled(role, path, files, link=link)
 
 
 def stackset_role_template(role: Role, spec) -> str:
@@ -286,11 +294,37 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
     return f"{number} {noun}{'' if number == 1 else plural}"
 
 
+def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
+    """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
+    invalidates exactly the specs that link it. Read without validating the spec; the compile validates it."""
+    if b"task_definitions" not in spec_bytes:
+        return b""
+    import yaml
+
+    try:
+        document = yaml.load(spec_bytes, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return b""
+    entries = document.get("task_definitions") if isinstance(document, dict) else None
+    linked = b""
+    for entry in entries if isinstance(entries, list) else ():
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if isinstance(path, str):
+            try:
+                content = (spec_file.parent / path).read_bytes()
+            except OSError:
+                content = b"\0missing"
+            linked += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+    return linked
+
+
 def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,
-          terraform_validate: bool = False, jobs: int = 1, stats: BuildStats | None = None) -> list[Built]:
+          terraform_validate: bool = False, jobs: int = 1, stats: BuildStats | None = None,
+          strict: bool = False) -> list[Built]:
     """Compile and validate every spec, taking unchanged ones from the cache; all or nothing.
 
-    Raises SpecError with the problems of all specs, or LintError with every finding. Fills in
+    Raises SpecError with the problems of all specs, or LintError with every finding (a need of a linked
+    task definition that the spec does not grant is one; with `strict`, so is a grant none needs). Fills in
     `stats` when given.
     """
     ids = _check_ids(spec_files)
@@ -306,7 +340,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
             continue
         files = None
         if cache is not None:
-            keys[path] = cache.key(ids[path], data)
+            keys[path] = cache.key(ids[path], data + linked_bytes(path, data))
             files = cache.get(keys[path])
         if files is None:
             misses.append(path)
@@ -321,6 +355,8 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         if compiled is not None:
             results[path] = compiled
             lint_problems.extend(_lint_diagnostics(out_dir, findings))
+            if compiled.link is not None:
+                lint_problems.extend(d for d in compiled.link.diagnostics(strict) if d.severity == "error")
             stats.compiled += 1
             stats.templates_linted += len(lint_job(compiled))
             stats.lint_seconds += seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..aws.ecr import parse_repository_uri
 from ..ir import Condition, Grant
 from ..spec.names import repository
 from ..spec.types import Field, List, Obj, Str
@@ -29,13 +30,32 @@ VPC_ENDPOINT = Obj(
     json_extra={"anyOf": [{"required": ["source_vpce"]}, {"required": ["source_vpc"]}]},
 )
 
+def _dual_stack_without_endpoint(block: dict, node, path: str, checker) -> None:
+    """ECR's dual-stack hosts (`A.dkr-ecr.R.on.aws`) have no PrivateLink: a pull through them never carries
+    aws:SourceVpce/aws:SourceVpc, so vpc_endpoint would deny every layer download."""
+    if not block["vpc_endpoint"]:
+        return
+    written = {key.value: value for key, value in node.value}
+    for index, item in enumerate(written["repositories"].value):
+        image = parse_repository_uri(item.value)
+        if image is not None and image.dual_stack:
+            checker.error(item, f"{path}.repositories[{index}]",
+                          f"{item.value!r} is a dual-stack ECR host, which has no VPC endpoints (PrivateLink), so "
+                          "vpc_endpoint would deny every pull from it; use the IPv4 host A.dkr.ecr.REGION.amazonaws.com "
+                          "or remove vpc_endpoint")
+
+
 SCHEMA = Obj(
     "a mapping with repositories and optionally vpc_endpoint",
     {
-        "repositories": Field(List(Str("an ECR repository name or ARN", convert=repository), max_items=500), required=True,
-                              doc="Private ECR repositories the task pulls images from: names (this account and region) or ARNs."),
+        "repositories": Field(List(Str("an ECR repository name, ARN or repository URI", convert=repository), max_items=500),
+                              required=True,
+                              doc="Private ECR repositories the task pulls images from: names (this account and region), "
+                                  "ARNs, or repository URIs such as 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app "
+                                  "(no tag or digest)."),
         "vpc_endpoint": Field(VPC_ENDPOINT, doc="Fargate pulling through interface VPC endpoints: restrict layer downloads to them."),
     },
+    validate=_dual_stack_without_endpoint,
 )
 
 AUTH_TOKEN_REASON = (

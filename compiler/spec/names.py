@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
+from ..aws.ecr import parse_repository_uri
 from ..ir import ExistingRole
 from .types import Invalid
 from ..text import Pseudo, Text, arn
@@ -23,7 +25,6 @@ ACCOUNT_RE = r"\d{12}"
 _ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
 _WILDCARDS = re.compile(r"[*?]")
 
-ECR_REPOSITORY_RE = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
 LOG_GROUP_RE = r"[.\-_/#A-Za-z0-9]+"
 SECRET_NAME_RE = r"[A-Za-z0-9/_+=.@-]+"
 PARAMETER_NAME_RE = r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*"
@@ -116,8 +117,13 @@ def _named(value: str, *, service: str, prefix: str, pattern: str, what: str, na
 
 
 def repository(value: str) -> Text:
+    """A repository name, ARN, or ECR repository URI (`A.dkr.ecr.R.amazonaws.com/NAME`, every ECR host
+    form, see aws/ecr.py), the last mapped to the repository ARN in the host's partition."""
+    image = parse_repository_uri(value)
+    if image is not None:
+        return Text.of(image.arn)
     return _named(value, service="ecr", prefix="repository/", pattern=ECR_REPOSITORY_RE, max_len=256,
-                  what="an ECR repository name or ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>)",
+                  what="an ECR repository name, ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>) or repository URI",
                   name_what="an ECR repository name (lowercase letters, digits, . _ - and /)")
 
 

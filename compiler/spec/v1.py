@@ -12,7 +12,7 @@ from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
 from .names import IAM_NAME_RE, existing_role, policy
-from .types import INVALID, Bool, Checker, Field, Int, Map, Obj, Str, Type
+from .types import INVALID, Bool, Checker, Field, Int, List, Map, Obj, Str, Type
 
 SPEC_VERSION = 1
 
@@ -104,6 +104,19 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
     stackset.check_with_role(document, checker)
 
 
+TASK_DEFINITION = Obj(
+    "a mapping with path and optionally set",
+    {
+        "path": Field(Str("a task-definition file, relative to the spec", pattern=r"[^\x00-\x1f]+", max_len=1024),
+                      required=True, doc="A task definition this role serves (any format `rolec infer` reads)."),
+        "set": Field(Map(Str("a binding name (a CloudFormation parameter, var.NAME, local.NAME or a placeholder)",
+                             pattern=r"[^\s=]+", max_len=256),
+                         Str("a value", pattern=r"[^\x00-\x1f]*", max_len=2048, allow_number=True), max_items=100),
+                     default={}, doc="Deploy-time values, as `rolec infer --set NAME=VALUE`."),
+    },
+)
+
+
 def spec_schema() -> Obj:
     return Obj(
         "a mapping with version, description, role, managed_policy, trust and features",
@@ -117,6 +130,9 @@ def spec_schema() -> Obj:
             "trust": Field(TRUST, default=None, doc="Trust policy options."),
             "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
             "stackset": Field(stackset.SCHEMA, doc="Roll the role out to many accounts and regions with a CloudFormation StackSet."),
+            "task_definitions": Field(List(TASK_DEFINITION, max_items=100), default=(),
+                                      doc="Task definitions this role serves: build and check fail when one needs a "
+                                          "permission the role does not grant, and warn about grants none needs."),
         },
         validate=_whole_spec,
         json_extra={
@@ -154,6 +170,8 @@ class Spec:
     features: dict[str, dict]
     positions: dict[str, tuple[int, int]]
     stackset: stackset.StackSet | None = None
+    task_definitions: tuple[dict, ...] = ()
+    """Linked task definitions: {"path": as written, relative to the spec; "set": bindings}."""
 
 
 def load_spec(path: Path, display: str) -> Spec:
@@ -176,4 +194,5 @@ def load_spec(path: Path, display: str) -> Spec:
         features={name: block for name, block in document["features"].items() if block is not None},
         positions=checker.positions,
         stackset=stackset.StackSet.of(document["stackset"]) if document["stackset"] else None,
+        task_definitions=tuple(document["task_definitions"]),
     )

@@ -12,9 +12,9 @@ from rolec.aws.guardduty_agent_accounts import ACCOUNTS, REPOSITORY
 from rolec.build.pipeline import compile_spec
 from rolec.reports.explain import to_text
 
-from ..conftest import ROOT
-from ..support.outputs import AWS, AWS_CN, TARGETS, Deployment, Refused, policies
-from ..support.roles import Role, write_spec
+from tests.conftest import ROOT
+from tests.support.outputs import AWS, AWS_CN, TARGETS, Deployment, Refused, policies
+from tests.support.roles import Role, write_spec
 
 target_param = pytest.mark.parametrize("target", TARGETS)
 LAYER_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")

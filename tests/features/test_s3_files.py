@@ -9,8 +9,8 @@ import pytest
 from rolec.build.pipeline import compile_spec
 from rolec.reports.explain import to_text
 
-from ..support.outputs import DEPLOYMENTS, TARGETS
-from ..support.roles import build, write_spec
+from tests.support.outputs import DEPLOYMENTS, TARGETS
+from tests.support.roles import build, write_spec
 
 target_param = pytest.mark.parametrize("target", TARGETS)
 deployment_param = pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d.partition)

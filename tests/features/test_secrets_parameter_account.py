@@ -9,8 +9,8 @@ from rolec.build.pipeline import compile_spec
 from rolec.errors import SpecError
 from rolec.reports.explain import to_text
 
-from ..support.outputs import AWS, TARGETS, Deployment, Refused, policies
-from ..support.roles import Role, write_spec
+from tests.support.outputs import AWS, TARGETS, Deployment, Refused, policies
+from tests.support.roles import Role, write_spec
 
 OWN = "111122223333"
 PARAMETER = f"arn:aws:ssm:eu-west-1:{OWN}:parameter/app/db"

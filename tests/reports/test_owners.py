@@ -12,7 +12,7 @@ from rolec.cli import main
 from rolec.reports import owners
 from rolec.reports.explain import explain, to_text
 
-from ..support.roles import write_spec
+from tests.support.roles import write_spec
 
 SHARED = "222233334444"
 REPOSITORY = f"arn:aws:ecr:eu-west-1:{SHARED}:repository/shared/base"

@@ -9,8 +9,8 @@ from rolec.spec.names import kms_key, log_group, parameter, policy, repository, 
 from rolec.spec.types import Invalid
 from rolec.text import Pseudo, Text
 
-from ..support.outputs import DEPLOYMENTS, TARGETS
-from ..support.roles import build
+from tests.support.outputs import DEPLOYMENTS, TARGETS
+from tests.support.roles import build
 
 LOG_GROUP = "arn:{partition}:logs:eu-west-1:{account}:log-group:/ecs/app"
 PARAMETER = "arn:{partition}:ssm:eu-west-1:{account}:parameter/app/db"

@@ -1,0 +1,512 @@
+"""Terraform modules (HCL via python-hcl2's parse tree, or Terraform JSON): read located, evaluate what the file determines.
+
+python-hcl2's dictionaries carry no positions (its `with_meta` is a no-op since v8), so rolec walks
+the Lark parse tree, whose nodes know their line and column, and evaluates expressions itself:
+literals, strings and interpolations, tuples, objects, `jsonencode`, `file`/`templatefile` of a
+file next to the module, variable defaults (or `--set var.NAME=VALUE`), locals (or
+`--set local.NAME=VALUE`), the `aws_region`/`aws_caller_identity`/`aws_partition` data sources
+(the deploying region/account/partition) and the names of log groups, secrets, SSM parameters,
+S3 buckets and ECR repositories declared in the same file. Anything else (`for` expressions,
+`merge()`, conditionals, attributes known only after apply) is a Hole naming why.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from ..text import Pseudo
+from . import Bindings, Hole, Node, Span, fail, read_text
+from . import jsonfile
+
+SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
+PARAMETER_ARN = ("arn:", Pseudo.PARTITION, ":ssm:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":parameter")
+PSEUDO_DATA = {("aws_region", "name"): Pseudo.REGION, ("aws_region", "region"): Pseudo.REGION,
+               ("aws_region", "id"): Pseudo.REGION, ("aws_caller_identity", "account_id"): Pseudo.ACCOUNT,
+               ("aws_caller_identity", "id"): Pseudo.ACCOUNT, ("aws_partition", "partition"): Pseudo.PARTITION,
+               ("aws_partition", "id"): Pseudo.PARTITION}
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A file that `file()`/`templatefile()` reads, kept as text with its own location and template variables."""
+
+    display: str
+    text: str
+    variables: dict
+
+
+@dataclass
+class Block:
+    kind: str
+    labels: tuple[str, ...]
+    attributes: dict[str, Any]
+    """Attribute name -> expression (a Lark tree for HCL, a Node for Terraform JSON)."""
+    at: Span
+    blocks: list["Block"] = field(default_factory=list)
+
+
+@dataclass
+class Module:
+    """One Terraform file: its blocks, and an evaluator of expressions over them."""
+
+    path: Path
+    display: str
+    text: str
+    blocks: list[Block]
+    bindings: Bindings
+    _evaluating: set = field(default_factory=set)
+
+    def find(self, kind: str, *labels: str) -> Block | None:
+        return next((b for b in self.blocks if b.kind == kind and b.labels == labels), None)
+
+    def resources(self, type_name: str) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "resource" and b.labels[:1] == (type_name,)]
+
+    def locals(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for block in self.blocks:
+            if block.kind == "locals":
+                merged.update(block.attributes)
+        return merged
+
+    # -- evaluation --------------------------------------------------------------------------
+    def evaluate(self, expression) -> Node:
+        if isinstance(expression, Node):
+            return self._json(expression)
+        return _Evaluator(self).value(expression)
+
+    def _json(self, node: Node) -> Node:
+        """Terraform JSON: strings are templates (`${...}`), everything else is literal."""
+        if isinstance(node.value, dict):
+            return Node({k: self._json(v) for k, v in node.value.items()}, node.at)
+        if isinstance(node.value, list):
+            return Node([self._json(v) for v in node.value], node.at)
+        text = node.literal
+        if text is not None and "${" in text:
+            tree = _parse(f"x = {_quoted_template(text)}\n", self.display, node.at)
+            return _Evaluator(self, anchor=node.at).value(tree.children[0].children[0].children[-1])
+        return node
+
+    def reference(self, path: list[str], at: Span, written: str) -> Node:
+        head = path[0]
+        if head in ("var", "local") and len(path) >= 2:
+            name = f"{head}.{path[1]}"
+            bound = self.bindings.get(name)
+            if bound is not None:
+                return Node.string([bound], at)
+            expression = self._variable(path[1]) if head == "var" else self.locals().get(path[1])
+            if expression is None:
+                return Node(Hole(name, name, at), at)
+            if name in self._evaluating:
+                raise fail(at, f"{name} refers to itself")
+            self._evaluating.add(name)
+            try:
+                value = self.evaluate(expression)
+            finally:
+                self._evaluating.discard(name)
+            return _attribute(value, path[2:], at, written)
+        if head == "path" and len(path) == 2 and path[1] in ("module", "root", "cwd"):
+            return Node.string(["."], at)  # rolec reads one module: its folder is the file's folder
+        if head == "data" and len(path) >= 4:
+            pseudo = PSEUDO_DATA.get((path[1], path[3]))
+            if pseudo is not None:
+                return Node((pseudo,), at)
+            return self._named("data", path[1], path[2], path[3], at, written)
+        if len(path) >= 3 and head.startswith("aws_"):
+            return self._named("resource", head, path[1], path[2], at, written)
+        return Node(Hole(written, None, at, "it is known only when Terraform runs"), at)
+
+    def _variable(self, name: str):
+        block = self.find("variable", name)
+        return None if block is None else block.attributes.get("default")
+
+    def _named(self, kind: str, type_name: str, name: str, attribute: str, at: Span, written: str) -> Node:
+        block = self.find(kind, type_name, name)
+        after_apply = Node(Hole(written, None, at, f"it is an attribute of {type_name}.{name} known only after apply"), at)
+        if block is None:
+            return Node(Hole(written, None, at, f"{kind} {type_name}.{name} is not in this file"), at)
+        if "for_each" in block.attributes or "count" in block.attributes:
+            return Node(Hole(written, None, at, f"{type_name}.{name} uses for_each/count, which rolec does not evaluate"), at)
+
+        def attr(key: str) -> Node | None:
+            return self.evaluate(block.attributes[key]) if key in block.attributes else None
+
+        def string(*parts) -> Node:
+            out: list = []
+            for part in parts:
+                if isinstance(part, Node):
+                    if part.is_string:
+                        out.extend(part.value)
+                    elif isinstance(part.value, Hole):
+                        out.append(part.value)
+                    else:
+                        return after_apply
+                else:
+                    out.append(part)
+            return Node.string(out, at)
+
+        if type_name == "aws_cloudwatch_log_group" and (log_name := attr("name")) is not None:
+            if attribute in ("name", "id"):
+                return string(log_name)
+            if attribute == "arn":
+                return string("arn:", Pseudo.PARTITION, ":logs:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":log-group:", log_name)
+        if type_name == "aws_secretsmanager_secret":
+            given = attr("arn") if kind == "data" else None
+            if given is not None and attribute in ("arn", "id"):
+                return string(given)
+            secret_name = attr("name")
+            if secret_name is not None and attribute in ("arn", "id"):
+                return string(*SECRET_ARN, secret_name)
+            if secret_name is not None and attribute == "name":
+                return string(secret_name)
+        if type_name == "aws_secretsmanager_secret_version" and attribute in ("arn", "secret_id") and "secret_id" in block.attributes:
+            secret = attr("secret_id")
+            if secret.literal is not None and not secret.literal.startswith("arn:"):
+                return string(*SECRET_ARN, secret)
+            return secret
+        if type_name == "aws_ssm_parameter" and (parameter := attr("name")) is not None:
+            if attribute in ("name", "id"):
+                return string(parameter)
+            if attribute == "arn":
+                slash = "" if (parameter.literal or "").startswith("/") else "/"
+                return string(*PARAMETER_ARN, slash, parameter)
+        if type_name == "aws_s3_bucket" and (bucket := attr("bucket")) is not None:
+            if attribute in ("bucket", "id"):
+                return string(bucket)
+            if attribute == "arn":
+                return string("arn:", Pseudo.PARTITION, ":s3:::", bucket)
+        if type_name == "aws_ecr_repository" and (repository := attr("name")) is not None:
+            if attribute in ("name", "id"):
+                return string(repository)
+            if attribute == "repository_url":
+                return string(Pseudo.ACCOUNT, ".dkr.ecr.", Pseudo.REGION, ".amazonaws.com/", repository)
+            if attribute == "arn":
+                return string("arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":repository/", repository)
+        return after_apply
+
+    def embedded(self, function: str, arguments: list[Node], at: Span) -> Node:
+        """`file(PATH)` / `templatefile(PATH, VARS)`: the file next to this one, kept as text to be decoded located."""
+        path = arguments[0].literal if arguments else None
+        if path is None:
+            return Node(Hole(f"{function}(...)", None, at, "its path is not a literal"), at)
+        target = (self.path.parent / path).resolve()
+        if self.path.parent.resolve() not in target.parents:
+            raise fail(at, f"{function}({path!r}): rolec reads only files in the module's own folder")
+        display = str(Path(self.display).parent / path)
+        text = read_text(target, display, f"{function}({path!r})")
+        variables = {}
+        if function == "templatefile" and len(arguments) > 1:
+            if not isinstance(arguments[1].value, dict):
+                return Node(Hole("templatefile variables", None, at, "the variables are not an object literal"), at)
+            variables = arguments[1].value
+        return Node(Embedded(display, text, variables), at)
+
+
+def decode_json(node: Node, bindings: Bindings) -> Node:
+    """An attribute that holds JSON: a structure (jsonencode), a JSON string, or an embedded file."""
+    if isinstance(node.value, Embedded):
+        variables = node.value.variables
+
+        def lookup(name: str):
+            if name in variables and variables[name].literal is not None:
+                return variables[name].literal
+            return bindings.get(name) if name not in variables else None
+
+        return jsonfile.parse(node.value.text, node.value.display, jsonfile.placeholders(lookup))
+    if node.is_string:
+        if node.literal is None:
+            hole = next(node.holes())
+            return Node(hole, node.at)
+        return jsonfile.parse(node.literal, node.at.path, line=node.at.line, col=node.at.col)
+    return node
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+def read(path: Path, display: str, bindings: Bindings) -> Module:
+    text = read_text(path, display, "the Terraform file")
+    if path.name.endswith(".tf.json") or text.lstrip().startswith("{"):
+        return Module(path, display, text, _json_blocks(jsonfile.parse(text, display)), bindings)
+    tree = _parse(text, display, None)
+    return Module(path, display, text, _blocks(tree.children[0], display), bindings)
+
+
+def _parse(text: str, display: str, anchor: Span | None) -> Tree:
+    import hcl2
+
+    try:
+        return hcl2.parses_to_tree(text if text.endswith("\n") else text + "\n")
+    except UnexpectedInput as exc:
+        line, col = getattr(exc, "line", 1), getattr(exc, "column", 1)
+        at = anchor or Span(display, max(line, 1), max(col, 1))
+        raise fail(at, f"invalid HCL: {_hcl_problem(exc)}") from None
+    except (LarkError, RecursionError) as exc:
+        raise fail(anchor or Span(display, 1, 1), f"invalid HCL: {type(exc).__name__}") from None
+
+
+def _hcl_problem(exc: UnexpectedInput) -> str:
+    token = getattr(exc, "token", None)
+    if token is not None:
+        text = str(token).strip() or repr(str(token))
+        return f"unexpected {text[:40]!r}"
+    char = getattr(exc, "char", None)
+    return f"unexpected character {char!r}" if char else "syntax error"
+
+
+def _span(tree, display: str, anchor: Span | None = None) -> Span:
+    if anchor is not None:
+        return anchor
+    meta = getattr(tree, "meta", None)
+    if meta is not None and not meta.empty:
+        return Span(display, meta.line, meta.column)
+    if isinstance(tree, Token) and tree.line is not None:
+        return Span(display, tree.line, tree.column)
+    return Span(display, 1, 1)
+
+
+def _children(tree: Tree) -> list:
+    return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _name(tree) -> str:
+    """The text of an identifier, keyword, literal or string label."""
+    if isinstance(tree, Token):
+        return str(tree)
+    if tree.data == "string":
+        return "".join(str(part.children[0]) for part in _children(tree))
+    return "".join(str(t) for t in tree.scan_values(lambda v: isinstance(v, Token)))
+
+
+def _blocks(body: Tree, display: str) -> list[Block]:
+    blocks = []
+    for item in _children(body):
+        if item.data != "block":
+            continue
+        parts = _children(item)
+        inner = parts[-1]
+        names = [_name(p) for p in parts[:-1]]
+        attributes = {_name(_children(a)[0]): _children(a)[-1] for a in _children(inner) if a.data == "attribute"}
+        blocks.append(Block(names[0], tuple(names[1:]), attributes, _span(item, display), _blocks(inner, display)))
+    return blocks
+
+
+def _json_blocks(root: Node) -> list[Block]:
+    """Terraform JSON: {"resource": {TYPE: {NAME: {...}}}, "data": ..., "variable": {NAME: {...}}, "locals": {...}}."""
+    if not isinstance(root.value, dict):
+        raise fail(root.at, "expected a Terraform JSON object with resource, data, variable or locals")
+    blocks = []
+    for kind, section in root.value.items():
+        if kind == "locals":
+            for item in section.value if isinstance(section.value, list) else [section]:
+                blocks.append(Block("locals", (), dict(item.value), item.at))
+            continue
+        depth = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1}.get(kind)
+        if depth is None or not isinstance(section.value, dict):
+            continue
+        for first, level in section.value.items():
+            if depth == 1:
+                if isinstance(level.value, dict):
+                    blocks.append(Block(kind, (first,), dict(level.value), level.at))
+                continue
+            for second, body in (level.value.items() if isinstance(level.value, dict) else ()):
+                for item in body.value if isinstance(body.value, list) else [body]:
+                    if isinstance(item.value, dict):
+                        blocks.append(Block(kind, (first, second), dict(item.value), item.at))
+    return blocks
+
+
+class _Evaluator:
+    def __init__(self, module: Module, anchor: Span | None = None):
+        self.module, self.anchor = module, anchor
+
+    def span(self, tree) -> Span:
+        return _span(tree, self.module.display, self.anchor)
+
+    def written(self, tree) -> str:
+        meta = getattr(tree, "meta", None)
+        if self.anchor is None and meta is not None and not meta.empty:
+            text = " ".join(self.module.text[meta.start_pos:meta.end_pos].split())
+            return text if len(text) <= 80 else text[:77] + "..."
+        return "an expression"
+
+    def hole(self, tree, reason: str) -> Node:
+        at = self.span(tree)
+        return Node(Hole(self.written(tree), None, at, reason), at)
+
+    def value(self, tree) -> Node:
+        kind = tree.data
+        at = self.span(tree)
+        if kind == "expr_term":
+            inner = _children(tree)
+            return self.value(inner[0]) if len(inner) == 1 else self.hole(tree, "rolec does not evaluate this expression")
+        if kind == "int_lit":
+            return Node(int(tree.children[0]), at)
+        if kind == "float_lit":
+            return Node(float(tree.children[0]), at)
+        if kind == "literal_value":
+            return Node({"true": True, "false": False, "null": None}[str(tree.children[0])], at)
+        if kind == "string":
+            return self.string(tree, at)
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            return self.heredoc(tree, at)
+        if kind == "tuple":
+            return Node([self.value(item) for item in _children(tree)], at)
+        if kind == "object":
+            return self.object(tree, at)
+        if kind in ("identifier", "get_attr_expr_term", "index_expr_term"):
+            path = self.path(tree)
+            if path is None:
+                return self.hole(tree, "rolec evaluates only plain references such as var.NAME or local.NAME")
+            return self.module.reference(path, at, self.written(tree))
+        if kind == "function_call":
+            return self.call(tree, at)
+        reasons = {
+            "conditional": "rolec does not evaluate conditional expressions",
+            "for_tuple_expr": "rolec does not evaluate for expressions", "for_object_expr": "rolec does not evaluate for expressions",
+            "binary_op": "rolec does not evaluate operators", "unary_op": "rolec does not evaluate operators",
+        }
+        return self.hole(tree, reasons.get(kind, f"rolec does not evaluate {kind.replace('_', ' ')}s"))
+
+    def path(self, tree) -> list[str] | None:
+        kind = tree.data
+        if kind == "expr_term":
+            inner = _children(tree)
+            return self.path(inner[0]) if len(inner) == 1 else None
+        if kind == "identifier":
+            return [str(tree.children[0])]
+        if kind == "get_attr_expr_term":
+            base, attr = _children(tree)
+            head = self.path(base)
+            return None if head is None else head + [_name(_children(attr)[0])]
+        if kind == "index_expr_term":
+            base, index = _children(tree)
+            head = self.path(base)
+            key = self.value(_children(index)[0]) if _children(index) else None
+            if head is None or key is None or key.literal is None and not isinstance(key.value, int):
+                return None
+            return head + [str(key.literal if key.literal is not None else key.value)]
+        return None
+
+    def string(self, tree, at: Span) -> Node:
+        pieces = _children(tree)
+        if len(pieces) == 1 and isinstance(pieces[0].children[0], Tree) and pieces[0].children[0].data == "interpolation":
+            return self.value(_children(pieces[0].children[0])[0])  # "${x}" is x itself, not its string form
+        parts: list = []
+        for part in pieces:
+            child = part.children[0]
+            if isinstance(child, Token):
+                text = str(child)
+                if child.type == "ESCAPED_INTERPOLATION":
+                    parts.append(text[1:])
+                elif child.type == "ESCAPED_DIRECTIVE":
+                    parts.append(text[1:])
+                else:
+                    parts.append(_unescape(text))
+            elif child.data == "interpolation":
+                value = self.value(_children(child)[0])
+                parts.extend(_string_parts(value))
+            else:
+                return self.hole(tree, "rolec does not evaluate template directives (%{ })")
+        return Node.string(parts, at)
+
+    def heredoc(self, tree, at: Span) -> Node:
+        raw = str(tree.children[0])
+        first_newline = raw.index("\n")
+        body = raw[first_newline + 1:]
+        body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
+        if tree.data == "heredoc_template_trim":
+            lines = body.splitlines(keepends=True)
+            indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+            body = "".join(line[indent:] for line in lines)
+        start = Span(at.path, at.line + 1, 1)
+        if "${" not in body and "%{" not in body:
+            return Node.string([body], start)
+        tree = _parse(f"x = {_quoted_template(body)}\n", self.module.display, start)
+        return _Evaluator(self.module, anchor=start).value(_children(_children(tree.children[0])[0])[-1])
+
+    def object(self, tree, at: Span) -> Node:
+        entries: dict[str, Node] = {}
+        for element in _children(tree):
+            key_tree, value_tree = _children(element)[0], _children(element)[-1]
+            key = self.key(key_tree)
+            if key is None:
+                return self.hole(tree, "an object key is not a literal")
+            entries[key] = self.value(value_tree)
+        return Node(entries, at)
+
+    def key(self, key_tree) -> str | None:
+        inner = _children(key_tree)
+        if not inner:
+            return _name(key_tree)
+        expression = inner[0]
+        path = self.path(expression) if expression.data in ("expr_term", "identifier") else None
+        if path is not None and len(path) == 1:
+            return path[0]
+        value = self.value(expression)
+        return value.literal
+
+    def call(self, tree, at: Span) -> Node:
+        parts = _children(tree)
+        name = _name(parts[0])
+        arguments = [self.value(a) for a in _children(parts[1])] if len(parts) > 1 else []
+        if name == "jsonencode" and len(arguments) == 1:
+            return arguments[0]
+        if name in ("file", "templatefile") and arguments:
+            return self.module.embedded(name, arguments, at)
+        return self.hole(tree, f"rolec does not evaluate Terraform's {name}()")
+
+
+def _string_parts(value: Node) -> list:
+    if value.is_string:
+        return list(value.value)
+    if isinstance(value.value, Hole):
+        return [value.value]
+    if isinstance(value.value, bool):
+        return ["true" if value.value else "false"]
+    if isinstance(value.value, (int, float)):
+        return [str(value.value)]
+    return [Hole("a non-string value in a string", None, value.at, "it is a list or object")]
+
+
+def _attribute(value: Node, rest: list[str], at: Span, written: str) -> Node:
+    for key in rest:
+        if isinstance(value.value, dict) and key in value.value:
+            value = value.value[key]
+        elif isinstance(value.value, list) and key.isdigit() and int(key) < len(value.value):
+            value = value.value[int(key)]
+        else:
+            return Node(Hole(written, None, at, f"it has no element {key!r}"), at)
+    return value
+
+
+def _quoted_template(text: str) -> str:
+    """`text` (a template: literal text with `${...}` interpolations) as an HCL quoted string: the literal text
+    escaped, the expressions inside `${...}` kept as written (their own quotes included)."""
+    out, index, depth = ['"'], 0, 0
+    while index < len(text):
+        char = text[index]
+        if depth == 0 and text.startswith("${", index):
+            out.append("${")
+            depth, index = 1, index + 2
+            continue
+        if depth:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            out.append(char)
+        else:
+            out.append(json.dumps(char)[1:-1])
+        index += 1
+    return "".join(out) + '"'
+
+
+def _unescape(text: str) -> str:
+    try:
+        return json.loads(f'"{text}"')
+    except json.JSONDecodeError:
+        return text

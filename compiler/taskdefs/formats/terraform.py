@@ -1,0 +1,35 @@
+"""Terraform `aws_ecs_task_definition` resources, in HCL (`.tf`) or Terraform JSON (`.tf.json`):
+container_definitions as jsonencode(...), a JSON string or heredoc, or file()/templatefile() of a file next to it."""
+
+from __future__ import annotations
+
+from ...sources import Node, Span, fail
+from ...sources import terraform
+from . import Format, Input
+from ..model import TaskDefinition, task_definition
+
+TYPE = "aws_ecs_task_definition"
+ARGUMENTS = {"family": "family", "execution_role_arn": "executionRoleArn", "task_role_arn": "taskRoleArn",
+             "requires_compatibilities": "requiresCompatibilities", "network_mode": "networkMode"}
+
+
+def claims(source: Input) -> bool:
+    return source.path.suffix == ".tf" or source.path.name.endswith(".tf.json")
+
+
+def read(source: Input) -> list[TaskDefinition]:
+    module = terraform.read(source.path, source.display, source.bindings)
+    blocks = module.resources(TYPE)
+    if not blocks:
+        raise fail(module.blocks[0].at if module.blocks else Span(source.display, 1, 1), f"the file has no {TYPE} resource")
+    result = []
+    for block in blocks:
+        root = Node({json_name: module.evaluate(block.attributes[name])
+                     for name, json_name in ARGUMENTS.items() if name in block.attributes}, block.at)
+        definitions = block.attributes.get("container_definitions")
+        containers = terraform.decode_json(module.evaluate(definitions), source.bindings) if definitions is not None else None
+        result.append(task_definition(root, source.display, containers, block.at))
+    return result
+
+
+FORMAT = Format("terraform", 10, f"Terraform {TYPE} resources (HCL .tf or Terraform JSON .tf.json)", claims, read)

@@ -1,0 +1,71 @@
+"""What a task needs from its execution role, as (action, resource) pairs with their near misses, and the check
+that a built role allows exactly that: every need allowed, every near miss denied, no other action granted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .iam_eval import action_matches, is_allowed
+from .outputs import AWS, Policies
+
+ACCOUNT = AWS.account
+OTHER = "999988887777"
+LAYERS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+
+
+@dataclass(frozen=True)
+class Need:
+    action: str
+    resource: str
+    near: tuple[str, ...] = ()
+    """Resources one step away that must be denied for the same action."""
+    context: tuple[tuple[str, str], ...] = ()
+
+
+def ecr(account: str, region: str, repository: str, partition: str = "aws") -> list[Need]:
+    arn = f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"
+    near = (arn + "x", arn.replace(f":{account}:", f":{OTHER}:"), arn.replace(f":{region}:", ":ap-south-1:"),
+            arn.rsplit("/", 1)[0] + "/other")
+    return [Need("ecr:GetAuthorizationToken", "*")] + [Need(a, arn, near) for a in LAYERS]
+
+
+def logs(region: str, group: str, *, create: bool = False, partition: str = "aws") -> list[Need]:
+    arn = f"arn:{partition}:logs:{region}:{ACCOUNT}:log-group:{group}"
+    stream = f"{arn}:log-stream:ecs/app/0123456789abcdef"
+    near = (f"{arn}x:log-stream:s", stream.replace(f":{ACCOUNT}:", f":{OTHER}:"),
+            stream.replace(f":{region}:", ":ap-south-1:" if region != "ap-south-1" else ":eu-west-1:"))
+    needs = [Need(a, stream, near) for a in ("logs:CreateLogStream", "logs:PutLogEvents")]
+    if create:
+        needs.append(Need("logs:CreateLogGroup", arn, (arn + "x", arn.replace(f":{ACCOUNT}:", f":{OTHER}:"))))
+    return needs
+
+
+def secret(arn: str) -> list[Need]:
+    return [Need("secretsmanager:GetSecretValue", arn, (arn[:-7] + "x" + arn[-7:], arn.replace(arn.split(":")[4], OTHER)))]
+
+
+def parameter(name: str, region: str = "us-east-1") -> list[Need]:
+    arn = f"arn:aws:ssm:{region}:{ACCOUNT}:parameter/{name}"
+    return [Need("ssm:GetParameters", arn, (arn + "x", arn.replace(f":{ACCOUNT}:", f":{OTHER}:")))]
+
+
+def s3(obj: str) -> list[Need]:
+    bucket = obj.split("/", 1)[0]
+    owner = (("aws:ResourceAccount", ACCOUNT),)
+    return [Need("s3:GetObject", obj, (obj + "x", bucket + "/other.env"), owner),
+            Need("s3:GetBucketLocation", bucket, (bucket + "x",), owner)]
+
+
+def assert_exactly(role: Policies, needs) -> None:
+    for need in needs:
+        context = dict(need.context)
+        assert is_allowed(role.permissions, need.action, need.resource, context), need
+        for near in need.near:
+            assert not is_allowed(role.permissions, need.action, near, context), (need.action, near)
+    needed = {need.action for need in needs}
+    granted = set()
+    for statement in role.permissions["Statement"]:
+        listed = statement.get("Action", [])
+        granted.update(listed if isinstance(listed, list) else [listed])
+    assert {a for a in granted if not any(action_matches(a, n) for n in needed)} == set(), granted
+    assert not role.managed_policy_arns

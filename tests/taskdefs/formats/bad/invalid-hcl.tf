@@ -1,0 +1,3 @@
+resource "aws_ecs_task_definition" "x" {
+  family = 
+}

@@ -1,0 +1,2 @@
+local app = "x";
+{ family: app }
