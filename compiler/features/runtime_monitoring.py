@@ -11,20 +11,16 @@ repository table (aws/guardduty_agent_accounts.py names its pages and date).
 from __future__ import annotations
 
 from ..aws.guardduty_agent_accounts import ACCOUNTS, REPOSITORY, RETRIEVED, SOURCES
+from ..aws.lookups import GUARDDUTY_AGENT_ACCOUNT
 from ..ir import Grant
 from ..spec.types import Bool, Field, Obj
-from ..text import Lookup, Pseudo, Text
+from ..text import Pseudo, Text
 from . import Context, Feature
 from .ecr_pull import LAYER_ACTIONS
 
 KEY = "features.runtime_monitoring"
-AGENT_ACCOUNT = Lookup(
-    "GuardDutyAgentAccount", tuple(sorted(ACCOUNTS.items())),
-    f"runtime_monitoring: GuardDuty lists no {REPOSITORY} repository for this region in rolec's table "
-    f"(retrieved {RETRIEVED} from {SOURCES[0]}); deploy in a region the table lists, or refresh the table "
-    "(make guardduty-accounts) if GuardDuty has added this region since",
-)
-AGENT_REPOSITORY = Text.of("arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":", AGENT_ACCOUNT, f":repository/{REPOSITORY}")
+AGENT_REPOSITORY = Text.of("arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":", GUARDDUTY_AGENT_ACCOUNT,
+                           f":repository/{REPOSITORY}")
 """The agent repository of the deploying region's GuardDuty account."""
 
 SCHEMA = Obj(

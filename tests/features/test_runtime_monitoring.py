@@ -129,3 +129,28 @@ def test_the_script_refuses_a_region_with_two_accounts_and_a_copy_without_rows()
     with pytest.raises(ValueError, match="no aws-guardduty-agent-fargate repository URI"):
         script.accounts("nothing here")
     assert script.accounts(uri.format("000011112222")) == {"eu-west-1": "000011112222"}
+
+
+def test_the_region_rule_uses_only_functions_cloudformation_yaml_knows(compiled):
+    """Fn::Contains has no YAML short form, so the rule is Fn::Or (2 to 10 conditions each) of Fn::Equals."""
+    from cfnlint.decode import decode_str
+
+    from rolec.sources.cfnyaml import parse
+
+    text = compiled.files[f"cloudformation/{compiled.role.id}.yaml"]
+    parse(text, "guardduty.yaml")  # the audit's loader refuses tags CloudFormation does not document
+    template, _ = decode_str(text)
+    ors = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "Fn::Or" in node:
+                ors.append(len(node["Fn::Or"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template["Rules"])
+    assert ors and all(2 <= n <= 10 for n in ors), ors

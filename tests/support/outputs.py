@@ -182,9 +182,6 @@ def _rule_value(expr: Any, deployment: Deployment) -> Any:
             return all(values) if fn == "Fn::And" else any(values)
         if fn == "Fn::Not":
             return not _rule_value(arg[0], deployment)
-        if fn == "Fn::Contains":
-            values, wanted = arg
-            return _rule_value(wanted, deployment) in [_rule_value(v, deployment) for v in values]
         if fn == "Ref":
             return resolve_cfn(expr, deployment)
         raise Unresolved(f"rule function {fn} is not modelled: {expr!r}")
