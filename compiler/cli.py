@@ -7,6 +7,7 @@ code; `Commands.invoke` is the one place that turns one into a message and that 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 import time
@@ -23,6 +24,7 @@ from .build.discover import discover
 from .build.template_size import large_templates
 from .build.pipeline import BuildStats, build as build_outputs
 from .build.writer import apply, locked, plan
+from .targets.owners import path as owner_policies_path
 
 OUT = click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path, file_okay=False),
                    help="Folder the outputs are written to.")
@@ -154,6 +156,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         ui.detail(f"wrote {out_dir / path}")
     for path in changes.remove:
         ui.detail(f"removed {out_dir / path}")
+    for item in compiled:
+        listing = item.files.get(owner_policies_path(item.role_id))
+        if listing:
+            count = len(json.loads(listing)["owners"])
+            ui.detail(f"{item.role_id}: {count} resource{'s' if count != 1 else ''} named with a literal account; "
+                      "where that is not the role's account, the owner must allow the role too: "
+                      f"{out_dir / owner_policies_path(item.role_id)}")
     ui.info(build_summary(compiled, changes, time.perf_counter() - started))
 
 

@@ -18,6 +18,7 @@ from rolec.build.discover import display
 from rolec.build.pipeline import compile_spec, lint_all
 from rolec.errors import LintError
 from rolec.build.writer import MANIFEST
+from rolec.reports.owners import owner_grants
 
 from tests.conftest import OUT, ROOT, SPECS
 from tests.support.files import snapshot
@@ -40,6 +41,7 @@ def test_build_writes_both_targets_and_a_manifest(tmp_path):
         [MANIFEST] + [f"cloudformation/{i}.yaml" for i in ids] + [f"terraform/{i}/main.tf.json" for i in ids]
         + [f"stacksets/{i}.yaml" for i in rollouts] + [f"stacksets/{i}/main.tf.json" for i in rollouts]
         + [f"permissions/{i}.json" for i in ids] + [f"permissions/{i}.stackset.json" for i in rollouts]
+        + [f"cross-account/{p.stem}.json" for p in SPECS.glob("*.yaml") if owner_grants(compile_spec(p).role)]
     )
     assert re.fullmatch(rf"built {len(ids)} roles \({len(ids)} changed\) in \d+\.\d s\n", result.output)
 

@@ -15,6 +15,7 @@ from typing import Mapping
 from ..aws.iam import ECS_TASKS_PRINCIPAL
 from ..features import catalog
 from ..ir import Condition, Role, Source, Statement
+from . import owners
 
 
 def _condition(c: Condition) -> dict:
@@ -77,6 +78,9 @@ def explain(role: Role, rollout: Role | None = None) -> dict:
         "grants_nothing": silent,
         "notes": [{"feature": n.feature, "key": n.key, "line": n.line, "message": n.message} for n in role.notes],
         "stackset": _rollout(rollout),
+        "account_checks": [{"account": c.account, "message": c.message, "sources": _sources(role, (c.source,))}
+                           for c in role.account_checks],
+        "owner_policies": owners.as_data(owners.owner_grants(role)),
     }
 
 
@@ -144,4 +148,13 @@ def to_text(roles: list[Role], rollouts: Rollouts = MappingProxyType({})) -> str
             lines.append(f"  StackSet: the role is created in {rollout['home_region']} only and serves every StackSet "
                          f"region ({', '.join(rollout['regions'])}), so it deploys these statements:")
             _statement_lines(lines, rollout["statements"], "    ")
+        for check in data["account_checks"]:
+            lines.append(f"  deploys only in account {check['account']}: {check['message']}.")
+            lines.extend(f"      {s['file']}:{s['line']}  {s['key']}" for s in check["sources"])
+        for owner in data["owner_policies"]:
+            lines.append(f"  owner of {owner['resource']} (account {owner['account']}) must add to its "
+                         f"{owner['policy']}, unless the role is deployed in that account:")
+            lines.append(f"    {json.dumps(owner['statement'])}")
+            if owner["note"]:
+                lines.append(f"    note: {owner['note']}.")
     return "\n".join(lines) + "\n"

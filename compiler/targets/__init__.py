@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..ir import Role
 
-TARGETS = ("cloudformation", "terraform", "stackset", "record")
+TARGETS = ("cloudformation", "terraform", "stackset", "record", "owners")
 """Target modules, in the order their files are listed."""
 
 

@@ -86,14 +86,18 @@ def value(text: Text) -> str | Expr:
 REGION = "data.%s.current.%s" % DATA[Pseudo.REGION]
 
 
+def local_name(lookup: Lookup) -> str:
+    """The Terraform local holding a lookup's table: `guard_duty_agent_account` for GuardDutyAgentAccount."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
+
+
 def local(lookup: Lookup) -> str:
-    """`local.guard_duty_agent_account` for the lookup GuardDutyAgentAccount."""
-    return "local." + re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
+    return "local." + local_name(lookup)
 
 
 def lookup_locals(role: Role) -> dict:
     """Each lookup's table as a local map from region to value."""
-    return {local(lookup).removeprefix("local."): dict(lookup.table) for lookup in role.lookups}
+    return {local_name(lookup): dict(lookup.table) for lookup in role.lookups}
 
 
 def deploy_preconditions(role: Role) -> list[dict]:

@@ -46,7 +46,10 @@ parameters = st.one_of(
     parameter_names,
     # A reference names the secret without its suffix (finding 15).
     secret_names.filter(lambda n: not re.search(r"-[A-Za-z0-9]{6}$", n)).map(lambda n: f"/aws/reference/secretsmanager/{n}"),
-    _arn("ssm", parameter_names.map(lambda n: f"parameter/{n.lstrip('/')}")),
+    # ECS reads parameters only in the task's own account (a literal account would pin the role to it at
+    # deploy time), so a parameter ARN names the deploying partition and account with the placeholders.
+    st.builds(lambda region, name: f"arn:{{partition}}:ssm:{region}:{{account}}:parameter/{name.lstrip('/')}",
+              regions, parameter_names),
 )
 kms_keys = st.one_of(key_ids, aliases, _arn("kms", key_ids.map(lambda k: f"key/{k}")), _arn("kms", aliases))
 
@@ -113,8 +116,10 @@ def _one_partition(value, region: str):
     if isinstance(value, list):
         return [_one_partition(item, region) for item in value]
     if isinstance(value, str) and value.startswith("arn:"):
-        _, _, service, given, rest = value.split(":", 4)
-        return f"arn:{PARTITION_OF.get(region, 'aws')}:{service}:{region if given else ''}:{rest}"
+        _, partition, service, given, rest = value.split(":", 4)
+        if partition != "{partition}":  # the placeholder is the deploying partition wherever it deploys
+            partition = PARTITION_OF.get(region, "aws")
+        return f"arn:{partition}:{service}:{region if given else ''}:{rest}"
     return value
 
 
