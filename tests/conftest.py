@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's paths and a helper that writes a spec and compiles it."""
+"""Shared fixtures and the Hypothesis budgets; helpers that tests import live in tests/support/."""
 
 from __future__ import annotations
 
@@ -6,17 +6,28 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
-# HYPOTHESIS_PROFILE=thorough for long local runs: more generated examples where a test
-# takes its count from the profile (tests/integration/test_two_targets.py deploys that many specs).
-settings.register_profile("thorough", max_examples=300, deadline=None)
-if os.environ.get("HYPOTHESIS_PROFILE"):
-    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+from tests.support.paths import OUT, ROOT, SPECS  # noqa: F401 - re-exported for the tests that import them from here
 
-ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT / "specs"
-OUT = ROOT / "out"
+# Hypothesis budgets, all here. HYPOTHESIS_PROFILE picks the scale: `default` (CI, `make test`) or `thorough`
+# (long local runs). A test that only says @given runs the profile's max_examples; the tests whose examples
+# cost far less or far more than one compile take a named budget: @settings.get_profile("fuzz") etc.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+BUDGETS = {
+    #            @given   damaged specs   raw-byte fuzz   specs deployed to the emulator
+    "default": {"max": 25, "mutation": 100, "fuzz": 500, "deploy": 30},
+    "thorough": {"max": 300, "mutation": 1500, "fuzz": 10_000, "deploy": 300},
+}
+for _name, _budget in BUDGETS.items():
+    settings.register_profile(_name, max_examples=_budget["max"], deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+for _kind in ("mutation", "fuzz", "deploy"):
+    # The mutation and fuzz tests write each example to tmp_path: reusing the function-scoped fixture is meant.
+    settings.register_profile(_kind, max_examples=BUDGETS[PROFILE][_kind], deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(PROFILE)
+
 STACKSET_ROLE = """version: 1
 role:
   name: {name}

@@ -17,8 +17,8 @@ from rolec.build.discover import display
 from rolec.build.pipeline import Compiled, LintError, compile_spec, lint_all
 from rolec.build.writer import MANIFEST
 
-from .conftest import OUT, ROOT, SPECS
-from .test_bad_specs import snapshot
+from tests.conftest import OUT, ROOT, SPECS
+from tests.support.files import snapshot
 
 MINIMAL = "version: 1\nmanaged_policy: true\n"
 

@@ -15,9 +15,9 @@ from rolec import limits
 from rolec.cli import main
 from rolec.build.pipeline import compile_spec
 
-from .support.big_specs import secret_names, secrets_spec
-from .support.iam_eval import is_allowed
-from .support.outputs import AWS, TARGETS, Deployment, normalise, policies
+from tests.support.big_specs import secret_names, secrets_spec
+from tests.support.iam_eval import is_allowed
+from tests.support.outputs import AWS, TARGETS, Deployment, normalise, policies
 
 LONGEST = Deployment("aws-us-gov", "us-isof-south-1", "123456789012")
 """The deployment whose ARNs are longest: sizes measured here hold everywhere."""

@@ -1,5 +1,5 @@
 """The AWS regions rolec knows, by partition (botocore's endpoint data and cfn-lint agree on this list;
-tests/test_stackset.py checks that they still do).
+tests/targets/test_stackset.py checks that they still do).
 
 A StackSet names its regions, so they are checked against this list: a typo such as
 `eu-west1` fails here instead of in the middle of a rollout. A region AWS opens later

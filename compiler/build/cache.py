@@ -19,16 +19,17 @@ from pathlib import Path
 
 DEFAULT_DIR = Path(".rolec-cache")
 FORMAT = 2
-_PACKAGE = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The installed rolec package, whose source the fingerprint covers."""
 _TOOLS = ("troposphere", "cfn-lint", "PyYAML")
 
 
 @cache
-def compiler_fingerprint() -> str:
-    """Hash of the compiler's source and data files and of the tools whose output it embeds."""
+def compiler_fingerprint(package: Path = PACKAGE) -> str:
+    """Hash of the compiler's source and data files (under `package`) and of the tools whose output it embeds."""
     digest = hashlib.sha256(f"rolec-cache-{FORMAT}".encode())
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".json") and p.is_file()):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml", ".json") and p.is_file()):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for tool in _TOOLS:
         try:
             version = metadata.version(tool)

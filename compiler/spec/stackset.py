@@ -144,7 +144,7 @@ def check_with_role(document: dict, checker: Checker) -> None:
             checker.display, line, col,
             "stackset: cannot be combined with role.existing: the stackset section rolls out a role that rolec "
             "creates; to add permissions to an existing role in many accounts, deploy the role's CloudFormation "
-            "output through a StackSet of your own (see 'Existing roles' in the README)"))
+            "output through a StackSet of your own (see docs/existing-roles.md)"))
         return
     name = role.get("name")
     if not name or REGION_PLACEHOLDER in name:

@@ -153,7 +153,7 @@ MANAGED_POLICY_COPY_SUPPRESSION = {"checkov": {"skip": [{
                "managed policy to a role it does not own, so this policy carries that statement "
                f"({MANAGED_POLICY_SID}). rolec's own statements are scoped.",
 }]}}
-"""checkov's own suppression, in resource Metadata, for the one finding rolec cannot fix (tests/test_scanner_suppressions.py)."""
+"""checkov's own suppression, in resource Metadata, for the one finding rolec cannot fix (tests/targets/test_scanner_suppressions.py)."""
 
 
 def managed_policy_statement() -> dict:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from rolec.validate.terraform import TerraformUnavailable, find_plugin_mirror, find_terraform
 from tests.support import emulator
 
 
@@ -29,3 +30,13 @@ def terraform_available():
         emulator.find_plugin_mirror() is not None,
         "hashicorp/aws provider mirror (/opt/tf-plugins or ROLEC_TF_PLUGIN_DIR)",
     )
+
+
+@pytest.fixture(scope="session")
+def terraform_ready():
+    """terraform and its provider mirror as `rolec build --terraform-validate` finds them, or a skip (a failure in CI)."""
+    try:
+        find_terraform()
+        find_plugin_mirror()
+    except TerraformUnavailable as exc:
+        emulator.require(False, str(exc))

@@ -10,11 +10,10 @@ from rolec.cli import main
 from rolec.targets import stackset
 
 from tests.conftest import SPECS
-from tests.integration.test_terraform_validate import terraform_ready  # noqa: F401 - fixture
-from tests.test_bad_specs import snapshot
+from tests.support.files import snapshot
 
 
-def test_a_wrong_argument_in_a_stackset_module_names_its_file(terraform_ready, tmp_path, monkeypatch):  # noqa: F811
+def test_a_wrong_argument_in_a_stackset_module_names_its_file(terraform_ready, tmp_path, monkeypatch):
     real = stackset.terraform_module
 
     def broken(role, config, body):

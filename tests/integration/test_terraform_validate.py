@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from rolec.cli import main
 from rolec.targets import terraform
-from rolec.validate.terraform import TerraformUnavailable, find_plugin_mirror, find_terraform
 
 from tests.conftest import SPECS
-from tests.support import emulator
-from tests.test_bad_specs import snapshot
-
-
-@pytest.fixture(scope="module")
-def terraform_ready():
-    try:
-        find_terraform()
-        find_plugin_mirror()
-    except TerraformUnavailable as exc:
-        emulator.require(False, str(exc))
+from tests.support.files import snapshot
 
 
 def test_example_specs_pass_terraform_validate(terraform_ready, tmp_path):

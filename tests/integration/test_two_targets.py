@@ -8,8 +8,8 @@ inline statements and effective statements (inline plus the attached managed pol
 documents). After the apply, `terraform plan` must be empty, and `terraform destroy` must
 leave no role behind.
 
-Specs: every file in specs/ plus hypothesis-generated ones (30 per run; a named
-HYPOTHESIS_PROFILE such as `thorough` sets the number through its max_examples).
+Specs: every file in specs/ plus hypothesis-generated ones (the `deploy` budget of tests/conftest.py:
+30 by default, 300 under HYPOTHESIS_PROFILE=thorough).
 
 Speed: one moto server for the session, and all modules (example specs, generated specs
 and a mutant) in ONE terraform workspace, so init, apply, plan and destroy run once each.
@@ -18,7 +18,6 @@ and a mutant) in ONE terraform workspace, so init, apply, plan and destroy run o
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,14 +49,7 @@ SPEC_FILES = sorted(p for p in SPECS.glob("*.yaml") if p.stem not in EXISTING_RO
 EXAMPLE_IDS = [path.stem for path in SPEC_FILES]
 
 
-def _generated_count() -> int:
-    """30 by default (CI); under a named HYPOTHESIS_PROFILE, that profile's max_examples (at least 25)."""
-    if os.environ.get("HYPOTHESIS_PROFILE"):
-        return max(25, settings.default.max_examples)
-    return 30
-
-
-GENERATED_IDS = [f"gen-{i:03d}" for i in range(_generated_count())]
+GENERATED_IDS = [f"gen-{i:03d}" for i in range(settings.get_profile("deploy").max_examples)]
 MUTATED = "payments-api"
 """The spec whose outputs are mutated to prove the comparison can fail (it has every feature)."""
 

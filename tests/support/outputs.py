@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from cfnlint.decode import decode_str
@@ -421,12 +422,12 @@ def policies(compiled, target: str, deployment: Deployment = AWS) -> Policies:
     raise ValueError(f"unknown target {target!r}")
 
 
-AWS_MANAGED_POLICIES = {
-    "AmazonECSTaskExecutionRolePolicy": {"Effect": "Allow", "Action": [
-        "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
-        "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
-}
-"""The AWS managed policies rolec attaches, with the statements the AWS page quotes for them."""
+@cache
+def aws_managed_policy(name: str) -> list[dict]:
+    """The statements of an AWS managed policy, from the copy of IAM's data that moto ships (not rolec's own copy)."""
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    return json.loads(aws_managed_policies_data)[name]["Document"]["Statement"]
 
 
 def effective(resolved: Policies) -> dict:
@@ -434,9 +435,9 @@ def effective(resolved: Policies) -> dict:
     statements = list(resolved.permissions["Statement"])
     for arn in resolved.managed_policy_arns:
         name = arn.rsplit("/", 1)[-1]
-        if not arn.startswith("arn:") or ":iam::aws:policy/" not in arn or name not in AWS_MANAGED_POLICIES:
-            raise Unresolved(f"managed policy {arn} is not modelled")
-        statements.append(AWS_MANAGED_POLICIES[name])
+        if not arn.startswith("arn:") or ":iam::aws:policy/" not in arn:
+            raise Unresolved(f"managed policy {arn} is not an AWS managed policy")
+        statements.extend(aws_managed_policy(name))
     return {"Version": resolved.permissions["Version"], "Statement": statements}
 
 

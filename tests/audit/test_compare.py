@@ -1,0 +1,82 @@
+"""The comparison on small in-memory roles: each kind of finding, and the third answer."""
+
+from __future__ import annotations
+
+from rolec.audit.compare import audit_role
+from rolec.audit.needs import Need, Needs, Origin
+from rolec.iam.location import Location
+from rolec.roles.model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE, Policy, SourceRole, Where
+
+HERE = Where("role.json", 1, 1)
+ORIGIN = Origin("taskdef.json", 7, 9, "container app, secrets[0].valueFrom")
+SECRET = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-??????"
+NEEDS = Needs("app", (Need("secretsmanager:GetSecretValue", SECRET, (), (ORIGIN,)),), (), ())
+TRUST = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
+def role(*statements, trust=TRUST, policies=()) -> SourceRole:
+    document = {"Statement": list(statements)}
+    inline = Policy("p", INLINE, HERE, document, tuple(Where("role.json", 10 + i, 5) for i in range(len(statements))))
+    return SourceRole("app", HERE, trust, HERE, (inline, *policies))
+
+
+def allow(action, resource, **extra):
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def test_exact_role():
+    result = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET)), NEEDS, Location())
+    assert result.exact and [t.note for t in result.trust] == [True]  # no SourceAccount condition: a note
+
+
+def test_explicit_deny_is_missing_and_located_at_the_deny():
+    result = audit_role(role(allow("secretsmanager:*", "*"), {"Effect": "Deny", "Action": "secretsmanager:Get*", "Resource": "*"}),
+                        NEEDS, Location())
+    [missing] = result.missing
+    assert missing.decision == "explicit deny" and missing.where == (Where("role.json", 11, 5),)
+    assert missing.origins == (ORIGIN,)
+
+
+def test_tag_condition_is_undecided_not_granted_or_denied():
+    tagged = allow("secretsmanager:GetSecretValue", "*", Condition={"StringEquals": {"secretsmanager:ResourceTag/app": "web"}})
+    [missing] = audit_role(role(tagged), NEEDS, Location()).missing
+    assert missing.decision == "undecided" and "secretsmanager:ResourceTag/app" in missing.reasons[0]
+
+
+def test_unknown_customer_policy_makes_a_missing_need_undecided():
+    attached = Policy("shared", CUSTOMER_MANAGED, Where("role.json", 3, 1), arn="arn:aws:iam::111122223333:policy/shared")
+    result = audit_role(role(policies=(attached,)), NEEDS, Location())
+    assert [m.decision for m in result.missing] == ["undecided"] and result.unknown_policies == (attached,)
+
+
+def test_excess_counts_expands_and_ranks():
+    managed = Policy("SecretsManagerReadWrite", AWS_MANAGED, Where("role.json", 2, 1),
+                     arn="arn:aws:iam::aws:policy/SecretsManagerReadWrite")
+    exec_on_execution_role = allow(["ssmmessages:CreateControlChannel", "ssmmessages:OpenDataChannel"], "*")
+    result = audit_role(role(exec_on_execution_role, policies=(managed,)), NEEDS, Location())
+    assert not result.missing
+    top = result.excess[0]
+    assert top.policy.endswith("SecretsManagerReadWrite") and top.action.startswith("secretsmanager:*")
+    assert {"secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy"} <= set(top.risky)
+    assert top.wider == ("secretsmanager:GetSecretValue",) and top.needed[0].resource == SECRET
+    assert top.actions_granted > 20
+    ecs_exec = next(e for e in result.excess if e.where == Where("role.json", 10, 5))
+    assert any(r.startswith("task-role permissions") for r in ecs_exec.risks) and top.risk > ecs_exec.risk
+
+
+def test_trust_principals_and_conditions():
+    trust = {"Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"sts:ExternalId": "x"}}},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}]}
+    result = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), trust=trust), NEEDS, Location())
+    findings = [t for t in result.trust if not t.note]
+    assert {t.resource for t in findings} >= {"AWS:arn:aws:iam::999988887777:root", "sts:ExternalId"}
+    assert not result.exact
+
+
+def test_hard_coded_partition_misses_in_china():
+    grant = allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:db-??????")
+    assert audit_role(role(grant), NEEDS, Location()).missing == ()
+    assert [m.action for m in audit_role(role(grant), NEEDS, Location("aws-cn", "cn-north-1")).missing] == \
+        ["secretsmanager:GetSecretValue"]
