@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
-from ..sources import Bindings, Span
+from ..sources import Bindings
 from ..spec.role_id import ROLE_ID_RE
 from ..spec.starter import SCHEMA_PATH
 from . import Inferred, NothingNeeded, Origin
@@ -63,7 +63,7 @@ def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *
             notes.append(note)
         if not any(r.needs for _, r in kept):
             continue
-        ident = role_id or _default_id(kept, paths)
+        ident = role_id or _default_id(kept)
         inferred.append(_inferred(kept, ident, key, sorted(set(warnings)), tuple(paths), unused))
     if not inferred:
         raise NothingNeeded("; ".join(notes) or "the task definitions need nothing from an execution role "
@@ -78,7 +78,7 @@ def _groups(per_task, split: bool) -> dict:
         roles.setdefault(key, []).append((task, result))
     named = [k for k in roles if k is not None]
     if len(named) > 1 and not split:
-        diagnostics = [Span(t.path, t.execution_role.at.line, t.execution_role.at.col).error(
+        diagnostics = [t.execution_role.at.error(
             f"executionRoleArn {k!r}: these task definitions name {len(named)} different execution roles; one spec "
             "describes one role: infer them separately, or pass -o FOLDER to write one spec per role")
             for k in named for t, _ in roles[k][:1]]
@@ -110,7 +110,7 @@ def _without_instance_role_duties(members, warnings: list[Diagnostic]):
     return kept, " ".join(notes)
 
 
-def _default_id(members, paths) -> str:
+def _default_id(members) -> str:
     family = next((t.name for t, _ in members if t.name), None)
     base = family or Path(members[0][0].path).name.split(".")[0]
     ident = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")[:64].rstrip("-") or "role"
