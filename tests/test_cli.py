@@ -16,6 +16,7 @@ from rolec.cli import main
 from rolec.build.discover import display
 from rolec.build.pipeline import Compiled, LintError, compile_spec, lint_all
 from rolec.build.writer import MANIFEST
+from rolec.reports.owners import owner_grants
 
 from tests.conftest import OUT, ROOT, SPECS
 from tests.support.files import snapshot
@@ -37,6 +38,7 @@ def test_build_writes_both_targets_and_a_manifest(tmp_path):
     assert sorted(files) == sorted(
         [MANIFEST] + [f"cloudformation/{i}.yaml" for i in ids] + [f"terraform/{i}/main.tf.json" for i in ids]
         + [f"stacksets/{i}.{ext}" for i in rollouts for ext in ("yaml", "tf.json")]
+        + [f"cross-account/{p.stem}.json" for p in SPECS.glob("*.yaml") if owner_grants(compile_spec(p).role)]
     )
     assert re.fullmatch(rf"built {len(ids)} roles \({len(ids)} changed\) in \d+\.\d s\n", result.output)
 

@@ -88,6 +88,7 @@ def check_invariants(role: Role) -> None:
 
 def compile_spec(path: Path) -> Compiled:
     from ..lower import lower
+    from ..reports import owners
     from ..spec.v1 import load_spec
     from ..targets import cloudformation, terraform
 
@@ -101,6 +102,8 @@ def compile_spec(path: Path) -> Compiled:
         link = check(spec, path)
     cfn_path, tf_path = output_paths(role.id)
     files = {cfn_path: cloudformation.render(role), tf_path: terraform.render(role)}
+    if owners.owner_grants(role):
+        files[owners.output_path(role.id)] = owners.to_json(role)
     embedded = {}
     if spec.stackset is not None:
         from ..targets import stackset

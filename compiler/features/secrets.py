@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..ir import Grant
+from ..ir import AccountCheck, Grant
 from ._kms import KMS_KEYS, decrypt_grants
 from ..spec.names import parameter, secret
 from ..spec.types import Field, List, Obj, Str
+from ..text import Pseudo
 from . import Context, Feature
 
 KEY = "features.secrets"
@@ -50,6 +51,31 @@ def grants(block: dict, ctx: Context):
         yield Grant("Secrets", "GetSecretValue", ("secretsmanager:GetSecretValue",), tuple(s for _, s in referenced),
                     tuple(ctx.source(f"{KEY}.ssm_parameters[{i}]", REFERENCE_REASON) for i, _ in referenced))
     yield from decrypt_grants("Secrets", f"{KEY}.kms_keys", block["kms_keys"], ctx)
+    for i, account in _parameter_accounts(parameters):
+        key = f"{KEY}.ssm_parameters[{i}]"
+        yield AccountCheck(account, f"{key} is a parameter in account {account}: ECS reads Parameter Store parameters "
+                                    f"only in the task's own account, so deploy this role in account {account}",
+                           ctx.source(key, PARAMETER_REASON))
+
+
+def _parameter_accounts(parameters) -> list[tuple[int, str]]:
+    """(index, account) of each parameter ARN that names its account literally."""
+    return [(i, p.arn.key.split(":")[4]) for i, p in enumerate(parameters) if Pseudo.ACCOUNT not in p.arn.pseudos]
+
+
+def conflicts(block: dict, document: dict):
+    """A StackSet deploys to other accounts than a parameter's own, where ECS cannot read it."""
+    stackset = document.get("stackset")
+    if not stackset:
+        return
+    for i, account in _parameter_accounts(block["ssm_parameters"]):
+        targets = set(stackset["accounts"] or ())
+        if stackset["permission_model"] == "self_managed" and targets == {account}:
+            continue
+        yield (f"{KEY}.ssm_parameters[{i}]",
+               f"a parameter in account {account}, but the StackSet deploys the role to other accounts, where ECS "
+               "cannot read it (Parameter Store parameters are read only in the task's own account); give it as a "
+               "name, or as arn:{partition}:ssm:<region>:{account}:parameter/<name> for another region")
 
 
 FEATURE = Feature(
@@ -59,4 +85,5 @@ FEATURE = Feature(
     summary="Inject secrets from SSM Parameter Store and Secrets Manager.",
     schema=SCHEMA,
     grants=grants,
+    conflicts=conflicts,
 )

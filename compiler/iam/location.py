@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..text import Pseudo, Text
+from ..aws.lookups import LOOKUPS
+from ..text import Lookup, Pseudo, Text
 
 PSEUDO_NAMES = {Pseudo.PARTITION: "AWS::Partition", Pseudo.REGION: "AWS::Region", Pseudo.ACCOUNT: "AWS::AccountId"}
 
@@ -32,9 +33,11 @@ class Location:
         for name, literal in (("AWS::Partition", self.partition), ("AWS::Region", self.region),
                               ("AWS::AccountId", self.account), ("AWS::URLSuffix", self.url_suffix)):
             value = value.replace("${" + name + "}", literal)
+        for name, lookup in LOOKUPS.items():  # rolec's per-region lookups, e.g. ${GuardDutyAgentAccount}
+            value = value.replace("${" + name + "}", lookup.get(self.region) or f"<no {name} in {self.region}>")
         return value
 
 
 def pseudo_form(text: Text) -> str:
     """A rolec `Text` written with CloudFormation's pseudo parameter names (`${AWS::Partition}`)."""
-    return text.render(lambda p: "${" + PSEUDO_NAMES[p] + "}")
+    return text.render(lambda p: "${" + (p.name if isinstance(p, Lookup) else PSEUDO_NAMES[p]) + "}")

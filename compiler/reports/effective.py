@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ir import Condition, Role
-from ..targets.terraform import _DATA
+from ..targets.terraform import _DATA, lookup_key
 
 ConditionKey = tuple[tuple[str, str, tuple[str, ...]], ...]
 """Conditions as sorted (operator, key, sorted values) triples; () for none."""
@@ -85,6 +85,8 @@ def _text(value: object, where: str) -> str:
             return token[1:]
         if token in _PSEUDO_BY_DATA:
             return _PSEUDO_BY_DATA[token]
+        if lookup_key(token):
+            return lookup_key(token)
         raise UnreadableOutput(f"{where}: unexpected interpolation {token!r}")
 
     return _TEMPLATE.sub(replace, value)

@@ -10,6 +10,7 @@ import json
 
 from ..features import catalog
 from ..ir import TRUST_PRINCIPAL, Condition, Role, Source
+from . import owners
 
 
 def _condition(c: Condition) -> dict:
@@ -51,6 +52,9 @@ def explain(role: Role) -> dict:
         ],
         "grants_nothing": silent,
         "notes": [{"feature": n.feature, "key": n.key, "line": n.line, "message": n.message} for n in role.notes],
+        "account_checks": [{"account": c.account, "message": c.message, "sources": _sources(role, (c.source,))}
+                           for c in role.account_checks],
+        "owner_policies": owners.as_data(owners.owner_grants(role)),
     }
 
 
@@ -105,4 +109,13 @@ def to_text(roles: list[Role]) -> str:
         for note in data["notes"]:
             lines.append(f"  note ({note['feature']}): {note['message']}.")
             lines.append(f"      {role.spec_path}:{note['line']}  {note['key']}")
+        for check in data["account_checks"]:
+            lines.append(f"  deploys only in account {check['account']}: {check['message']}.")
+            lines.extend(f"      {s['file']}:{s['line']}  {s['key']}" for s in check["sources"])
+        for owner in data["owner_policies"]:
+            lines.append(f"  owner of {owner['resource']} (account {owner['account']}) must add to its "
+                         f"{owner['policy']}, unless the role is deployed in that account:")
+            lines.append(f"    {json.dumps(owner['statement'])}")
+            if owner["note"]:
+                lines.append(f"    note: {owner['note']}.")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from ..iam.conditions import PolicyError
 from ..iam.evaluate import statements
 from ..iam.location import PSEUDO_NAMES
 from ..sources import Hole, Node, Span, fail, jsonfile
-from ..text import Pseudo
+from ..text import Lookup, Pseudo
 from .model import Policy, Where
 
 
@@ -36,8 +36,9 @@ def iam_json(node: Node, what: str, keep_holes: bool = False) -> Any:
         for part in value:
             if isinstance(part, Hole) and not keep_holes:
                 raise SpecError([part.at.error(part.message(what))])
-            parts.append("${" + (PSEUDO_NAMES[part] if isinstance(part, Pseudo) else part.written) + "}"
-                         if isinstance(part, (Pseudo, Hole)) else part)
+            parts.append(part if isinstance(part, str) else "${" + (
+                PSEUDO_NAMES[part] if isinstance(part, Pseudo) else part.name if isinstance(part, Lookup)
+                else part.written) + "}")
         return "".join(parts)
     if isinstance(value, list):
         return [iam_json(item, what, keep_holes) for item in value]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from ..errors import Diagnostic, SpecError
-from ..text import Pseudo
+from ..text import Lookup, Pseudo
 
 MAX_BYTES = 1024 * 1024
 
@@ -48,7 +48,7 @@ class Hole:
         return f"{what} depends on {self.written}, which rolec cannot resolve: {self.reason}"
 
 
-Part = Union[str, Pseudo, Hole]
+Part = Union[str, Pseudo, Lookup, Hole]
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,8 @@ class Node:
     def plain(self) -> Any:
         """The value as plain Python data; strings keep holes and pseudo parameters as `${...}` text."""
         if isinstance(self.value, tuple):
-            return "".join(p if isinstance(p, str) else "${" + p.value + "}" if isinstance(p, Pseudo) else _written(p)
-                           for p in self.value)
+            return "".join(p if isinstance(p, str) else "${" + p.value + "}" if isinstance(p, (Pseudo, Lookup))
+                           else _written(p) for p in self.value)
         if isinstance(self.value, list):
             return [item.plain() for item in self.value]
         if isinstance(self.value, dict):

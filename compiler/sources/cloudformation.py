@@ -1,7 +1,8 @@
 """CloudFormation templates (YAML or JSON): read them located, and resolve what the template determines.
 
 Resolved: parameters (a `--set NAME=VALUE` binding, else the default), `Fn::Sub`, `Fn::Join`,
-`Fn::Select`, `Fn::Split` and `Fn::If` over resolved values, `Fn::FindInMap` with literal keys,
+`Fn::Select`, `Fn::Split` and `Fn::If` over resolved values, `Fn::FindInMap` with literal keys (or
+rolec's own per-region lookups, keyed by the deploying region),
 `Ref`/`Fn::GetAtt` to a log group, secret, SSM parameter, S3 bucket or ECR repository of the
 same template whose name is written in it, and the pseudo parameters AWS::Partition, AWS::Region
 and AWS::AccountId, which become rolec's deploying partition, region and account. Everything
@@ -14,10 +15,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..aws.lookups import LOOKUPS
 from ..text import Pseudo
 from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import cfnyaml, jsonfile
 
+LOOKUP_KEY = "Value"
+"""The second-level key of rolec's lookup Mappings (targets/cloudformation.LOOKUP_KEY)."""
 PSEUDO = {"AWS::Partition": Pseudo.PARTITION, "AWS::Region": Pseudo.REGION, "AWS::AccountId": Pseudo.ACCOUNT}
 NO_VALUE = "AWS::NoValue"
 _SUB = re.compile(r"\$\{(!?)([^}]*)\}")
@@ -270,6 +274,8 @@ class Template:
         keys = [self.resolve(k) for k in arg.value] if isinstance(arg.value, list) and len(arg.value) == 3 else None
         if keys is None:
             raise fail(arg.at, "Fn::FindInMap: expected [map, top-level key, second-level key]")
+        if keys[0].literal in LOOKUPS and keys[1].value == (Pseudo.REGION,) and keys[2].literal == LOOKUP_KEY:
+            return Node.string([LOOKUPS[keys[0].literal]], at)  # rolec's per-region lookup (targets/cloudformation)
         node = Node(self.mappings, arg.at)
         for key in keys:
             if key.literal is None or not isinstance(node.value, dict) or key.literal not in node.value:

@@ -20,12 +20,16 @@ from typing import Any
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
+from ..aws.lookups import LOOKUPS
+from ..targets.terraform import local_name
 from ..text import Pseudo
 from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import jsonfile
 
 SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
 PARAMETER_ARN = ("arn:", Pseudo.PARTITION, ":ssm:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":parameter")
+LOOKUP_LOCALS = {local_name(lookup): lookup for lookup in LOOKUPS.values()}
+"""rolec's per-region lookups by the name of the Terraform local holding their table (targets/terraform)."""
 PSEUDO_DATA = {("aws_region", "name"): Pseudo.REGION, ("aws_region", "region"): Pseudo.REGION,
                ("aws_region", "id"): Pseudo.REGION, ("aws_caller_identity", "account_id"): Pseudo.ACCOUNT,
                ("aws_caller_identity", "id"): Pseudo.ACCOUNT, ("aws_partition", "partition"): Pseudo.PARTITION,
@@ -367,6 +371,9 @@ class _Evaluator:
         if kind == "object":
             return self.object(tree, at)
         if kind in ("identifier", "get_attr_expr_term", "index_expr_term"):
+            lookup = self.lookup(tree)
+            if lookup is not None:
+                return Node.string([lookup], at)
             path = self.path(tree)
             if path is None:
                 return self.hole(tree, "rolec evaluates only plain references such as var.NAME or local.NAME")
@@ -379,6 +386,17 @@ class _Evaluator:
             "binary_op": "rolec does not evaluate operators", "unary_op": "rolec does not evaluate operators",
         }
         return self.hole(tree, reasons.get(kind, f"rolec does not evaluate {kind.replace('_', ' ')}s"))
+
+    def lookup(self, tree):
+        """rolec's per-region lookup `local.NAME[data.aws_region.current.name]` (targets/terraform), else None."""
+        if tree.data != "index_expr_term":
+            return None
+        base, index = _children(tree)
+        head = self.path(base)
+        key = self.value(_children(index)[0]) if _children(index) else None
+        if head is None or len(head) != 2 or head[0] != "local" or key is None or key.value != (Pseudo.REGION,):
+            return None
+        return LOOKUP_LOCALS.get(head[1])
 
     def path(self, tree) -> list[str] | None:
         kind = tree.data

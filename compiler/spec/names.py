@@ -271,6 +271,18 @@ def existing_role(value: str) -> ExistingRole:
     return ExistingRole(match["name"], match["path"], value)
 
 
+PULL_THROUGH_CACHE_PREFIX_RE = r"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+
+
+def pull_through_cache_prefix(value: str) -> Text:
+    """The repositories a pull through cache rule's prefix creates: `repository/PREFIX/*` (deploying region and account)."""
+    _name(value, PULL_THROUGH_CACHE_PREFIX_RE, "a pull through cache rule prefix such as docker-hub (2 to 30 lowercase "
+          "letters, digits, . _ - and /)", 30)
+    if len(value) < 2:
+        raise Invalid(f"a pull through cache rule prefix has at least 2 characters, got {value!r}")
+    return arn("ecr", f"repository/{value}/*")
+
+
 S3_BUCKET_RE = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 ENVIRONMENT_FILE_SUFFIX = ".env"
 

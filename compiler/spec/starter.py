@@ -41,6 +41,15 @@ EXAMPLES: dict[str, str] = {
     # secrets_manager: [{name}/api-key]
     # kms_keys: [alias/{name}]  # only for a customer managed key
 """,
+    "pull_through_cache": """\
+  pull_through_cache:
+    prefixes: [docker-hub]  # rule prefixes: images ACCOUNT.dkr.ecr.REGION.amazonaws.com/docker-hub/...
+    create_repository: false  # true lets the first pull create the cache repository
+""",
+    "runtime_monitoring": """\
+  runtime_monitoring:
+    guardduty_agent: true  # GuardDuty Runtime Monitoring adds its agent sidecar to Fargate tasks
+""",
     "s3_files": """\
   s3_files:
     environment_files: [arn:aws:s3:::{name}-config/{name}.env]  # environmentFiles (type s3); keys end in .env

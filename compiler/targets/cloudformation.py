@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from troposphere import Equals, Export, FindInMap, GetAtt, Not, Output, Ref, Sub, Tags, Template
+from troposphere import Equals, Export, FindInMap, GetAtt, Not, Or, Output, Ref, Sub, Tags, Template
 from troposphere import Condition as If
 from troposphere.cloudformation import WaitConditionHandle
 from troposphere.iam import ManagedPolicy, Policy, Role as IamRole
@@ -51,9 +51,23 @@ def lookup_mappings(t: Template, role: Role) -> None:
     for lookup in role.lookups:
         t.add_mapping(lookup.name, {region: {LOOKUP_KEY: v} for region, v in lookup.table})
         t.add_rule(f"{lookup.name}InThisRegion", {"Assertions": [{
-            "Assert": {"Fn::Contains": [list(lookup.regions), Ref("AWS::Region")]},
+            "Assert": one_of(Ref("AWS::Region"), lookup.regions),
             "AssertDescription": lookup.missing,
         }]})
+
+
+OR_MOST = 10
+"""Fn::Or takes 2 to 10 conditions."""
+
+
+def one_of(value, literals: tuple[str, ...]):
+    """`value` equals one of `literals`, with the short-form functions CloudFormation's YAML knows (Fn::Contains
+    has none): Fn::Equals each, joined by Fn::Or nested in groups of at most ten."""
+    conditions = [Equals(value, literal) for literal in literals]
+    while len(conditions) > 1:
+        groups = [conditions[i:i + OR_MOST] for i in range(0, len(conditions), OR_MOST)]
+        conditions = [Or(*group) if len(group) > 1 else group[0] for group in groups]
+    return conditions[0]
 
 
 def _conditions(conditions: tuple[Condition, ...]) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..aws.lookups import LOOKUPS
 from ..ir import TRUST_PRINCIPAL, Condition, PolicyDocument, Role, Statement
 from ..text import Lookup, Pseudo, Text, with_region
 
@@ -31,14 +32,28 @@ def value(text: Text) -> str:
 _REGION = "data.%s.current.%s" % _DATA[Pseudo.REGION]
 
 
+def local_name(lookup: Lookup) -> str:
+    """The Terraform local holding a lookup's table: `guard_duty_agent_account` for GuardDutyAgentAccount."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
+
+
 def _local(lookup: Lookup) -> str:
-    """`local.guard_duty_agent_account` for the lookup GuardDutyAgentAccount."""
-    return "local." + re.sub(r"(?<!^)(?=[A-Z])", "_", lookup.name).lower()
+    return f"local.{local_name(lookup)}"
+
+
+_LOOKUP_TOKEN = re.compile(r"\$\{local\.([a-z0-9_]+)\[" + re.escape(_REGION) + r"\]\}")
+
+
+def lookup_key(token: str) -> str | None:
+    """The `Text.key` form (`${GuardDutyAgentAccount}`) of a lookup interpolation `value` writes, else None."""
+    match = _LOOKUP_TOKEN.fullmatch(token)
+    found = [lookup for lookup in LOOKUPS.values() if match and local_name(lookup) == match.group(1)]
+    return "${" + found[0].name + "}" if found else None
 
 
 def _lookup_locals(role: Role) -> dict:
     """Each lookup's table as a local map from region to value."""
-    return {_local(lookup).removeprefix("local."): dict(lookup.table) for lookup in role.lookups}
+    return {local_name(lookup): dict(lookup.table) for lookup in role.lookups}
 
 
 def _deploy_preconditions(role: Role) -> list[dict]:

@@ -43,6 +43,13 @@ SUPPRESSIONS = (
         "(KMS condition keys, kms:ResourceAliases), and an alias ARN in Resource grants nothing for kms:Decrypt, "
         "so the alias form must use it",
     ),
+    Suppression(
+        "RESOURCE_MISMATCH",
+        "[{'action': 'ecr:BatchImportUpstreamImage', 'required_format': '*'}]",
+        "parliament's bundled IAM data lists no resource type for ecr:BatchImportUpstreamImage; the Service "
+        "Authorization Reference (Amazon Elastic Container Registry, actions table) gives it repository*, and the "
+        "ECR pull through cache IAM page scopes it to repository/PREFIX/*, as pull_through_cache does",
+    ),
 )
 """Findings that are gaps in parliament's data, not problems in the policy. Keep this list exact."""
 

@@ -280,6 +280,8 @@ SEMANTIC_ERRORS = {
     # S3 object, environment file and prefix ARNs; ARN placeholders.
     "s3-object-without-key.yaml", "s3-environment-file-not-env.yaml", "s3-prefix-without-slash.yaml",
     "arn-placeholder-account-only.yaml",
+    # Runtime Monitoring in a StackSet region without a GuardDuty agent repository.
+    "runtime-monitoring-stackset-region.yaml",
 }
 
 

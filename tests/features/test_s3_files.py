@@ -9,8 +9,8 @@ import pytest
 from rolec.build.pipeline import compile_spec
 from rolec.reports.explain import to_text
 
-from ..support.outputs import DEPLOYMENTS, TARGETS
-from ..support.roles import build, write_spec
+from tests.support.outputs import DEPLOYMENTS, TARGETS
+from tests.support.roles import build, write_spec
 
 target_param = pytest.mark.parametrize("target", TARGETS)
 deployment_param = pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d.partition)
@@ -31,17 +31,10 @@ def s3(deployment, resource: str) -> str:
     return f"arn:{deployment.partition}:s3:::{resource}"
 
 
-@pytest.fixture
-def role(tmp_path):
-    def make(spec, target, deployment):
-        return build(tmp_path, spec, target, deployment)
-    return make
-
-
 @target_param
 @deployment_param
-def test_each_file_and_its_bucket_in_the_deploying_account_only(role, target, deployment):
-    r = role(SPEC, target, deployment)
+def test_each_file_and_its_bucket_in_the_deploying_account_only(tmp_path, target, deployment):
+    r = build(tmp_path, SPEC, target, deployment)
     own = {"aws:ResourceAccount": deployment.account}
     for key in (ENV_FILE, FIRELENS):
         assert r.allows("s3:GetObject", s3(deployment, key), own), key
@@ -64,8 +57,9 @@ def test_each_file_and_its_bucket_in_the_deploying_account_only(role, target, de
 
 @target_param
 @deployment_param
-def test_prefix_grants_the_folder_and_nothing_beside_it(role, target, deployment):
-    r = role({"features": {"s3_files": {"prefixes": ["arn:{partition}:s3:::orders-config/envs/"]}}}, target, deployment)
+def test_prefix_grants_the_folder_and_nothing_beside_it(tmp_path, target, deployment):
+    spec = {"features": {"s3_files": {"prefixes": ["arn:{partition}:s3:::orders-config/envs/"]}}}
+    r = build(tmp_path, spec, target, deployment)
     own = {"aws:ResourceAccount": deployment.account}
     for key in ("envs/a.env", "envs/team/b.env", "envs/"):
         assert r.allows("s3:GetObject", s3(deployment, f"orders-config/{key}"), own), key
@@ -76,10 +70,10 @@ def test_prefix_grants_the_folder_and_nothing_beside_it(role, target, deployment
 
 
 @target_param
-def test_named_bucket_owner(role, target):
+def test_named_bucket_owner(tmp_path, target):
     deployment = DEPLOYMENTS[0]
     spec = {"features": {"s3_files": {"environment_files": [f"arn:aws:s3:::{ENV_FILE}"], "bucket_owner": OWNER}}}
-    r = role(spec, target, deployment)
+    r = build(tmp_path, spec, target, deployment)
     assert r.allows("s3:GetObject", s3(deployment, ENV_FILE), {"aws:ResourceAccount": OWNER})
     assert not r.allows("s3:GetObject", s3(deployment, ENV_FILE), {"aws:ResourceAccount": deployment.account})
     assert not r.allows("s3:GetObject", s3(deployment, ENV_FILE), {"aws:ResourceAccount": OTHER_ACCOUNT})
@@ -87,10 +81,10 @@ def test_named_bucket_owner(role, target):
 
 
 @target_param
-def test_bucket_owner_any_drops_the_condition_and_says_so(role, target, tmp_path):
+def test_bucket_owner_any_drops_the_condition_and_says_so(tmp_path, target):
     deployment = DEPLOYMENTS[0]
     spec = {"features": {"s3_files": {"environment_files": [f"arn:aws:s3:::{ENV_FILE}"], "bucket_owner": "any"}}}
-    r = role(spec, target, deployment)
+    r = build(tmp_path, spec, target, deployment)
     assert r.allows("s3:GetObject", s3(deployment, ENV_FILE), {"aws:ResourceAccount": OTHER_ACCOUNT})
     assert r.allows("s3:GetObject", s3(deployment, ENV_FILE))
     assert not r.allows("s3:GetObject", s3(deployment, "orders-config/app/other.env"))
@@ -99,13 +93,14 @@ def test_bucket_owner_any_drops_the_condition_and_says_so(role, target, tmp_path
 
 
 @target_param
-def test_kms_keys_are_opt_in_and_exact(role, target):
+def test_kms_keys_are_opt_in_and_exact(tmp_path, target):
     deployment = DEPLOYMENTS[0]
     key = "1234abcd-12ab-34cd-56ef-1234567890ab"
-    plain = role({"features": {"s3_files": {"environment_files": [f"arn:aws:s3:::{ENV_FILE}"]}}}, target, deployment)
+    plain_spec = {"features": {"s3_files": {"environment_files": [f"arn:aws:s3:::{ENV_FILE}"]}}}
+    plain = build(tmp_path, plain_spec, target, deployment)
     assert not plain.allows("kms:Decrypt", deployment.arn("kms", f"key/{key}"))
     spec = {"features": {"s3_files": {"environment_files": [f"arn:aws:s3:::{ENV_FILE}"], "kms_keys": [key]}}}
-    r = role(spec, target, deployment)
+    r = build(tmp_path, spec, target, deployment)
     assert r.allows("kms:Decrypt", deployment.arn("kms", f"key/{key}"))
     assert not r.allows("kms:Decrypt", deployment.arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ac"))
     assert not r.allows("kms:Decrypt", deployment.arn("kms", f"key/{key}", account=OTHER_ACCOUNT))

@@ -136,10 +136,11 @@ def resolve_sub(template: str, variables: dict[str, str]) -> str:
     return _SUB_VAR.sub(replace, template)
 
 
-def resolve_cfn(value: Any, deployment: Deployment) -> Any:
+def resolve_cfn(value: Any, deployment: Deployment, mappings: dict | None = None) -> Any:
+    """Ref, Fn::Sub, Fn::Join and Fn::FindInMap (over the template's `mappings`) for one deployment."""
     pseudo = _pseudo(deployment)
     if isinstance(value, list):
-        return [resolve_cfn(v, deployment) for v in value]
+        return [resolve_cfn(v, deployment, mappings) for v in value]
     if isinstance(value, dict):
         if len(value) == 1:
             (fn, arg), = value.items()
@@ -152,14 +153,20 @@ def resolve_cfn(value: Any, deployment: Deployment) -> Any:
                     return resolve_sub(arg, pseudo)
                 template, extra = arg
                 variables = dict(pseudo)
-                variables.update({k: resolve_cfn(v, deployment) for k, v in extra.items()})
+                variables.update({k: resolve_cfn(v, deployment, mappings) for k, v in extra.items()})
                 return resolve_sub(template, variables)
             if fn == "Fn::Join":
                 delimiter, items = arg
-                return delimiter.join(resolve_cfn(items, deployment))
+                return delimiter.join(resolve_cfn(items, deployment, mappings))
+            if fn == "Fn::FindInMap":
+                name, first, second = (resolve_cfn(a, deployment, mappings) for a in arg)
+                try:
+                    return (mappings or {})[name][first][second]
+                except KeyError:
+                    raise Unresolved(f"Fn::FindInMap {name}.{first}.{second} is not in the template's Mappings") from None
             if fn.startswith("Fn::") or fn == "Condition":
                 raise Unresolved(f"intrinsic {fn} is not resolvable in a policy: {value!r}")
-        return {k: resolve_cfn(v, deployment) for k, v in value.items()}
+        return {k: resolve_cfn(v, deployment, mappings) for k, v in value.items()}
     return value
 
 
@@ -199,6 +206,7 @@ def from_cloudformation(text: str, deployment: Deployment) -> Policies:
         raise Unresolved(f"the template does not parse: {matches}")
     template = _plain(template)
     check_rules(template, deployment)
+    mappings = template.get("Mappings", {})
     resources = template.get("Resources", {})
     roles = {name: r for name, r in resources.items() if r.get("Type") == "AWS::IAM::Role"}
     attached = {name: r for name, r in resources.items() if r.get("Type") == "AWS::IAM::ManagedPolicy"}
@@ -229,7 +237,7 @@ def from_cloudformation(text: str, deployment: Deployment) -> Policies:
         documents.append(("managed", policy_props))
     rendered = []
     for kind, policy in documents:
-        document = resolve_cfn(policy["PolicyDocument"], deployment)
+        document = resolve_cfn(policy["PolicyDocument"], deployment, mappings)
         rendered.append((kind, document))
         version = document.get("Version", version)
         body = document.get("Statement", [])
@@ -252,10 +260,28 @@ _TF_DATA = {
     "data.aws_caller_identity.current.account_id": ("aws_caller_identity", "current", lambda d: d.account),
 }
 _TF_TEMPLATE = re.compile(r"\$\$\{|%%\{|\$\{([^}]*)\}|%\{([^}]*)\}")
+_TF_LOOKUP = re.compile(r"local\.([a-z0-9_]+)\[(data\.aws_region\.current\.(?:name|region))\]")
+LOCALS = "locals"
+"""The key under which `from_terraform` adds the module's locals to its data sources (no data source type has it)."""
+
+
+def _tf_lookup(expr: str, deployment: Deployment, data: dict) -> str | None:
+    """`local.MAP[data.aws_region.current.name]`: the module's local map indexed by the region, or None."""
+    match = _TF_LOOKUP.fullmatch(expr)
+    if not match:
+        return None
+    resolve_tf_string("${%s}" % match.group(2), deployment, data)  # the data source must be declared
+    table = data.get(LOCALS, {}).get(match.group(1))
+    if table is None:
+        raise Unresolved(f"local.{match.group(1)} is not declared")
+    if deployment.region not in table:
+        raise Unresolved(f"local.{match.group(1)} has no key {deployment.region}: terraform fails with Invalid index")
+    return table[deployment.region]
 
 
 def resolve_tf_string(text: str, deployment: Deployment, data: dict) -> str:
-    """A Terraform string template with only rolec's three data source references in it."""
+    """A Terraform string template with only rolec's three data source references (and its lookups, local maps
+    indexed by the region) in it."""
     def replace(match: re.Match) -> str:
         token = match.group(0)
         if token == "$${":
@@ -265,6 +291,9 @@ def resolve_tf_string(text: str, deployment: Deployment, data: dict) -> str:
         if match.group(2) is not None:
             raise Unresolved(f"template directive {token!r} in {text!r}")
         expr = match.group(1).strip()
+        looked_up = _tf_lookup(expr, deployment, data)
+        if looked_up is not None:
+            return looked_up
         if expr not in _TF_DATA:
             raise Unresolved(f"Terraform reference ${{{expr}}} cannot be resolved in {text!r}")
         kind, name, get = _TF_DATA[expr]
@@ -338,6 +367,7 @@ def _document_ref(value: str, documents: dict, deployment: Deployment, data: dic
 
 _PRECONDITION = re.compile(r'\$\{(.*)\}', re.S)
 _EQUALS = re.compile(r'\s*([A-Za-z0-9_.]+)\s*==\s*"([^"\\$%]*)"\s*')
+_CONTAINS_KEY = re.compile(r'\s*contains\(keys\(local\.([a-z0-9_]+)\),\s*([A-Za-z0-9_.]+)\)\s*')
 
 
 def check_preconditions(source: dict, where: str, deployment: Deployment, data: dict) -> None:
@@ -348,17 +378,23 @@ def check_preconditions(source: dict, where: str, deployment: Deployment, data: 
             if not match:
                 raise Unresolved(f"{where}: precondition not modelled: {precondition['condition']!r}")
             for term in match.group(1).split("&&"):
-                equals = _EQUALS.fullmatch(term)
-                if not equals:
+                equals, contains = _EQUALS.fullmatch(term), _CONTAINS_KEY.fullmatch(term)
+                if equals:
+                    holds = resolve_tf_string("${%s}" % equals.group(1), deployment, data) == equals.group(2)
+                elif contains:
+                    keys = data.get(LOCALS, {}).get(contains.group(1))
+                    if keys is None:
+                        raise Unresolved(f"{where}: local.{contains.group(1)} is not declared")
+                    holds = resolve_tf_string("${%s}" % contains.group(2), deployment, data) in keys
+                else:
                     raise Unresolved(f"{where}: precondition term not modelled: {term!r}")
-                actual = resolve_tf_string("${%s}" % equals.group(1), deployment, data)
-                if actual != equals.group(2):
+                if not holds:
                     raise Refused(f"{where}: {precondition['error_message']}")
 
 
 def from_terraform(text: str, deployment: Deployment) -> Policies:
     module = json.loads(text)
-    data = module.get("data", {})
+    data = {**module.get("data", {}), LOCALS: module.get("locals", {})}
     documents = data.get("aws_iam_policy_document", {})
     resources = module.get("resource", {})
     roles = resources.get("aws_iam_role", {})
@@ -373,6 +409,7 @@ def from_terraform(text: str, deployment: Deployment) -> Policies:
             if arg in role:
                 raise Unresolved(f"aws_iam_role.{arg} is not modelled")
         address, existing = f"aws_iam_role.{role_name}", None
+        check_preconditions(role, address, deployment, data)
         trust = _document_ref(role["assume_role_policy"], documents, deployment, data)
     elif not roles and len(existing_roles) == 1:
         (role_name, role), = existing_roles.items()

@@ -41,7 +41,10 @@ secrets = st.one_of(
 parameters = st.one_of(
     parameter_names,
     secret_names.map(lambda n: f"/aws/reference/secretsmanager/{n}"),
-    _arn("ssm", parameter_names.map(lambda n: f"parameter/{n.lstrip('/')}")),
+    # ECS reads parameters only in the task's own account (a literal account would pin the role to it at
+    # deploy time), so a parameter ARN names the deploying partition and account with the placeholders.
+    st.builds(lambda region, name: f"arn:{{partition}}:ssm:{region}:{{account}}:parameter/{name.lstrip('/')}",
+              regions, parameter_names),
 )
 kms_keys = st.one_of(key_ids, aliases, _arn("kms", key_ids.map(lambda k: f"key/{k}")), _arn("kms", aliases))
 
