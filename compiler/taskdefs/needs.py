@@ -27,6 +27,8 @@ PLACEHOLDER = {Pseudo.PARTITION: "{partition}", Pseudo.REGION: "{region}", Pseud
 _ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.+)", re.S)
 _SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 FARGATE_ONLY_PLATFORMS = {"FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}
+PULL_THROUGH_CACHE_PREFIXES = ("docker-hub", "ecr-public", "quay", "kubernetes", "github")
+"""The prefixes the ECR console proposes for pull through cache rules (shared/aws/EXECUTION_ROLE_FEATURES.md §3)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,17 @@ class _Mapper:
         if image is not None:
             host_only = repository.split("/", 1)[0]
             self.add("ecr_pull", "repositories", f"{host_only}/{image.repository}", node, container, "image")
+            self.pull_through_cache(node, image.repository)
+
+    def pull_through_cache(self, node: Node, repository: str) -> None:
+        """A repository under a prefix the ECR console proposes for pull through cache rules may be one; only the
+        registry's rules say so, so rolec says what the first pull would need instead of guessing."""
+        prefix = repository.split("/", 1)[0]
+        if "/" in repository and prefix in PULL_THROUGH_CACHE_PREFIXES:
+            self.warning(node.at, f"image {node.plain()!r} is under '{prefix}/', a default prefix of ECR pull through "
+                                  "cache rules; if it is one, the first pull of a new image needs "
+                                  "ecr:BatchImportUpstreamImage: add features.pull_through_cache.prefixes: "
+                                  f"[{prefix}]")
 
     def bind_host(self, reference: str) -> str:
         """A documentation placeholder as an ECR host's account or region label, bound by `--set LABEL=VALUE`."""

@@ -145,7 +145,8 @@ def _inferred(members, role_id: str, execution_role, warnings, sources, unused) 
                    else f"Execution role inferred from {', '.join(sorted({t.path for t, _ in members}))}")
     document = {"version": 1, "description": _printable(description)[:1000], "managed_policy": False,
                 "trust": {"source_account": True}, "features": features}
-    return Inferred(document, origins, execution_role, warnings, role_id, sources, unused)
+    platforms = tuple(sorted({p for t, _ in members for p in t.compatibilities or ()}))
+    return Inferred(document, origins, execution_role, warnings, role_id, sources, unused, platforms)
 
 
 def _printable(text: str) -> str:
@@ -162,6 +163,9 @@ def render(inferred: Inferred) -> str:
         "# Each entry names the task-definition field it comes from. Build with `rolec build`;",
         "# see why each permission exists with `rolec explain`. A customer managed KMS key that",
         "# encrypts a secret is not in the task definition: add it under kms_keys.",
+        *(["# On Fargate, GuardDuty Runtime Monitoring (a cluster setting) pulls its agent sidecar with this",
+           "# role: if the cluster has it, add features.runtime_monitoring: {guardduty_agent: true}."]
+          if "FARGATE" in inferred.platforms else []),
         "version: 1",
         f"description: {_scalar(document['description'])}",
         "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",
