@@ -13,10 +13,12 @@ import click
 
 from . import __version__, ui
 from .commands import COMMANDS
-from .errors import SpecError
+from .errors import EnvironmentFailure, SpecError
 from .build.cache import DEFAULT_DIR, BuildCache
+from .build.clashes import check_clashes
 from .build.discover import discover
 from .reports.owners import output_path as owner_policies_path
+from .build.template_size import large_templates
 from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
 from .validate.terraform import TerraformUnavailable
 from .build.writer import UnsafeOutput, apply, locked, plan
@@ -74,6 +76,7 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: Buil
     try:
         built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
                               terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict)
+        check_clashes(out_dir, built)
         _report(d for item in built for d in (item.link.diagnostics(strict) if getattr(item, "link", None) else ()))
         return built
     except SpecError as exc:
@@ -90,15 +93,18 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: Buil
 
 def _sync(out_dir: Path, compiled, *, write: bool):
     """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
-    with locked(out_dir, exclusive=write):
-        try:
+    try:
+        with locked(out_dir, exclusive=write):
             changes = plan(out_dir, compiled)
             if write:
                 apply(out_dir, changes)
             return changes
-        except UnsafeOutput as exc:
-            ui.failure(f"rolec: error: {exc}")
-            sys.exit(EXIT_FAILED)
+    except UnsafeOutput as exc:
+        ui.failure(f"rolec: error: {exc}")
+        sys.exit(EXIT_FAILED)
+    except EnvironmentFailure as exc:
+        ui.failure(f"rolec: error: {exc}")
+        sys.exit(exc.exit_code)
 
 
 def _report(diagnostics) -> None:
@@ -119,6 +125,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     started = time.perf_counter()
     stats = BuildStats()
     compiled = _compile(inputs, out_dir, options, stats)
+    _report(large_templates(out_dir, compiled))
     ui.detail(str(stats))
     changes = _sync(out_dir, compiled, write=True)
     for path in changes.write:
@@ -149,7 +156,7 @@ def build_summary(compiled, changes, seconds: float) -> str:
 def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
     changes = _sync(out_dir, _compile(inputs, out_dir, options), write=False)
-    if not changes.changed:
+    if not changes.changed and not changes.unlisted:
         ui.info("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return
     for path in sorted(changes.write):
@@ -157,7 +164,12 @@ def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
         click.echo(f"{out_dir / path}: {state}", err=True)
     for path in changes.remove:
         click.echo(f"{out_dir / path}: left over from a spec that is gone or no longer produces it", err=True)
-    ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
+    for path in changes.unlisted:
+        click.echo(f"{out_dir / path}: not written by rolec (no spec's outputs in the manifest list it); remove it", err=True)
+    if changes.changed:
+        ui.failure("rolec: outputs are out of date; run `make templates` (rolec build) and commit them")
+    if changes.unlisted:
+        ui.failure("rolec: the generated folders hold files rolec did not write; remove them (rolec build never does)")
     sys.exit(EXIT_FAILED)
 
 

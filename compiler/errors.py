@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One finding, printed as `path:line:col: severity: message` (1-based, like compilers)."""
+    """One finding, printed as `path:line:col: severity: message` (1-based, like compilers), or as
+    `path: severity: message` when it concerns the path itself (line 0: no line to point at)."""
 
     path: str
     line: int
@@ -25,6 +26,8 @@ class Diagnostic:
     severity: str = "error"
 
     def __str__(self) -> str:
+        if self.line == 0:
+            return f"{self.path}: {self.severity}: {self.message}"
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
 

@@ -176,8 +176,7 @@ def test_display_names_files_as_relpath_would(path, at_root, tmp_path, monkeypat
 def test_discover_takes_a_folders_visible_yaml_files_in_order(tmp_path):
     from rolec.build.discover import discover
 
-    for name in ("b.yaml", "a.yaml", ".hidden.yaml", "c.yml", "notes.txt"):
+    for name in ("b.yaml", "a.yaml", ".hidden.yaml", "notes.txt"):
         (tmp_path / name).write_text(MINIMAL)
-    (tmp_path / "folder.yaml").mkdir()
     (tmp_path / "link.yaml").symlink_to(tmp_path / "a.yaml")
     assert discover([tmp_path]) == [tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "link.yaml"]

@@ -66,9 +66,11 @@ class BuildCache:
         """Store an entry through a temporary file and a rename; a failure to cache is not an error."""
         path = Path(self._path(key))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not (self.root / ".gitignore").exists():
+            if not self.root.exists():
+                # Only a cache folder rolec creates is git-ignored as a whole: `--cache-dir .` must not hide a repository.
+                self.root.mkdir(parents=True)
                 (self.root / ".gitignore").write_text("*\n")
+            path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             body = json.dumps(files).encode()
             temporary.write_bytes(_header(key, body) + b"\n" + body)

@@ -12,15 +12,17 @@ import fcntl
 import json
 import os
 import posixpath
+import re
 import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import EnvironmentFailure
+from .layout import GENERATED_FOLDERS, MANIFEST
 from .pipeline import Built
 
-MANIFEST = ".rolec-manifest.json"
 
 
 class UnsafeOutput(Exception):
@@ -32,6 +34,8 @@ class Plan:
     write: dict[str, bytes] = field(default_factory=dict)
     remove: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+    """Files in the generated folders that no manifest entry lists: rolec did not write them (`check` fails on them)."""
 
     @property
     def changed(self) -> list[str]:
@@ -65,6 +69,13 @@ def _manifest(out_dir: Path, old: dict, compiled: list[Built], gone: set[str]) -
 
 def plan(out_dir: Path, compiled: list[Built]) -> Plan:
     """Compare what the specs produce with what is on disk."""
+    try:
+        return _plan(out_dir, compiled)
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot read {exc.filename or out_dir}: {exc.strerror or exc}") from None
+
+
+def _plan(out_dir: Path, compiled: list[Built]) -> Plan:
     old = read_manifest(out_dir)
     built = {item.role_id for item in compiled}
     gone = {
@@ -93,7 +104,23 @@ def plan(out_dir: Path, compiled: list[Built]) -> Plan:
         for path in old["roles"][role_id].get("files", []):
             if path not in wanted and inside(path) and (out_dir / path).is_file():
                 result.remove.append(path)
+    listed = set(wanted) | {path for entry in old["roles"].values() for path in entry.get("files", [])}
+    result.unlisted = [path for path in _generated_files(out_dir) if path not in listed]
     return result
+
+
+def _generated_files(out_dir: Path) -> list[str]:
+    """Files in the generated folders: anything rolec did not write there is deployed by whoever includes the
+    folder, so `check` names it. Hidden files (`.terraform/`, lock files) are not counted: Terraform does not
+    load them and no template is read from them."""
+    found = []
+    for folder in GENERATED_FOLDERS:
+        for root, folders, files in os.walk(out_dir / folder):
+            relative = Path(root).relative_to(out_dir).as_posix()
+            linked = {name for name in folders if os.path.islink(os.path.join(root, name))}  # never walked into
+            folders[:] = sorted(name for name in set(folders) - linked if not name.startswith("."))
+            found += [f"{relative}/{name}" for name in {*files, *linked} if not name.startswith(".")]
+    return sorted(found)
 
 
 def _read(path: str) -> bytes:
@@ -131,14 +158,19 @@ class Inside:
 @contextlib.contextmanager
 def locked(out_dir: Path, *, exclusive: bool = True) -> Iterator[None]:
     """Hold a lock on the out directory itself (flock on its descriptor: no lock file to leave behind),
-    so that two builds, or a build and a check, never interleave. A build creates the directory;
-    a check of a directory that does not exist has nothing to lock. Waiting is announced on stderr."""
-    if exclusive:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    elif not out_dir.is_dir():
+    so that two builds, or a build and a check, never interleave. A build creates the directory (and
+    removes it again if the build fails before writing into it); a check of a directory that does not
+    exist has nothing to lock. Waiting is announced on stderr."""
+    if not exclusive and not out_dir.is_dir():
         yield
         return
-    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    first_made = next((folder for folder in reversed([out_dir, *out_dir.parents]) if not os.path.lexists(folder)), None)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        _remove_empty(out_dir, first_made)
+        raise EnvironmentFailure(f"cannot use {out_dir} as the out folder: {exc.strerror or exc}") from None
     try:
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         try:
@@ -147,33 +179,134 @@ def locked(out_dir: Path, *, exclusive: bool = True) -> Iterator[None]:
             print(f"rolec: waiting for another rolec process using {out_dir}", file=sys.stderr, flush=True)
             fcntl.flock(descriptor, mode)
         yield
+    except BaseException:
+        _remove_empty(out_dir, first_made)
+        raise
     finally:
         os.close(descriptor)
 
 
-def apply(out_dir: Path, changes: Plan) -> None:
-    """Write each file through a temporary file and a rename, the manifest last.
+def _remove_empty(folder: Path, last: Path | None) -> None:
+    """Remove `folder` and its parents up to `last` (the first one this build created) while they are empty."""
+    if last is None:
+        return
+    while True:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == last:
+            return
+        folder = folder.parent
 
-    The temporary file is created exclusively and never through a symlink, and every
-    target is checked again just before it is replaced.
+
+def apply(out_dir: Path, changes: Plan) -> None:
+    """Write the changes all or nothing: out/ ends up either fully updated or as it was.
+
+    First every new file is written to a temporary file beside its target (created exclusively,
+    never through a symlink; running out of space fails here, before anything is replaced).
+    Then only renames: each old file is renamed aside, the new one into place, the manifest last;
+    files to remove are renamed aside too. Any failure undoes what was done, in reverse order, and
+    raises EnvironmentFailure (UnsafeOutput for a symlink that appeared meanwhile); the files renamed
+    aside are deleted only once everything succeeded.
     """
+    undo: list[tuple[str, Path, Path | None]] = []
     inside = Inside(out_dir)
-    for path in sorted(changes.write, key=lambda p: p == MANIFEST):
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not inside(path) or target.is_symlink():
-            raise UnsafeOutput(f"{target}: refusing to write through a symlink or outside {out_dir}")
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(changes.write[path])
-        os.replace(temporary, target)
+    suffix = f".{os.getpid()}"
+    current = out_dir
+    try:
+        staged = []
+        for path in sorted(changes.write, key=lambda p: p == MANIFEST):
+            current = target = out_dir / path
+            _make_folders(out_dir, target.parent, undo)
+            if not inside(path) or target.is_symlink():
+                raise UnsafeOutput(f"{target}: refusing to write through a symlink or outside {out_dir}")
+            temporary = target.with_name(f".{target.name}{suffix}.tmp")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            undo.append(("unlink", temporary, None))
+            try:
+                _write_all(descriptor, changes.write[path])
+            finally:
+                os.close(descriptor)
+            staged.append((target, temporary))
+        for target, temporary in staged:
+            current = target
+            if os.path.lexists(target):
+                aside = target.with_name(f".{target.name}{suffix}.old")
+                os.replace(target, aside)
+                undo.append(("restore", target, aside))
+            else:
+                undo.append(("unlink", target, None))
+            os.replace(temporary, target)
+        for path in changes.remove:
+            current = target = out_dir / path
+            aside = target.with_name(f".{target.name}{suffix}.old")
+            os.replace(target, aside)
+            undo.append(("restore", target, aside))
+    except BaseException as exc:
+        left = _roll_back(undo)
+        if isinstance(exc, OSError):
+            state = f"{out_dir} is as it was before the build" if not left else (
+                f"could not restore {', '.join(map(str, left))}; rebuild once the cause is fixed")
+            raise EnvironmentFailure(f"cannot write {current}: {exc.strerror or exc}; {state}") from None
+        raise
+    # Done: drop what was renamed aside (and what an interrupted build left), then folders left empty.
+    for leftover in [aside for kind, _, aside in undo if kind == "restore"] + _leftovers(out_dir):
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
     for path in changes.remove:
-        target = out_dir / path
-        target.unlink()
-        parent = target.parent
+        parent = (out_dir / path).parent
         while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+            with contextlib.suppress(OSError):
+                parent.rmdir()
             parent = parent.parent
+
+
+_LEFTOVER = re.compile(r"\..+\.\d+\.(?:tmp|old)")
+"""The writer's own temporary and renamed-aside files (`.NAME.PID.tmp`, `.NAME.PID.old`)."""
+
+
+def _leftovers(out_dir: Path) -> list[Path]:
+    """The writer's files that a killed build, or a failed clean-up, left: its manifest's, and any in the generated folders."""
+    found = [out_dir / name for name in os.listdir(out_dir) if _LEFTOVER.fullmatch(name) and name.startswith(f".{MANIFEST}.")]
+    for folder in GENERATED_FOLDERS:
+        for root, _, files in os.walk(out_dir / folder):
+            found += [Path(root, name) for name in files if _LEFTOVER.fullmatch(name)]
+    return found
+
+
+def _make_folders(out_dir: Path, folder: Path, undo: list) -> None:
+    """Create `folder` and missing parents below `out_dir`, each recorded so a failed build removes it."""
+    missing = []
+    while folder != out_dir and not os.path.lexists(folder):
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        os.mkdir(made)
+        undo.append(("rmdir", made, None))
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
+def _roll_back(undo: list[tuple[str, Path, Path | None]]) -> list[Path]:
+    """Undo in reverse order; the paths that could not be put back."""
+    left = []
+    for kind, target, aside in reversed(undo):
+        try:
+            if kind == "restore":
+                os.replace(aside, target)
+            elif kind == "unlink":
+                os.unlink(target)
+            else:
+                os.rmdir(target)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            left.append(target)
+    return left

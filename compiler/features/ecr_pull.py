@@ -89,6 +89,12 @@ def conflicts(block: dict, document: dict):
                "cannot be combined with managed_policy: true: AmazonECSTaskExecutionRolePolicy grants the ECR pull "
                "actions on every repository without conditions, so the VPC endpoint restriction would be void; "
                "set managed_policy: false")
+    if block["vpc_endpoint"] and (document["role"] or {}).get("existing") is not None:
+        yield (f"{KEY}.vpc_endpoint",
+               "cannot be combined with role.existing: an Allow with conditions cannot narrow what the existing role "
+               "already grants (a console-created ecsTaskExecutionRole allows the ECR pull actions on every "
+               "repository without conditions), so the restriction would be void; remove role.existing to let rolec "
+               "create a role whose only ECR grant is this one")
 
 
 FEATURE = Feature(

@@ -7,15 +7,15 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from .effective import Permissions, from_role, from_terraform
-from ..errors import SpecError
+from ..errors import EnvironmentFailure, SpecError
 from ..lower import lower
 from ..spec.v1 import load_spec
 
 MODULE = "main.tf.json"
 
 
-class BaselineError(Exception):
-    """The baseline cannot be read (not a git repository, unknown ref, unreadable output)."""
+class BaselineError(EnvironmentFailure):
+    """The baseline cannot be read (not a git repository, unknown ref, unreadable output, no out folder)."""
 
 
 def _git(*args: str) -> bytes:
@@ -44,6 +44,11 @@ def _tracked_specs(ref: str, item: Path) -> list[str]:
 
 
 def outputs_in_folder(out_dir: Path) -> dict[str, Permissions]:
+    """The Terraform modules in `out_dir`; a folder that does not exist is no baseline at all (comparing
+    with it would report every role as new)."""
+    if not out_dir.is_dir():
+        raise BaselineError(f"no baseline to compare with: {out_dir.as_posix()}/ does not exist (run rolec diff where "
+                            "it is, name it with --out or --against, or compare with the specs at a git ref: --base REF)")
     roles = {}
     for module in sorted((out_dir / "terraform").glob(f"*/{MODULE}")):
         role_id = module.parent.name

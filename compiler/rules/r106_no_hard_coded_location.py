@@ -14,9 +14,7 @@ hard-coded location. Admitted on purpose, and nothing else:
 
 from __future__ import annotations
 
-import re
-
-from ..spec.names import REGION_RE
+from ..aws.regions import PARTITION_OF
 from ..text import Pseudo, Text
 from . import COMPILER_BUG, Rule, Violation
 
@@ -46,7 +44,7 @@ def problem(text: Text) -> str | None:
         return "an S3 ARN has no region or account" if region or account else None
     if region == _MARK[Pseudo.REGION] and account in (_MARK[Pseudo.ACCOUNT], _LOOKUP):
         return None
-    if re.fullmatch(REGION_RE, region) and account == _MARK[Pseudo.ACCOUNT]:
+    if region in PARTITION_OF and account == _MARK[Pseudo.ACCOUNT]:
         return None
     if account == _LOOKUP:
         return "an account looked up per region is used outside the deploying region"

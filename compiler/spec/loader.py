@@ -49,7 +49,18 @@ def load(path: Path, display: str) -> yaml.Node:
     if node is None:
         _fail(display, 1, 1, "spec is empty; expected a mapping that starts with 'version: 1'")
     _check_nodes(node, display)
+    if "&" in text:
+        _refuse_anchors(text, display)
     return node
+
+
+def _refuse_anchors(text: str, display: str) -> None:
+    """An anchor with no alias composes to an ordinary node, so anchors are found among the tokens
+    (a second pass, only for the rare spec with an `&` in it)."""
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AnchorToken):
+            _fail(display, token.start_mark.line + 1, token.start_mark.column + 1,
+                  "YAML anchors and aliases are not supported in specs")
 
 
 def _check_nodes(root: yaml.Node, display: str) -> None:

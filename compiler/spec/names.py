@@ -10,17 +10,18 @@ Every function raises `Invalid` with a message that says what was expected.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
+from ..aws.regions import PARTITION_OF
 from ..aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
 from ..aws.ecr import parse_repository_uri
 from ..ir import ExistingRole
-from .types import Invalid
+from .types import Invalid, shown
 from ..text import Pseudo, Text, arn
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
-REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
 ACCOUNT_RE = r"\d{12}"
 _ARN_RE = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)", re.S)
 _WILDCARDS = re.compile(r"[*?]")
@@ -32,6 +33,8 @@ KMS_KEY_ID_RE = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 KMS_ALIAS_RE = r"alias/[A-Za-z0-9/_-]+"
 IAM_NAME_RE = r"[A-Za-z0-9_+=,.@-]+"
 SECRET_REFERENCE_PREFIX = "aws/reference/secretsmanager/"
+IAM_PATH_RE = r"/(?:[\x21-\x7e]+/)?"
+"""IAM's path pattern, `\u002F[\u0021-\u007E]+\u002F` or a lone `/`: `//` is refused."""
 
 
 PARTITION_PLACEHOLDER = "{partition}"
@@ -54,18 +57,18 @@ def _placeholders(value: str, fields: dict[str, str], *, accountless: bool) -> N
     known with the deploying partition, and an ARN of another account names its partition literally."""
     if "{" in value.replace(PARTITION_PLACEHOLDER, "").replace(ACCOUNT_PLACEHOLDER, ""):
         raise Invalid(f"the only placeholders an ARN may hold are {PARTITION_PLACEHOLDER} and {ACCOUNT_PLACEHOLDER}, "
-                      f"got {value!r}")
+                      f"got {shown(value)}")
     partition = fields["partition"] == PARTITION_PLACEHOLDER
     account = fields["account"] == ACCOUNT_PLACEHOLDER
     for placeholder, field in ((PARTITION_PLACEHOLDER, "partition"), (ACCOUNT_PLACEHOLDER, "account")):
         if placeholder in value and fields[field] != placeholder:
-            raise Invalid(f"{placeholder} stands for the whole {field} field of an ARN, got {value!r}")
+            raise Invalid(f"{placeholder} stands for the whole {field} field of an ARN, got {shown(value)}")
     if account and not partition:
         raise Invalid(f"{ACCOUNT_PLACEHOLDER} needs {PARTITION_PLACEHOLDER} too (the deploying account is in the "
-                      f"deploying partition): {value!r}")
+                      f"deploying partition): {shown(value)}")
     if partition and not account and not accountless and fields["account"] != "aws":
         raise Invalid(f"{PARTITION_PLACEHOLDER} needs {ACCOUNT_PLACEHOLDER} too: an ARN in another account names its "
-                      f"partition literally, got {value!r}")
+                      f"partition literally, got {shown(value)}")
 
 
 def parse_arn(value: str, service: str, what: str, *, regional: bool = True, accountless: bool = False) -> dict[str, str]:
@@ -73,33 +76,38 @@ def parse_arn(value: str, service: str, what: str, *, regional: bool = True, acc
     account fields may be the placeholders `{partition}` and `{account}` (kept as written in the result)."""
     match = _ARN_RE.fullmatch(value)
     if not match:
-        raise Invalid(f"expected {what}, got {value!r} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
+        raise Invalid(f"expected {what}, got {shown(value)} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
     parts = match.groupdict()
     if parts["service"] != service:
-        raise Invalid(f"expected {what}, got an ARN of service '{parts['service']}' instead of '{service}': {value!r}")
+        raise Invalid(f"expected {what}, got an ARN of service {shown(parts['service'])} instead of '{service}': {shown(value)}")
     _placeholders(value, parts, accountless=accountless)
     if parts["partition"] not in (*PARTITIONS, PARTITION_PLACEHOLDER):
-        raise Invalid(f"unknown partition '{parts['partition']}' in {value!r}; expected one of {', '.join(PARTITIONS)}")
-    if regional and not re.fullmatch(REGION_RE, parts["region"]):
-        raise Invalid(f"expected a region such as us-east-1 in {value!r}, got {parts['region']!r}")
+        raise Invalid(f"unknown partition {shown(parts['partition'])} in {shown(value)}; expected one of {', '.join(PARTITIONS)}")
+    if regional and parts["region"] not in PARTITION_OF:
+        close = difflib.get_close_matches(parts["region"], sorted(PARTITION_OF), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else " (see compiler/aws/regions.py)"
+        raise Invalid(f"expected a region such as us-east-1 in {shown(value)}, got the unknown region {shown(parts['region'])}{hint}")
+    if regional and parts["partition"] != PARTITION_PLACEHOLDER and PARTITION_OF[parts["region"]] != parts["partition"]:
+        raise Invalid(f"region '{parts['region']}' belongs to partition '{PARTITION_OF[parts['region']]}', not "
+                      f"'{parts['partition']}', in {shown(value)}; an ARN's partition and region go together")
     if not regional and parts["region"]:
-        raise Invalid(f"{service} ARNs have no region, got {parts['region']!r} in {value!r}")
+        raise Invalid(f"{service} ARNs have no region, got {shown(parts['region'])} in {shown(value)}")
     if _WILDCARDS.search(value):
-        raise Invalid(f"wildcards are not allowed in {what}: {value!r}; list each resource")
+        raise Invalid(f"wildcards are not allowed in {what}: {shown(value)}; list each resource")
     return parts
 
 
 def _check_account(parts: dict[str, str], value: str, *, allow_aws: bool = False) -> None:
     account = parts["account"]
     if not (re.fullmatch(ACCOUNT_RE, account) or account == ACCOUNT_PLACEHOLDER or (allow_aws and account == "aws")):
-        raise Invalid(f"expected a 12-digit account id in {value!r}, got {parts['account']!r}")
+        raise Invalid(f"expected a 12-digit account id in {shown(value)}, got {shown(parts['account'])}")
 
 
 def _name(value: str, pattern: str, what: str, max_len: int) -> str:
     if len(value) > max_len:
         raise Invalid(f"expected {what} of at most {max_len} characters, got {len(value)}")
     if not re.fullmatch(pattern, value):
-        raise Invalid(f"expected {what}, got {value!r}")
+        raise Invalid(f"expected {what}, got {shown(value)}")
     return value
 
 
@@ -110,7 +118,7 @@ def _named(value: str, *, service: str, prefix: str, pattern: str, what: str, na
         _check_account(parts, value)
         name = parts["resource"].removeprefix(prefix)
         if not parts["resource"].startswith(prefix) or not re.fullmatch(pattern, name):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         return spec_arn(value)
     _name(value, pattern, name_what, max_len)
     return arn(service, f"{prefix}{value}")
@@ -134,22 +142,49 @@ def log_group(value: str) -> Text:
                   name_what="a log group name (letters, digits, . _ - / #)")
 
 
+SECRET_SUFFIX_MARKER = "-??????"
+"""Written at the end of a secret ARN's name: "this name has no suffix; match the one Secrets Manager added"."""
+_SUFFIX_RE = re.compile(r"-([A-Za-z0-9]{6})$")
+
+
 def secret(value: str) -> Text:
     """A secret's ARN. Names get AWS's six-character suffix as `-??????`; ARNs lose any
-    `:json-key:version-stage:version-id` tail that ECS `valueFrom` allows."""
+    `:json-key:version-stage:version-id` tail that ECS `valueFrom` allows.
+
+    An ARN's name may end in its suffix or not. Secrets Manager's suffix is six random letters and digits,
+    so a tail with a digit or an upper-case letter is taken as the suffix; six lower-case letters
+    (`db-master`) may be either, and is refused unless the ARN ends in SECRET_SUFFIX_MARKER."""
     what = "a Secrets Manager secret name or ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)"
     if value.startswith("arn:"):
+        value, marked = _without_marker(value)
         parts = parse_arn(value, "secretsmanager", what)
         _check_account(parts, value)
         if not parts["resource"].startswith("secret:"):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         name, *tail = parts["resource"].removeprefix("secret:").split(":")
         if len(tail) > 3 or not re.fullmatch(SECRET_NAME_RE, name):
-            raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {value!r}")
+            raise Invalid(f"expected {what} optionally followed by :json-key:version-stage:version-id, got {shown(value)}")
         base = value[: len(value) - len(parts["resource"])] + "secret:" + name
-        return spec_arn(base if re.search(r"-[A-Za-z0-9]{6}$", name) else base + "-??????")
+        suffix = _SUFFIX_RE.search(name)
+        if marked or not suffix:
+            return spec_arn(base + "-??????")
+        if suffix[1].isalpha() and suffix[1].islower():
+            raise Invalid(
+                f"the secret name {shown(name)} ends in '-{suffix[1]}', which may be part of the name or the six-character "
+                "suffix Secrets Manager adds to it; write the ARN with its suffix as the console shows it "
+                f"(e.g. {name}-AbC123), write {shown(base + SECRET_SUFFIX_MARKER)} to say the name has no suffix, "
+                f"or give the secret by its name ({name})")
+        return spec_arn(base)
     _name(value, SECRET_NAME_RE, "a secret name (letters, digits, / _ + = . @ -)", 512)
     return arn("secretsmanager", f"secret:{value}-??????")
+
+
+def _without_marker(value: str) -> tuple[str, bool]:
+    """The ARN without a SECRET_SUFFIX_MARKER that ends its name (before any json-key tail), and whether it had one."""
+    head, marker, rest = value.partition(SECRET_SUFFIX_MARKER)
+    if marker and (rest == "" or rest.startswith(":")) and ":secret:" in head:
+        return head + rest, True
+    return value, False
 
 
 @dataclass(frozen=True)
@@ -166,7 +201,7 @@ def parameter(value: str) -> Parameter:
         parts = parse_arn(value, "ssm", what)
         _check_account(parts, value)
         if not parts["resource"].startswith("parameter/"):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         name = parts["resource"].removeprefix("parameter/")
         _parameter_name(name)
         secret_name = _referenced_secret(name)
@@ -192,6 +227,12 @@ def _referenced_secret(name: str) -> str | None:
         return None
     secret_name = name.removeprefix(SECRET_REFERENCE_PREFIX)
     _name(secret_name, SECRET_NAME_RE, "a secret name after /aws/reference/secretsmanager/", 512)
+    suffix = _SUFFIX_RE.search(secret_name)
+    if suffix and not (suffix[1].isalpha() and suffix[1].islower()):
+        plain = secret_name[: suffix.start()]
+        raise Invalid(
+            f"/{name} ends in '-{suffix[1]}', the six-character suffix Secrets Manager adds to a secret's name; "
+            f"a reference names the secret without it: write /{SECRET_REFERENCE_PREFIX}{plain}")
     return secret_name
 
 
@@ -214,20 +255,20 @@ def kms_key(value: str) -> KmsKey:
             alias = _alias(resource)
             return KmsKey(spec_arn(value[: len(value) - len(resource)] + "key/*"), alias)
         if not re.fullmatch("key/" + KMS_KEY_ID_RE, resource):
-            raise Invalid(f"expected {what}, got resource {resource!r}")
+            raise Invalid(f"expected {what}, got resource {shown(resource)}")
         return KmsKey(spec_arn(value))
     if value.startswith("alias/"):
         return KmsKey(arn("kms", "key/*"), _alias(value))
     if re.fullmatch(KMS_KEY_ID_RE, value):
         return KmsKey(arn("kms", f"key/{value}"))
-    raise Invalid(f"expected {what}, got {value!r}")
+    raise Invalid(f"expected {what}, got {shown(value)}")
 
 
 def _alias(alias: str) -> str:
     if alias == "alias/":
         raise Invalid("the alias name after 'alias/' is empty")
     if alias.startswith("alias/aws/"):
-        raise Invalid(f"{alias!r} is an AWS managed key; list only custom keys (AWS managed keys need no kms:Decrypt grant)")
+        raise Invalid(f"{shown(alias)} is an AWS managed key; list only custom keys (AWS managed keys need no kms:Decrypt grant)")
     return _name(alias, KMS_ALIAS_RE, "an alias such as alias/payments (letters, digits, / _ -)", 256)
 
 
@@ -236,14 +277,13 @@ def policy(value: str) -> Text:
     if value.startswith("arn:"):
         parts = parse_arn(value, "iam", what, regional=False)
         _check_account(parts, value, allow_aws=True)
-        if not re.fullmatch(r"policy/(?:[\x21-\x7e]*/)?" + IAM_NAME_RE, parts["resource"]):
-            raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        if not re.fullmatch("policy" + IAM_PATH_RE + IAM_NAME_RE, parts["resource"]):
+            raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
         return spec_arn(value)
     _name(value, IAM_NAME_RE, "a policy name (letters, digits, + = , . @ _ -)", 128)
     return arn("iam", f"policy/{value}", region=False)
 
 
-IAM_PATH_RE = r"/(?:[\x21-\x7e]*/)?"
 SERVICE_LINKED_PATH = "/aws-service-role/"
 
 
@@ -257,17 +297,17 @@ def existing_role(value: str) -> ExistingRole:
         return ExistingRole(_name(value, IAM_NAME_RE, "a role name (letters, digits, + = , . @ _ -)", 64), "/")
     if PARTITION_PLACEHOLDER in value or ACCOUNT_PLACEHOLDER in value:
         raise Invalid(f"give role.existing as a name, or an ARN with its partition and account written out "
-                      f"(rolec checks them at deploy time), got {value!r}")
+                      f"(rolec checks them at deploy time), got {shown(value)}")
     parts = parse_arn(value, "iam", what, regional=False)
     _check_account(parts, value)
     match = re.fullmatch(f"role(?P<path>{IAM_PATH_RE})(?P<name>{IAM_NAME_RE})", parts["resource"])
     if not match:
-        raise Invalid(f"expected {what}, got resource {parts['resource']!r}")
+        raise Invalid(f"expected {what}, got resource {shown(parts['resource'])}")
     _name(match["name"], IAM_NAME_RE, "a role name", 64)
     if len(match["path"]) > 512:
         raise Invalid(f"expected a role path of at most 512 characters, got {len(match['path'])}")
     if match["path"].startswith(SERVICE_LINKED_PATH):
-        raise Invalid(f"{value!r} is a service-linked role; IAM does not let anyone add policies to it")
+        raise Invalid(f"{shown(value)} is a service-linked role; IAM does not let anyone add policies to it")
     return ExistingRole(match["name"], match["path"], value)
 
 
@@ -298,13 +338,13 @@ class S3Object:
 def _s3(value: str, what: str) -> tuple[dict[str, str], str, str]:
     """An S3 ARN's parts, bucket and key (the key may be empty)."""
     if not value.startswith("arn:"):
-        raise Invalid(f"expected {what}, got {value!r}")
+        raise Invalid(f"expected {what}, got {shown(value)}")
     parts = parse_arn(value, "s3", what, regional=False, accountless=True)
     if parts["account"]:
-        raise Invalid(f"S3 ARNs have no account, got {parts['account']!r} in {value!r}")
+        raise Invalid(f"S3 ARNs have no account, got {shown(parts['account'])} in {shown(value)}")
     bucket, _, key = parts["resource"].partition("/")
     if not re.fullmatch(S3_BUCKET_RE, bucket) or ".." in bucket:
-        raise Invalid(f"expected a bucket name (3 to 63 lowercase letters, digits, . and -) in {value!r}, got {bucket!r}")
+        raise Invalid(f"expected a bucket name (3 to 63 lowercase letters, digits, . and -) in {shown(value)}, got {shown(bucket)}")
     return parts, bucket, key
 
 
@@ -317,7 +357,7 @@ def s3_object(value: str) -> S3Object:
     what = "an S3 object ARN (arn:<partition>:s3:::<bucket>/<key>)"
     _, bucket, key = _s3(value, what)
     if not key:
-        raise Invalid(f"expected {what}: {value!r} has no object key after the bucket name")
+        raise Invalid(f"expected {what}: {shown(value)} has no object key after the bucket name")
     return S3Object(spec_arn(value), _bucket_arn(value, bucket))
 
 
@@ -326,7 +366,7 @@ def environment_file(value: str) -> S3Object:
     found = s3_object(value)
     if not value.endswith(ENVIRONMENT_FILE_SUFFIX):
         raise Invalid(f"an environment file's key must end in {ENVIRONMENT_FILE_SUFFIX} (ECS refuses other files), "
-                      f"got {value!r}")
+                      f"got {shown(value)}")
     return found
 
 
@@ -335,7 +375,7 @@ def s3_prefix(value: str) -> S3Object:
     what = "an S3 prefix ARN ending in / (arn:<partition>:s3:::<bucket>/<folder>/)"
     _, bucket, _ = _s3(value, what)
     if not value.endswith("/"):
-        raise Invalid(f"expected {what}, got {value!r}; a prefix ends in / so that it cannot match "
+        raise Invalid(f"expected {what}, got {shown(value)}; a prefix ends in / so that it cannot match "
                       "a neighbouring folder whose name merely starts the same")
     return S3Object(spec_arn(value + "*"), _bucket_arn(value, bucket))
 

@@ -146,6 +146,7 @@ def check_with_role(document: dict, checker: Checker) -> None:
             "creates; to add permissions to an existing role in many accounts, deploy the role's CloudFormation "
             "output through a StackSet of your own (see docs/existing-roles.md)"))
         return
+    _boundary_in_every_account(stackset, role, checker)
     name = role.get("name")
     if not name or REGION_PLACEHOLDER in name:
         return
@@ -159,6 +160,26 @@ def check_with_role(document: dict, checker: Checker) -> None:
             f"with EntityAlreadyExists. Set stackset.home_region to create the role in one region only, put "
             f"{REGION_PLACEHOLDER} in the name (e.g. '{name}-{REGION_PLACEHOLDER}'), or leave out role.name to get "
             "one generated name per region"))
+
+
+def _boundary_in_every_account(stackset: dict, role: dict, checker: Checker) -> None:
+    """A permissions boundary must be a policy of the role's own account (or AWS managed): an ARN pinned to one
+    account works only where the StackSet deploys to that account alone."""
+    boundary = role.get("permissions_boundary")
+    if boundary is None or boundary.pseudos:
+        return
+    account = boundary.key.split(":")[4]
+    targets = set(stackset["accounts"] or ())
+    if account == "aws" or (stackset["permission_model"] == SELF_MANAGED and targets == {account}):
+        return
+    line, col = checker.positions.get("role.permissions_boundary", (1, 1))
+    deployed = ("the accounts of its organizational units" if stackset["permission_model"] == SERVICE_MANAGED
+                else ", ".join(sorted(targets)))
+    name = boundary.key.rsplit("/", 1)[-1]
+    checker.diagnostics.append(Diagnostic(checker.display, line, col, (
+        f"role.permissions_boundary: the boundary is pinned to account {account}, but the StackSet deploys to "
+        f"{deployed}; a permissions boundary must be a policy of the role's own account, so CreateRole fails in "
+        f"every other one. Write the policy's name ({name}) to use each account's own policy of that name")))
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,16 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 
 
+MAX_DIAGNOSTICS = 100
+"""Problems reported per file; past them checking stops (a flood of unknown keys is one mistake, not 90,000)."""
+
+
 class Invalid(ValueError):
     """Raised by a converter with the reason a value is refused."""
+
+
+class TooManyProblems(Exception):
+    """Raised by `Checker.error` past MAX_DIAGNOSTICS, after it has added the line that says checking stopped."""
 
 
 @dataclass
@@ -35,8 +43,27 @@ class Checker:
 
     def error(self, node: yaml.Node, path: str, message: str) -> object:
         line, col = position(node)
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self.diagnostics.append(Diagnostic(self.display, line, col, (
+                f"more problems from here on; checking stopped after {MAX_DIAGNOSTICS} (fix these and run rolec again)")))
+            raise TooManyProblems
         self.diagnostics.append(Diagnostic(self.display, line, col, f"{path}: {message}" if path else message))
         return INVALID
+
+
+SHOWN_CHARACTERS = 256
+"""How much of a bad value a message echoes: enough to find it, never a whole megabyte."""
+
+
+def shown(value: str) -> str:
+    """`value` quoted for a message, cut after SHOWN_CHARACTERS characters with its full length named."""
+    if len(value) <= SHOWN_CHARACTERS:
+        return repr(value)
+    return f"{value[:SHOWN_CHARACTERS]!r}… ({len(value):,} characters)"
+
+
+def _number(text: str) -> str:
+    return f"the number {text}" if len(text) <= SHOWN_CHARACTERS else f"a number of {len(text):,} characters"
 
 
 def describe_node(node: yaml.Node) -> str:
@@ -48,9 +75,9 @@ def describe_node(node: yaml.Node) -> str:
         return "a list"
     kind = node.tag[len(_TAG):] if node.tag.startswith(_TAG) else node.tag
     return {
-        "str": f"the string {node.value!r}",
-        "int": f"the number {node.value}",
-        "float": f"the number {node.value}",
+        "str": f"the string {shown(node.value)}",
+        "int": _number(node.value),
+        "float": _number(node.value),
         "bool": f"the boolean {node.value}",
         "null": "nothing (null)",
         "timestamp": f"the date {node.value}",
@@ -78,6 +105,8 @@ class Str(Type):
     max_len: int | None = None
     convert: Callable[[str], Any] | None = None
     allow_number: bool = False
+    characters: str | None = None
+    """A regex character class (`[...]`) of the characters the value may hold, to name the first one it may not."""
 
     def check(self, node, path, checker):
         scalar_tags = {_TAG + "str"} | ({_TAG + "int"} if self.allow_number else set())
@@ -87,7 +116,12 @@ class Str(Type):
         if self.max_len is not None and len(value) > self.max_len:
             return checker.error(node, path, f"expected {self.what} of at most {self.max_len} characters, got {len(value)}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
-            return checker.error(node, path, f"expected {self.what}, got {value!r}")
+            stray = re.search(f"[^{self.characters[1:]}", value) if self.characters else None
+            if stray:
+                return checker.error(node, path, (
+                    f"the character {stray.group()!r} (U+{ord(stray.group()):04X}) at position {stray.start() + 1} "
+                    f"is not allowed in {self.what}"))
+            return checker.error(node, path, f"expected {self.what}, got {shown(value)}")
         if self.convert is not None:
             try:
                 return self.convert(value)
@@ -116,7 +150,10 @@ class Int(Type):
     def check(self, node, path, checker):
         if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "int":
             return self.wrong(node, path, checker)
-        value = _CONSTRUCTOR.construct_yaml_int(node)
+        try:
+            value = _CONSTRUCTOR.construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return checker.error(node, path, f"expected {self.what}, got a number of {len(node.value):,} characters")
         if not self.minimum <= value <= self.maximum:
             return checker.error(node, path, f"expected {self.what}, got {value}")
         return value
@@ -171,6 +208,8 @@ class Map(Type):
     key: Str
     value: Str
     max_items: int = 50
+    keys_ignore_case: bool = False
+    """Refuse keys that differ only in case (IAM tag keys are case-insensitive)."""
 
     @property
     def what(self) -> str:
@@ -182,12 +221,20 @@ class Map(Type):
         if len(node.value) > self.max_items:
             return checker.error(node, path, f"expected at most {self.max_items} entries, got {len(node.value)}")
         result: dict = {}
+        folded: dict[str, tuple[str, int]] = {}
         ok = True
         for key_node, value_node in _unique_pairs(node, path, checker):
             key = self.key.check(key_node, path, checker)
             if key is INVALID:
                 ok = False
                 continue
+            if self.keys_ignore_case:
+                other, line = folded.setdefault(key.casefold(), (key, position(key_node)[0]))
+                if other != key:
+                    checker.error(key_node, path, f"key {shown(key)} differs from {shown(other)} (line {line}) only in "
+                                                  "case; IAM tag keys are case-insensitive, so they name the same tag")
+                    ok = False
+                    continue
             child_path = f"{path}.{key}"
             checker.positions[child_path] = position(value_node)
             value = self.value.check(value_node, child_path, checker)
@@ -264,14 +311,14 @@ class Obj(Type):
         return {**schema, **(self.json_extra or {})}
 
     def _unknown(self, key_node: yaml.Node, suggested: set[str]) -> str:
-        """Name the unknown key and the nearest known one (by similarity, or as a prefix of it)."""
+        """Name the unknown key and the nearest known one: one it is a prefix of (`ecr` for `ecr_pull`), or else the most similar."""
         name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else describe_node(key_node)
-        close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-        close = close or [k for k in self.fields if len(name) >= 3 and (k.startswith(name) or name.startswith(k))][:1]
+        close = [k for k in self.fields if len(name) >= 3 and (k.startswith(name) or name.startswith(k))][:1]
+        close = close or difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
         if close:
             suggested.add(close[0])
-            return f"unknown key '{name}'; did you mean '{close[0]}'?"
-        return f"unknown key '{name}'; expected one of: {', '.join(sorted(self.fields))}"
+            return f"unknown key {shown(name)}; did you mean '{close[0]}'?"
+        return f"unknown key {shown(name)}; expected one of: {', '.join(sorted(self.fields))}"
 
 
 def _unique_pairs(node: yaml.MappingNode, path: str, checker: Checker):
@@ -282,7 +329,7 @@ def _unique_pairs(node: yaml.MappingNode, path: str, checker: Checker):
             if key_node.value in first:
                 checker.error(
                     key_node, path,
-                    f"duplicate key '{key_node.value}' (first defined at line {first[key_node.value]})",
+                    f"duplicate key {shown(key_node.value)} (first defined at line {first[key_node.value]})",
                 )
                 continue
             first[key_node.value] = position(key_node)[0]

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
 from . import loader, stackset
+from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
 from .role_id import role_id
-from .names import IAM_NAME_RE, existing_role, policy
-from .types import INVALID, Bool, Checker, Field, Int, List, Map, Obj, Str, Type
+from .names import IAM_NAME_RE, IAM_PATH_RE, existing_role, policy
+from ..text import Text
+from .types import INVALID, Bool, Checker, Field, Int, List, Map, Obj, Str, TooManyProblems, Type, describe_node, shown
 
 SPEC_VERSION = 1
+DESCRIPTION_CHARACTERS = r"[\t\n\r\x20-\x7e\xa1-\xff]"
+"""What IAM accepts in a role description."""
 
 
 class Version(Type):
@@ -22,9 +28,13 @@ class Version(Type):
 
     def check(self, node, path, checker):
         value = Int(SPEC_VERSION, SPEC_VERSION).check(node, path, Checker(checker.display))
-        if value is INVALID:
-            return checker.error(node, path, f"unsupported spec version {node.value!r}; this rolec reads version {SPEC_VERSION}")
-        return value
+        if value is not INVALID:
+            return value
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value.strip() == str(SPEC_VERSION):
+            return checker.error(node, path, f"expected the number {SPEC_VERSION}, got the string {node.value!r}; "
+                                             f"write version: {SPEC_VERSION} without quotes")
+        given = shown(node.value) if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int" else describe_node(node)
+        return checker.error(node, path, f"unsupported spec version {given}; this rolec reads version {SPEC_VERSION}")
 
     def json_schema(self) -> dict:
         return {"const": SPEC_VERSION}
@@ -57,13 +67,15 @@ ROLE = Obj(
                           pattern=rf"(?:{IAM_NAME_RE}|\{{region\}})+", max_len=64, convert=stackset.role_name),
                       doc="Physical role name; omit it to let CloudFormation or Terraform generate a unique one. "
                           "{region} stands for the deploying region."),
-        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=r"/(?:[\x21-\x7e]*/)?", max_len=512),
+        "path": Field(Str("an IAM path that starts and ends with / (e.g. /ecs/)", pattern=IAM_PATH_RE, max_len=512),
                       default="/", doc="IAM path of the role."),
         "permissions_boundary": Field(Str("an IAM policy name or ARN", convert=policy),
                                       doc="Managed policy that bounds the role's permissions: a name (this account) or ARN."),
         "max_session_duration": Field(Int(3600, 43200), doc="Maximum session duration in seconds."),
-        "tags": Field(Map(Str("a tag key (at most 128 characters, not starting with aws:)", pattern=r"(?!aws:)[\w.:/=+\-@ ]+", max_len=128),
-                          Str("a tag value (at most 256 characters)", pattern=r"[\w.:/=+\-@ ]*", max_len=256)),
+        "tags": Field(Map(Str("a tag key (at most 128 characters, not starting with aws: in any case)",
+                              pattern=r"(?![aA][wW][sS]:)[\w.:/=+\-@ ]+", max_len=128),
+                          Str("a tag value (at most 256 characters)", pattern=r"[\w.:/=+\-@ ]*", max_len=256),
+                          keys_ignore_case=True),
                       default={}, doc="Tags on the role."),
     },
     validate=_existing_excludes_role_keys,
@@ -101,7 +113,45 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
         for key, message in feature.conflicts(features[feature.name], document):
             line, col = checker.positions.get(key, (1, 1))
             checker.diagnostics.append(Diagnostic(checker.display, line, col, f"{key}: {message}"))
+    _one_partition(document, checker)
     stackset.check_with_role(document, checker)
+
+
+def _given_arns(value, path: str = "") -> Iterator[tuple[str, str]]:
+    """(spec path, ARN) for every value the spec gave as a full ARN (names resolved at deploy time have none)."""
+    if isinstance(value, Text):
+        if not value.pseudos and value.key.startswith("arn:"):
+            yield path, value.key
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            part = getattr(value, item.name)
+            if isinstance(part, str) and part.startswith("arn:"):
+                yield path, part
+            else:
+                yield from _given_arns(part, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _given_arns(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _given_arns(item, f"{path}[{index}]")
+
+
+def _one_partition(document: dict, checker: Checker) -> None:
+    """A role lives in one partition: every ARN the spec gives, and a StackSet's regions, must share it."""
+    first: tuple[str, str] | None = None
+    if document["stackset"]:
+        region = document["stackset"]["regions"][0]
+        first = ("stackset.regions", PARTITION_OF[region])
+    for path, given in _given_arns({"role": document["role"], "features": document["features"]}):
+        partition = given.split(":")[1]
+        if first is None:
+            first = (path, partition)
+        elif partition != first[1]:
+            line, col = checker.positions.get(path, (1, 1))
+            checker.diagnostics.append(Diagnostic(checker.display, line, col, (
+                f"{path}: this ARN is in partition '{partition}', but {first[0]} is in '{first[1]}'; a role and "
+                "everything it is granted live in one partition")))
 
 
 TASK_DEFINITION = Obj(
@@ -122,7 +172,8 @@ def spec_schema() -> Obj:
         "a mapping with version, description, role, managed_policy, trust and features",
         {
             "version": Field(Version(), required=True, doc="Spec format version; always 1."),
-            "description": Field(Str("a description (at most 1000 characters)", pattern=r"[\t\n\r\x20-\x7e\xa1-\xff]*", max_len=1000),
+            "description": Field(Str("a role description (tab, line breaks, printable ASCII and U+00A1 to U+00FF)",
+                                     pattern=rf"{DESCRIPTION_CHARACTERS}*", characters=DESCRIPTION_CHARACTERS, max_len=1000),
                                  doc="Description of the role, shown in IAM."),
             "role": Field(ROLE, default=None, doc="Settings of the IAM role itself."),
             "managed_policy": Field(Bool(), default=False,
@@ -130,6 +181,10 @@ def spec_schema() -> Obj:
             "trust": Field(TRUST, default=None, doc="Trust policy options."),
             "features": Field(_features(), default={}, doc="What the tasks using this role do; each feature adds what it needs."),
             "stackset": Field(stackset.SCHEMA, doc="Roll the role out to many accounts and regions with a CloudFormation StackSet."),
+            "account": Field(Str("a label for an AWS account (letters, digits, . _ -)", pattern=r"[A-Za-z0-9._-]{1,64}"),
+                             doc="Which account this spec deploys to, as a label of your own (e.g. prod or 111122223333). "
+                                 "Needed only when two specs name the same IAM role: with different labels they deploy "
+                                 "to different accounts and do not collide. Changes no output."),
             "task_definitions": Field(List(TASK_DEFINITION, max_items=100), default=(),
                                       doc="Task definitions this role serves: build and check fail when one needs a "
                                           "permission the role does not grant, and warn about grants none needs."),
@@ -170,6 +225,7 @@ class Spec:
     features: dict[str, dict]
     positions: dict[str, tuple[int, int]]
     stackset: stackset.StackSet | None = None
+    account: str | None = None
     task_definitions: tuple[dict, ...] = ()
     """Linked task definitions: {"path": as written, relative to the spec; "set": bindings}."""
 
@@ -179,7 +235,10 @@ def load_spec(path: Path, display: str) -> Spec:
     spec_id = role_id(path, display)
     node = loader.load(path, display)
     checker = Checker(display)
-    document = spec_schema().check(node, "", checker)
+    try:
+        document = spec_schema().check(node, "", checker)
+    except TooManyProblems:
+        raise SpecError(checker.diagnostics) from None
     if checker.diagnostics or document is INVALID:
         raise SpecError(checker.diagnostics or [Diagnostic(display, 1, 1, "invalid spec")])
     role = document["role"] or {name: f.default for name, f in ROLE.fields.items()}
@@ -194,5 +253,6 @@ def load_spec(path: Path, display: str) -> Spec:
         features={name: block for name, block in document["features"].items() if block is not None},
         positions=checker.positions,
         stackset=stackset.StackSet.of(document["stackset"]) if document["stackset"] else None,
+        account=document["account"],
         task_definitions=tuple(document["task_definitions"]),
     )

@@ -122,6 +122,9 @@ def test_parallel_and_sequential_builds_write_the_same_bytes(tmp_path):
             if "name: " in text:
                 text = text.replace("name: ecsTaskExecutionRole", f"name: ecsTaskExecutionRole{copy}")
                 text = text.replace("name: payments-api-execution", f"name: payments-api-execution-{copy}")
+            # copies of one named role deploy to different accounts (finding 12)
+            labelled = "\naccount: " in text
+            text = text.replace("\naccount: ", f"\naccount: copy-{copy}-") if labelled else text + f"account: copy-{copy}\n"
             (specs / f"{spec.stem}-{copy}.yaml").write_text(text)
     assert len(list(specs.glob("*.yaml"))) >= pipeline.PARALLEL_FROM
     for jobs in ("1", "2"):

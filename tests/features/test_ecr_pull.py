@@ -22,13 +22,16 @@ def _run(tmp_path, items, extra=""):
 
 
 def test_repository_uri_grants_on_the_repository_arn(tmp_path):
-    result = _run(tmp_path, ["111122223333.dkr.ecr.eu-west-1.amazonaws.com/shared/base",
-                             "111122223333.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn/app"])
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "out" / "cloudformation" / "role.yaml").read_text()
-    assert "arn:aws:ecr:eu-west-1:111122223333:repository/shared/base" in text
-    assert "arn:aws-cn:ecr:cn-north-1:111122223333:repository/app" in text
-    assert "dkr.ecr" not in text
+    # one spec per partition: a role's ARNs share one partition (red-team finding 15, second bullet)
+    for uri, arn in (("111122223333.dkr.ecr.eu-west-1.amazonaws.com/shared/base",
+                      "arn:aws:ecr:eu-west-1:111122223333:repository/shared/base"),
+                     ("111122223333.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn/app",
+                      "arn:aws-cn:ecr:cn-north-1:111122223333:repository/app")):
+        result = _run(tmp_path, [uri])
+        assert result.exit_code == 0, result.output
+        text = (tmp_path / "out" / "cloudformation" / "role.yaml").read_text()
+        assert arn in text
+        assert "dkr.ecr" not in text
 
 
 def test_repository_uri_with_tag_is_refused_with_its_location(tmp_path):

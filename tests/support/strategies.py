@@ -3,6 +3,8 @@ slashes, Secrets Manager references, every KMS key form, VPC endpoint conditions
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from hypothesis import strategies as st
 
@@ -33,14 +35,17 @@ repositories = st.one_of(repository_names, _arn("ecr", repository_names.map(lamb
 log_groups = st.one_of(log_group_names, _arn("logs", log_group_names.map(lambda n: f"log-group:{n}")))
 secrets = st.one_of(
     secret_names,
-    _arn("secretsmanager", secret_names.map(lambda n: f"secret:{n}")),
+    # An ARN's name may not end in - and six lower-case letters: that is ambiguous, and refused (finding 11).
+    _arn("secretsmanager", secret_names.filter(lambda n: not re.search(r"-[a-z]{6}$", n)).map(lambda n: f"secret:{n}")),
     _arn("secretsmanager", st.builds(lambda n, s, tail: f"secret:{n}-{s}{tail}", secret_names,
-                                     st.from_regex(r"[A-Za-z0-9]{6}", fullmatch=True),
+                                     st.from_regex(r"[A-Za-z0-9]{6}", fullmatch=True).filter(
+                                         lambda s: not (s.isalpha() and s.islower())),
                                      st.sampled_from(["", ":password::", ":username:AWSCURRENT:"]))),
 )
 parameters = st.one_of(
     parameter_names,
-    secret_names.map(lambda n: f"/aws/reference/secretsmanager/{n}"),
+    # A reference names the secret without its suffix (finding 15).
+    secret_names.filter(lambda n: not re.search(r"-[A-Za-z0-9]{6}$", n)).map(lambda n: f"/aws/reference/secretsmanager/{n}"),
     # ECS reads parameters only in the task's own account (a literal account would pin the role to it at
     # deploy time), so a parameter ARN names the deploying partition and account with the placeholders.
     st.builds(lambda region, name: f"arn:{{partition}}:ssm:{region}:{{account}}:parameter/{name.lstrip('/')}",
@@ -101,7 +106,19 @@ def specs(draw) -> dict:
         spec["trust"] = {"source_account": draw(st.booleans())}
     if chosen:
         spec["features"] = chosen
-    return spec
+    return _one_partition(spec, draw(regions))
+
+
+def _one_partition(value, region: str):
+    """Every ARN moved to `region` and its partition (IAM ARNs: the partition only), as one role's ARNs must be."""
+    if isinstance(value, dict):
+        return {key: _one_partition(item, region) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_one_partition(item, region) for item in value]
+    if isinstance(value, str) and value.startswith("arn:"):
+        _, _, service, given, rest = value.split(":", 4)
+        return f"arn:{PARTITION_OF.get(region, 'aws')}:{service}:{region if given else ''}:{rest}"
+    return value
 
 
 def dump(spec: dict) -> str:
