@@ -116,8 +116,10 @@ def _one_partition(value, region: str):
     if isinstance(value, list):
         return [_one_partition(item, region) for item in value]
     if isinstance(value, str) and value.startswith("arn:"):
-        _, _, service, given, rest = value.split(":", 4)
-        return f"arn:{PARTITION_OF.get(region, 'aws')}:{service}:{region if given else ''}:{rest}"
+        _, partition, service, given, rest = value.split(":", 4)
+        if partition != "{partition}":  # the placeholder is the deploying partition wherever it deploys
+            partition = PARTITION_OF.get(region, "aws")
+        return f"arn:{partition}:{service}:{region if given else ''}:{rest}"
     return value
 
 
