@@ -17,8 +17,8 @@ from .errors import EnvironmentFailure, SpecError
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.clashes import check_clashes
 from .build.discover import discover
-from .reports.owners import output_path as owner_policies_path
 from .build.template_size import large_templates
+from .reports.owners import output_path as owner_policies_path
 from .build.pipeline import BuildStats, LintError, build as build_outputs, output_paths
 from .validate.terraform import TerraformUnavailable
 from .build.writer import UnsafeOutput, apply, locked, plan
