@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.linked import write_linked  # noqa: E402
 from bench.specs import write_specs  # noqa: E402
 
 CDK_HOME = Path(os.environ.get("ROLEC_BENCH_CDK_DIR", Path.home() / ".cache" / "rolec-bench-cdk"))
@@ -97,6 +98,24 @@ def bench_rolec(count: int, repeat: int, work: Path) -> dict:
     results["one_changed"] = median(changed)
     results["check"] = median([run(rolec("check", str(specs), "--out", str(out), "--cache-dir", str(cache)), ROOT)
                                for _ in range(repeat)])
+    return results
+
+
+def bench_linked(count: int, repeat: int, work: Path) -> dict:
+    """N specs each linked to its task definition: the no-op rebuild (the cache key reads the linked files) and
+    one changed task definition (an environment value: its spec is recompiled and checked against it again)."""
+    taskdefs = write_linked(work, count)
+    specs, out, cache = work / "specs", work / "out", work / "cache"
+    build = rolec("build", str(specs), "--out", str(out), "--cache-dir", str(cache))
+    run(build, ROOT)
+    results = {"noop": median([run(build, ROOT) for _ in range(repeat)])}
+    original = taskdefs[0].read_text()
+    changed = []
+    for i in range(repeat):
+        taskdefs[0].write_text(original.replace('"value": "prod"', f'"value": "prod-{i}"', 1))
+        changed.append(run(build, ROOT))
+    taskdefs[0].write_text(original)
+    results["one_changed"] = median(changed)
     return results
 
 
@@ -192,8 +211,8 @@ def markdown(report: dict) -> str:
               "build; cold ÷ floor is the median of the runs' ratios. The whole benchmark took "
               f"{report['minutes']:.1f} min."),
              "",
-             "| specs | templates linted | cold build | cfn-lint floor | cold ÷ floor | no-op rebuild | one spec changed | `rolec check` | peak RSS (cold) | CDK synth (validation on / off) | CDK ÷ rolec cold (on / off) | CDK ÷ one changed |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| specs | templates linted | cold build | cfn-lint floor | cold ÷ floor | no-op rebuild | one spec changed | `rolec check` | peak RSS (cold) | linked to task definitions: no-op / one task definition changed | CDK synth (validation on / off) | CDK ÷ rolec cold (on / off) | CDK ÷ one changed |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for count, r in report["sizes"].items():
         cold = r["cold"]["wall_s"]
         floor = r["cfn_lint_floor_s"]
@@ -203,9 +222,11 @@ def markdown(report: dict) -> str:
             on, off = cdk["validate"]["wall_s"], cdk["novalidate"]["wall_s"]
             cdk_cells = (f"{on:.2f} s / {off:.2f} s | {on / cold:.1f}× / {off / cold:.1f}× | "
                          f"{on / r['one_changed']['wall_s']:.1f}×")
+        linked = r["linked"]
         lines.append(f"| {count} | {r['templates_linted']} | {cold:.2f} s | {floor:.2f} s | {r['cold_over_floor']:.2f}× | "
                      f"{r['noop']['wall_s']:.2f} s | {r['one_changed']['wall_s']:.2f} s | {r['check']['wall_s']:.2f} s | "
-                     f"{r['cold']['peak_rss_mib']:.0f} MiB | {cdk_cells} |")
+                     f"{r['cold']['peak_rss_mib']:.0f} MiB | {linked['noop']['wall_s']:.2f} s / "
+                     f"{linked['one_changed']['wall_s']:.2f} s | {cdk_cells} |")
     return "\n".join(lines) + "\n"
 
 
@@ -222,6 +243,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"rolec-bench-{count}-") as folder:
             work = Path(folder)
             result = bench_rolec(count, args.repeat, work)
+            result["linked"] = bench_linked(count, args.repeat, work / "linked")
             if with_cdk:
                 result["cdk"] = bench_cdk(cdk_roles(work / "specs"), args.repeat, work)
             report["sizes"][count] = result

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing
+import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,23 +251,49 @@ def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
     invalidates exactly the specs that link it. Read without validating the spec; the compile validates it."""
     if b"task_definitions" not in spec_bytes:
         return b""
+    folder = os.path.dirname(spec_file)
+    linked = b""
+    for path in _linked_paths(spec_bytes):
+        try:
+            with open(os.path.join(folder, path), "rb") as handle:
+                content = handle.read()
+        except OSError:
+            content = b"\0missing"
+        linked += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+    return linked
+
+
+_TOP_LEVEL_KEY = re.compile(rb"\n(?=[^\s#-])")
+_PATH_LINE = re.compile(rb"^[ \t]*(?:-[ \t]+)?path:[ \t]*([^\s#'\"|>&*!%@`{\[][^#\n]*?|'[^'\n]*'|\"[^\"\\\n]*\")[ \t]*(?:#.*)?$",
+                        re.M)
+
+
+def _linked_paths(spec_bytes: bytes) -> list[str]:
+    """The `path:` of each task_definitions entry. A plain block-style list (what `rolec infer` and people write)
+    is read line by line: YAML-parsing 1000 specs would cost a no-op build 0.3 s; anything else is parsed."""
+    start = 0 if spec_bytes.startswith(b"task_definitions:") else spec_bytes.find(b"\ntask_definitions:") + 1
+    if start or spec_bytes.startswith(b"task_definitions:"):
+        following = _TOP_LEVEL_KEY.search(spec_bytes, start + 1)
+        block = spec_bytes[start:following.start() if following else len(spec_bytes)]
+        lines = [line for line in block.splitlines()[1:] if line.strip() and not line.lstrip().startswith(b"#")]
+        found = [m.group(1) for m in map(_PATH_LINE.match, lines) if m]
+        header = block.split(b"\n", 1)[0].split(b"#", 1)[0].rstrip()
+        if header == b"task_definitions:" and all(b"path:" not in line or _PATH_LINE.match(line) for line in lines) \
+                and len(found) == sum(1 for line in lines if line.lstrip().startswith(b"-")):
+            return [value.strip(b"'\"").decode(errors="replace") for value in found]
+    return _parsed_paths(spec_bytes)
+
+
+def _parsed_paths(spec_bytes: bytes) -> list[str]:
     import yaml
 
     try:
         document = yaml.load(spec_bytes, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
-        return b""
+        return []
     entries = document.get("task_definitions") if isinstance(document, dict) else None
-    linked = b""
-    for entry in entries if isinstance(entries, list) else ():
-        path = entry.get("path") if isinstance(entry, dict) else None
-        if isinstance(path, str):
-            try:
-                content = (spec_file.parent / path).read_bytes()
-            except OSError:
-                content = b"\0missing"
-            linked += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
-    return linked
+    return [e["path"] for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)] \
+        if isinstance(entries, list) else []
 
 
 def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,

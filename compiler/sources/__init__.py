@@ -133,6 +133,9 @@ def fail(at: Span, message: str) -> SpecError:
     return SpecError([at.error(message)])
 
 
+TOO_DEEP = "values are nested too deeply for rolec (Python's recursion limit)"
+
+
 def read_text(path: Path, display: str, what: str) -> str:
     """The file's text, refusing huge files and bytes that are not UTF-8, with their location."""
     try:

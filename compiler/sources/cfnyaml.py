@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import yaml
 
-from . import Node, Span, fail
+from . import TOO_DEEP, Node, Span, fail
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -37,7 +37,10 @@ def parse(text: str, display: str) -> Node:
         raise fail(Span(display, 1, 1), f"invalid YAML: {' '.join(str(exc).split())}") from None
     if root is None:
         raise fail(Span(display, 1, 1), "the file is empty")
-    return _convert(root, display, set())
+    try:
+        return _convert(root, display, set())
+    except RecursionError:
+        raise fail(Span(display, 1, 1), TOO_DEEP) from None
 
 
 def _span(node: yaml.Node, display: str) -> Span:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..aws.lookups import LOOKUPS
 from ..text import Pseudo
-from . import Bindings, Hole, Node, Span, fail, read_text
+from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import cfnyaml, jsonfile
 
 LOOKUP_KEY = "Value"
@@ -84,6 +84,12 @@ class Template:
     # -- resolution ---------------------------------------------------------------------------
     def resolve(self, node: Node):
         """The node with every intrinsic function resolved (or a Hole); DROPPED for AWS::NoValue."""
+        try:
+            return self._resolve(node)
+        except RecursionError:
+            raise fail(Span(node.at.path, 1, 1), TOO_DEEP) from None
+
+    def _resolve(self, node: Node):
         value = node.value
         if isinstance(value, dict):
             if len(value) == 1:
@@ -92,12 +98,12 @@ class Template:
                     return self._function(key, arg, node.at)
             entries = {}
             for key, item in value.items():
-                resolved = self.resolve(item)
+                resolved = self._resolve(item)
                 if resolved is not DROPPED:
                     entries[key] = resolved
             return Node(entries, node.at)
         if isinstance(value, list):
-            return Node([r for r in (self.resolve(item) for item in value) if r is not DROPPED], node.at)
+            return Node([r for r in (self._resolve(item) for item in value) if r is not DROPPED], node.at)
         return node
 
     def _function(self, name: str, arg: Node, at: Span):

@@ -23,7 +23,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 from ..aws.lookups import LOOKUPS
 from ..targets.terraform import local_name
 from ..text import Pseudo
-from . import Bindings, Hole, Node, Span, fail, read_text
+from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import jsonfile
 
 SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
@@ -81,9 +81,12 @@ class Module:
 
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(self, expression) -> Node:
-        if isinstance(expression, Node):
-            return self._json(expression)
-        return _Evaluator(self).value(expression)
+        try:
+            if isinstance(expression, Node):
+                return self._json(expression)
+            return _Evaluator(self).value(expression)
+        except RecursionError:
+            raise fail(Span(self.display, 1, 1), TOO_DEEP) from None
 
     def _json(self, node: Node) -> Node:
         """Terraform JSON: strings are templates (`${...}`), everything else is literal."""
@@ -239,7 +242,10 @@ def read(path: Path, display: str, bindings: Bindings) -> Module:
     if path.name.endswith(".tf.json") or text.lstrip().startswith("{"):
         return Module(path, display, text, _json_blocks(jsonfile.parse(text, display)), bindings)
     tree = _parse(text, display, None)
-    return Module(path, display, text, _blocks(tree.children[0], display), bindings)
+    try:
+        return Module(path, display, text, _blocks(tree.children[0], display), bindings)
+    except RecursionError:
+        raise fail(Span(display, 1, 1), TOO_DEEP) from None
 
 
 def _parse(text: str, display: str, anchor: Span | None) -> Tree:

@@ -40,6 +40,8 @@ class Inferred:
     role_id: str = "role"
     sources: tuple[str, ...] = ()
     unused_bindings: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    """Where the tasks can run (requiresCompatibilities, or what their network mode allows); () when unknown."""
 
     def yaml(self) -> str:
         from .spec import render

@@ -27,6 +27,8 @@ PLACEHOLDER = {Pseudo.PARTITION: "{partition}", Pseudo.REGION: "{region}", Pseud
 _ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.+)", re.S)
 _SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 FARGATE_ONLY_PLATFORMS = {"FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}
+PULL_THROUGH_CACHE_PREFIXES = ("docker-hub", "ecr-public", "quay", "kubernetes", "github")
+"""The prefixes the ECR console proposes for pull through cache rules (shared/aws/EXECUTION_ROLE_FEATURES.md §3)."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,6 @@ class Need:
     key: str
     entry: str
     origin: Origin
-    ecr_or_logs: bool = False
-    """ECR pulls and awslogs: on EC2 without an execution role the container instance role does these."""
 
 
 @dataclass
@@ -70,9 +70,9 @@ class _Mapper:
             self.error(hole.at, hole.message(what))
         return bool(holes)
 
-    def add(self, feature: str, key: str, entry: str, node: Node, container: str | None, path: str, *, ecr_or_logs=False):
+    def add(self, feature: str, key: str, entry: str, node: Node, container: str | None, path: str):
         origin = Origin(node.at.path, node.at.line, node.at.col, container, path)
-        self.result.needs.append(Need(feature, key, entry, origin, ecr_or_logs))
+        self.result.needs.append(Need(feature, key, entry, origin))
 
     def text(self, node: Node, what: str) -> str | None:
         """The string with pseudo parameters as {partition}/{region}/{account}; None (reported) when open."""
@@ -141,7 +141,7 @@ class _Mapper:
             return
         if host is not None and "{" in host:
             if host == "{account}.dkr.ecr.{region}.amazonaws.com":
-                self.add("ecr_pull", "repositories", path, node, container, "image", ecr_or_logs=True)
+                self.add("ecr_pull", "repositories", path, node, container, "image")
             else:
                 self.error(node.at, f"image {rendered!r}: an ECR registry in the deploying account and region is "
                                     "written {account}.dkr.ecr.{region}.amazonaws.com; rolec cannot express this host")
@@ -151,13 +151,27 @@ class _Mapper:
             image = parse_image(repository)
         except Invalid as exc:
             labels = repository.split("/", 1)[0].split(".")
-            bad = labels[0] if not labels[0].isdigit() or len(labels[0]) != 12 else labels[3 if labels[1] == "dkr" else 2]
-            meaning = "ACCOUNT" if bad == labels[0] else "REGION"
-            self.error(node.at, f"image {rendered!r}: {exc}{self.placeholder_hint(bad, meaning)}")
+            hint = ""
+            if "exactly 12 digits" in str(exc):
+                hint = self.placeholder_hint(labels[0], "ACCOUNT")
+            elif "not an AWS region" in str(exc):
+                hint = self.placeholder_hint(labels[3 if labels[1] == "dkr" else 2], "REGION")
+            self.error(node.at, f"image {rendered!r}: {exc}{hint}")
             return
         if image is not None:
             host_only = repository.split("/", 1)[0]
-            self.add("ecr_pull", "repositories", f"{host_only}/{image.repository}", node, container, "image", ecr_or_logs=True)
+            self.add("ecr_pull", "repositories", f"{host_only}/{image.repository}", node, container, "image")
+            self.pull_through_cache(node, image.repository)
+
+    def pull_through_cache(self, node: Node, repository: str) -> None:
+        """A repository under a prefix the ECR console proposes for pull through cache rules may be one; only the
+        registry's rules say so, so rolec says what the first pull would need instead of guessing."""
+        prefix = repository.split("/", 1)[0]
+        if "/" in repository and prefix in PULL_THROUGH_CACHE_PREFIXES:
+            self.warning(node.at, f"image {node.plain()!r} is under '{prefix}/', a default prefix of ECR pull through "
+                                  "cache rules; if it is one, the first pull of a new image needs "
+                                  "ecr:BatchImportUpstreamImage: add features.pull_through_cache.prefixes: "
+                                  f"[{prefix}]")
 
     def bind_host(self, reference: str) -> str:
         """A documentation placeholder as an ECR host's account or region label, bound by `--set LABEL=VALUE`."""
@@ -289,7 +303,7 @@ class _Mapper:
                            + self.placeholder_hint(region, "REGION"))
                 return
         entry = name if region == "{region}" else f"arn:{{partition}}:logs:{region}:{{account}}:log-group:{name}"
-        self.add("awslogs", "log_groups", entry, group, container, "logConfiguration.options.awslogs-group", ecr_or_logs=True)
+        self.add("awslogs", "log_groups", entry, group, container, "logConfiguration.options.awslogs-group")
         create = field(options, "awslogs-create-group")
         if create is not None and str(create.plain()).lower() == "true" and self.result.create_group is None:
             self.result.create_group = Origin(create.at.path, create.at.line, create.at.col, container,

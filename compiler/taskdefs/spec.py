@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, SpecError
 from ..features import catalog
-from ..sources import Bindings, Span
+from ..sources import Bindings
 from ..spec.role_id import ROLE_ID_RE
 from ..spec.starter import SCHEMA_PATH
 from . import Inferred, NothingNeeded, Origin
@@ -63,7 +63,7 @@ def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *
             notes.append(note)
         if not any(r.needs for _, r in kept):
             continue
-        ident = role_id or _default_id(kept, paths)
+        ident = role_id or _default_id(kept)
         inferred.append(_inferred(kept, ident, key, sorted(set(warnings)), tuple(paths), unused))
     if not inferred:
         raise NothingNeeded("; ".join(notes) or "the task definitions need nothing from an execution role "
@@ -78,7 +78,7 @@ def _groups(per_task, split: bool) -> dict:
         roles.setdefault(key, []).append((task, result))
     named = [k for k in roles if k is not None]
     if len(named) > 1 and not split:
-        diagnostics = [Span(t.path, t.execution_role.at.line, t.execution_role.at.col).error(
+        diagnostics = [t.execution_role.at.error(
             f"executionRoleArn {k!r}: these task definitions name {len(named)} different execution roles; one spec "
             "describes one role: infer them separately, or pass -o FOLDER to write one spec per role")
             for k in named for t, _ in roles[k][:1]]
@@ -110,7 +110,7 @@ def _without_instance_role_duties(members, warnings: list[Diagnostic]):
     return kept, " ".join(notes)
 
 
-def _default_id(members, paths) -> str:
+def _default_id(members) -> str:
     family = next((t.name for t, _ in members if t.name), None)
     base = family or Path(members[0][0].path).name.split(".")[0]
     ident = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")[:64].rstrip("-") or "role"
@@ -145,7 +145,8 @@ def _inferred(members, role_id: str, execution_role, warnings, sources, unused) 
                    else f"Execution role inferred from {', '.join(sorted({t.path for t, _ in members}))}")
     document = {"version": 1, "description": _printable(description)[:1000], "managed_policy": False,
                 "trust": {"source_account": True}, "features": features}
-    return Inferred(document, origins, execution_role, warnings, role_id, sources, unused)
+    platforms = tuple(sorted({p for t, _ in members for p in t.compatibilities or ()}))
+    return Inferred(document, origins, execution_role, warnings, role_id, sources, unused, platforms)
 
 
 def _printable(text: str) -> str:
@@ -162,6 +163,9 @@ def render(inferred: Inferred) -> str:
         "# Each entry names the task-definition field it comes from. Build with `rolec build`;",
         "# see why each permission exists with `rolec explain`. A customer managed KMS key that",
         "# encrypts a secret is not in the task definition: add it under kms_keys.",
+        *(["# On Fargate, GuardDuty Runtime Monitoring (a cluster setting) pulls its agent sidecar with this",
+           "# role: if the cluster has it, add features.runtime_monitoring: {guardduty_agent: true}."]
+          if "FARGATE" in inferred.platforms else []),
         "version: 1",
         f"description: {_scalar(document['description'])}",
         "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",

@@ -127,3 +127,19 @@ def test_fargate_task_without_execution_role_is_warned(tmp_path):
 
 def test_deterministic():
     assert run("infer", T17).stdout == run("infer", T17).stdout
+
+
+def test_pull_through_cache_prefix_and_runtime_monitoring_are_pointed_out(tmp_path):
+    image = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:1"
+    fargate = taskdef(tmp_path / "a.json", "web", ROLE, "/web/db", image=image)
+    result = run("infer", fargate)
+    assert result.exit_code == 0
+    assert ("a.json:10:16: warning: image '111122223333.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:1' is "
+            "under 'docker-hub/', a default prefix of ECR pull through cache rules") in result.stderr
+    assert "add features.pull_through_cache.prefixes: [docker-hub]" in result.stderr
+    assert "- 111122223333.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx  #" in result.stdout
+    assert "add features.runtime_monitoring: {guardduty_agent: true}" in result.stdout
+    body = json.loads(Path(fargate).read_text())
+    body["requiresCompatibilities"] = ["EC2"]
+    Path(fargate).write_text(json.dumps(body, indent=2))
+    assert "runtime_monitoring" not in run("infer", fargate).stdout

@@ -80,3 +80,14 @@ def test_bindings_replace_parameters_and_defaults():
     bindings = Bindings({"Env": "dev", "Name": "x", "Image": "nginx"})
     v = resolve(bindings.values)
     assert v["a"].literal == "/ecs/dev" and v["g"].literal == "a" and v["l"].literal == "nginx"
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    import pytest
+
+    from rolec.errors import SpecError
+
+    text = "Resources: {}\nOutputs:\n  V: " + '!Join ["", [' * 400 + "x" + "]]" * 400 + "\n"
+    with pytest.raises(SpecError, match="nested too deeply"):
+        root = parse(text, "deep.yaml")
+        Template(root, Bindings()).resolve(root.value["Outputs"])

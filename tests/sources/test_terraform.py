@@ -116,3 +116,10 @@ def test_invalid_hcl_is_located(tmp_path):
     with pytest.raises(SpecError) as caught:
         read(tmp_path / "bad.tf", "bad.tf", Bindings())
     assert str(caught.value).startswith("bad.tf:3:1: error: invalid HCL")
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path):
+    (tmp_path / "deep.tf").write_text('output "x" {\n  value = jsonencode(' + "[" * 3000 + "]" * 3000 + ")\n}\n")
+    with pytest.raises(SpecError, match="nested too deeply"):
+        module = read(tmp_path / "deep.tf", "deep.tf", Bindings())
+        module.evaluate(module.find("output", "x").attributes["value"])

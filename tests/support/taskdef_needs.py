@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .iam_eval import action_matches, is_allowed
+from rolec.iam.conditions import RequestContext
+from rolec.iam.evaluate import Decision, evaluate
+from rolec.iam.wildcards import action_matches
+
 from .outputs import AWS, Policies
 
 ACCOUNT = AWS.account
@@ -56,12 +59,17 @@ def s3(obj: str) -> list[Need]:
             Need("s3:GetBucketLocation", bucket, (bucket + "x",), owner)]
 
 
+def decide(role: Policies, action: str, resource: str, context: dict) -> Decision:
+    """rolec's IAM evaluator (compiler/iam) on the role's permissions; the request carries exactly `context`."""
+    return evaluate([role.permissions], action, resource, RequestContext(context, complete=True)).decision
+
+
 def assert_exactly(role: Policies, needs) -> None:
     for need in needs:
         context = dict(need.context)
-        assert is_allowed(role.permissions, need.action, need.resource, context), need
+        assert decide(role, need.action, need.resource, context) is Decision.ALLOWED, need
         for near in need.near:
-            assert not is_allowed(role.permissions, need.action, near, context), (need.action, near)
+            assert decide(role, need.action, near, context) is Decision.IMPLICIT_DENY, (need.action, near)
     needed = {need.action for need in needs}
     granted = set()
     for statement in role.permissions["Statement"]:

@@ -4,7 +4,6 @@ container_definitions as jsonencode(...), a JSON string or heredoc, or file()/te
 from __future__ import annotations
 
 from ...sources import Node, Span, fail
-from ...sources import terraform
 from . import Format, Input
 from ..model import TaskDefinition, task_definition
 
@@ -18,6 +17,8 @@ def claims(source: Input) -> bool:
 
 
 def read(source: Input) -> list[TaskDefinition]:
+    from ...sources import terraform  # python-hcl2 and Lark cost 0.1 s to import: only for Terraform files
+
     module = terraform.read(source.path, source.display, source.bindings)
     blocks = module.resources(TYPE)
     if not blocks:
