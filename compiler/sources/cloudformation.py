@@ -134,16 +134,17 @@ class Template:
                 return Node.string([bound], at)
             return Node(Hole(f"Fn::ImportValue {name}", IMPORT_BINDING + name, at, IMPORT_REASON), at)
         holes = list(export.holes())
-        if holes:
-            first = holes[0]
-            reason = (f"{IMPORT_REASON}, and its export name depends on {first.written}; bind that first (--set {first.binding}=VALUE), "
-                      f"then the export (--set {IMPORT_BINDING}EXPORT=VALUE)" if first.binding is not None
-                      else f"{IMPORT_REASON}, and its export name depends on {first.written}: {first.reason}")
+        if holes and holes[0].binding is not None:
+            why = (f"its export name depends on {holes[0].written}; bind that first (--set {holes[0].binding}=VALUE), "
+                   f"then the export (--set {IMPORT_BINDING}EXPORT=VALUE)")
+        elif holes:
+            why = f"its export name depends on {holes[0].written}: {holes[0].reason}"
         elif export.is_string:
-            reason = (f"{IMPORT_REASON}, and its export name follows the deploying partition, region or account, so it names a different "
-                      "export in each deployment and one value cannot be bound for it")
+            why = ("its export name follows the deploying partition, region or account, so it names a different "
+                   "export in each deployment and one value cannot be bound for it")
         else:
-            reason = f"{IMPORT_REASON}, and its export name is not a string"
+            why = "its export name is not a string"
+        reason = f"{IMPORT_REASON}, and {why}"
         return Node(Hole(f"Fn::ImportValue {_brief(arg)}", None, at, reason), at)
 
     def _ref(self, arg: Node, at: Span):

@@ -360,7 +360,8 @@ class S3Object:
     bucket: Text
 
 
-SAMPLE_ACCOUNT = "123456789012"
+TWELVE_DIGITS = "0" * 12
+"""What `{account}` stands for when a bucket name's length and characters are checked."""
 
 
 def _s3(value: str, what: str) -> tuple[dict[str, str], str, str]:
@@ -382,7 +383,7 @@ def _s3(value: str, what: str) -> tuple[dict[str, str], str, str]:
     if located and parts["partition"] != PARTITION_PLACEHOLDER:
         raise Invalid(f"a bucket named after the deploying account or region is in the deploying partition: write "
                       f"arn:{PARTITION_PLACEHOLDER}:s3:::…, got {shown(value)}")
-    longest = bucket.replace(ACCOUNT_PLACEHOLDER, SAMPLE_ACCOUNT).replace(REGION_PLACEHOLDER, LONGEST_REGION)
+    longest = bucket.replace(ACCOUNT_PLACEHOLDER, TWELVE_DIGITS).replace(REGION_PLACEHOLDER, LONGEST_REGION)
     if not re.fullmatch(S3_BUCKET_RE, longest) or ".." in longest:
         where = f" (with a 12-digit account and the longest region, {LONGEST_REGION}: {shown(longest)})" if located else ""
         raise Invalid(f"expected a bucket name (3 to 63 lowercase letters, digits, . and -) in {shown(value)}, "
