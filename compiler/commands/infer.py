@@ -32,8 +32,8 @@ def _bindings(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("taskdefs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--id", "role_id", help="The role id, i.e. the spec file's stem (default: the task definition's family).")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="Bind a deploy-time value: a CloudFormation parameter, var.NAME, local.NAME, a ${NAME} placeholder "
-                   "or a documentation placeholder (repeatable).")
+              help="Bind a deploy-time value: a CloudFormation parameter, ImportValue:EXPORT (an Fn::ImportValue by its "
+                   "export name), var.NAME, local.NAME, a ${NAME} placeholder or a documentation placeholder (repeatable).")
 @click.option("-o", "--output", "output_arg", metavar="PATH",
               help="Write the spec to this file, or one spec per execution role into this folder (ending in /).")
 @click.option("--force", is_flag=True, help="Replace an existing output file whose text differs.")

@@ -9,7 +9,10 @@ hard-coded location. Admitted on purpose, and nothing else:
   `arn:{partition}:SERVICE:REGION:{account}:...` (a log group or parameter in another region);
 * the deploying region with an account looked up per region: an AWS-owned account such as
   the one hosting the GuardDuty agent image;
-* S3, whose ARNs name neither region nor account, in the deploying partition;
+* S3, whose ARNs name neither region nor account, in the deploying partition, with a bucket name
+  built from the deploying account and/or region (`cdk-hnb659fds-assets-{account}-{region}`, the
+  AWS CDK's assets bucket): the name follows the deployment like the partition does. Nothing else
+  of the deployment may stand in an S3 ARN's resource (not in the object key, no partition, no lookup);
 * in the role a home-region StackSet deploys (its deployment context), each StackSet region with
   the deploying account or the value a lookup holds there: that role grants every name in every
   StackSet region on purpose (passes/expand_regions.py).
@@ -39,7 +42,7 @@ def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
     fields = text.render(lambda p: _MARK[p] if isinstance(p, Pseudo) else _LOOKUP).split(":", 5)
     if len(fields) < 6:
         return "it is not an ARN"
-    _, partition, service, region, account, _ = fields
+    _, partition, service, region, account, resource = fields
     if partition != _MARK[Pseudo.PARTITION]:
         return "its partition is not the deploying partition"
     if service in _GLOBAL_SERVICES:
@@ -47,7 +50,7 @@ def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
             return "its account is neither the deploying account nor 'aws'"
         return None
     if service in _UNLOCATED_SERVICES:
-        return "an S3 ARN has no region or account" if region or account else None
+        return "an S3 ARN has no region or account" if region or account else _s3_resource_problem(resource)
     if region == _MARK[Pseudo.REGION] and account in (_MARK[Pseudo.ACCOUNT], _LOOKUP):
         return None
     if region in PARTITION_OF and account == _MARK[Pseudo.ACCOUNT]:
@@ -57,6 +60,15 @@ def problem(text: Text, baked_regions: tuple[str, ...] = ()) -> str | None:
     if account == _LOOKUP:
         return "an account looked up per region is used outside the deploying region"
     return "its region and account are not the deployment's"
+
+
+def _s3_resource_problem(resource: str) -> str | None:
+    bucket, _, key = resource.partition("/")
+    if _MARK[Pseudo.PARTITION] in bucket or _LOOKUP in bucket:
+        return "an S3 bucket name may be built from the deploying account and region only"
+    if any(mark in key for mark in (*_MARK.values(), _LOOKUP)):
+        return "the deployment stands in an S3 object key; only a bucket name may be built from it"
+    return None
 
 
 def check(role):

@@ -5,8 +5,11 @@ Resolved: parameters (a `--set NAME=VALUE` binding, else the default), `Fn::Sub`
 rolec's own per-region lookups, keyed by the deploying region),
 `Ref`/`Fn::GetAtt` to a log group, secret, SSM parameter, S3 bucket or ECR repository of the
 same template whose name is written in it, and the pseudo parameters AWS::Partition, AWS::Region
-and AWS::AccountId, which become rolec's deploying partition, region and account. Everything
-else (`Fn::ImportValue`, generated names, SSM-typed parameters, ...) stays a Hole.
+and AWS::AccountId, which become rolec's deploying partition, region and account.
+`Fn::ImportValue` of an export whose name resolves to literal text is bound by
+`--set ImportValue:EXPORT=VALUE` (export names hold no `=`, and parameter names no `:`, so the
+two kinds of binding cannot collide). Everything else (an unbound import, generated names,
+SSM-typed parameters, ...) stays a Hole.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ LOOKUP_KEY = "Value"
 """The second-level key of rolec's lookup Mappings (targets/cloudformation.LOOKUP_KEY)."""
 PSEUDO = {"AWS::Partition": Pseudo.PARTITION, "AWS::Region": Pseudo.REGION, "AWS::AccountId": Pseudo.ACCOUNT}
 NO_VALUE = "AWS::NoValue"
+IMPORT_BINDING = "ImportValue:"
+"""`--set ImportValue:EXPORT=VALUE` binds `Fn::ImportValue EXPORT`."""
+IMPORT_REASON = "Fn::ImportValue reads another stack's export at deploy time"
 _SUB = re.compile(r"\$\{(!?)([^}]*)\}")
 
 
@@ -110,11 +116,36 @@ class Template:
         handler = {
             "Ref": self._ref, "Fn::GetAtt": self._get_att, "Fn::Sub": self._sub, "Fn::Join": self._join,
             "Fn::If": self._if, "Fn::Select": self._select, "Fn::Split": self._split, "Fn::FindInMap": self._find_in_map,
+            "Fn::ImportValue": self._import_value,
         }.get(name)
         if handler is None:
-            reasons = {"Fn::ImportValue": "Fn::ImportValue reads another stack's export at deploy time"}
-            return Node(Hole(f"{name} {_brief(arg)}", None, at, reasons.get(name, f"rolec does not evaluate {name}")), at)
+            return Node(Hole(f"{name} {_brief(arg)}", None, at, f"rolec does not evaluate {name}"), at)
         return handler(arg, at)
+
+    def _import_value(self, arg: Node, at: Span) -> Node:
+        """Another stack's export: bound by its name once that name is literal text (parameters and bindings
+        resolved); an export name that follows the deployment (AWS::Region, ...) names a different export in
+        each deployment, so one value cannot stand for it."""
+        export = self.resolve(arg)
+        name = export.literal
+        if name is not None:
+            bound = self.bindings.get(IMPORT_BINDING + name)
+            if bound is not None:
+                return Node.string([bound], at)
+            return Node(Hole(f"Fn::ImportValue {name}", IMPORT_BINDING + name, at, IMPORT_REASON), at)
+        holes = list(export.holes())
+        if holes and holes[0].binding is not None:
+            why = (f"its export name depends on {holes[0].written}; bind that first (--set {holes[0].binding}=VALUE), "
+                   f"then the export (--set {IMPORT_BINDING}EXPORT=VALUE)")
+        elif holes:
+            why = f"its export name depends on {holes[0].written}: {holes[0].reason}"
+        elif export.is_string:
+            why = ("its export name follows the deploying partition, region or account, so it names a different "
+                   "export in each deployment and one value cannot be bound for it")
+        else:
+            why = "its export name is not a string"
+        reason = f"{IMPORT_REASON}, and {why}"
+        return Node(Hole(f"Fn::ImportValue {_brief(arg)}", None, at, reason), at)
 
     def _ref(self, arg: Node, at: Span):
         name = _literal(arg)

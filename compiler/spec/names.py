@@ -4,7 +4,9 @@ A name resolves in the deploying partition, region and account; a full ARN is
 checked (partition, service, region, account, resource type) and kept as given,
 except that it may write the deploying partition and account as `{partition}` and
 `{account}` (e.g. `arn:{partition}:logs:eu-west-1:{account}:log-group:/ecs/app`, a
-group in another region of the deploying account), which become pseudo parameters.
+group in another region of the deploying account), which become pseudo parameters. An S3
+bucket name may also hold `{account}` and `{region}` (a bucket named after the deploying
+account and region, such as the AWS CDK's assets bucket `cdk-hnb659fds-assets-{account}-{region}`).
 Every function raises `Invalid` with a message that says what was expected.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from ..aws.arn import ACCOUNT_RE, PARTITIONS
 from ..aws.iam import PATH_RE as IAM_PATH_RE
-from ..aws.regions import PARTITION_OF
+from ..aws.regions import LONGEST_REGION, PARTITION_OF
 from ..aws.ecr import REPOSITORY_RE as ECR_REPOSITORY_RE
 from ..aws.ecr import parse_repository_uri
 from ..ir import ExistingRole
@@ -47,29 +49,41 @@ def literal(value: str) -> str:
 
 PARTITION_PLACEHOLDER = "{partition}"
 ACCOUNT_PLACEHOLDER = "{account}"
+REGION_PLACEHOLDER = "{region}"
+BUCKET_PLACEHOLDERS = (ACCOUNT_PLACEHOLDER, REGION_PLACEHOLDER)
+"""What an S3 bucket name may hold: the deploying account and region (parse_arn admits them nowhere else)."""
+_RESOURCE_PSEUDO = re.compile("(" + "|".join(re.escape(p) for p in BUCKET_PLACEHOLDERS) + ")")
+_PSEUDO_OF = {ACCOUNT_PLACEHOLDER: Pseudo.ACCOUNT, REGION_PLACEHOLDER: Pseudo.REGION}
 
 
 def spec_arn(value: str) -> Text:
-    """An ARN as the spec wrote it, with `{partition}` and `{account}` (in their fields) as pseudo parameters."""
+    """An ARN as the spec wrote it, with `{partition}` and `{account}` (in their fields) as pseudo parameters,
+    and `{account}`/`{region}` in the resource too (parse_arn admits them there only in an S3 bucket name)."""
     fields = value.split(":", 5)
     if len(fields) < 6:
         return Text.of(value)
     _, partition, service, region, account, resource = fields
     return Text.of("arn:", Pseudo.PARTITION if partition == PARTITION_PLACEHOLDER else partition,
-                   f":{service}:{region}:", Pseudo.ACCOUNT if account == ACCOUNT_PLACEHOLDER else account,
-                   f":{resource}")
+                   f":{service}:{region}:", Pseudo.ACCOUNT if account == ACCOUNT_PLACEHOLDER else account, ":",
+                   *(_PSEUDO_OF.get(piece, piece) for piece in _RESOURCE_PSEUDO.split(resource)))
 
 
-def _placeholders(value: str, fields: dict[str, str], *, accountless: bool) -> None:
-    """`{partition}` and `{account}` only in their own fields, and together: the deploying account is only
-    known with the deploying partition, and an ARN of another account names its partition literally."""
-    if "{" in value.replace(PARTITION_PLACEHOLDER, "").replace(ACCOUNT_PLACEHOLDER, ""):
-        raise Invalid(f"the only placeholders an ARN may hold are {PARTITION_PLACEHOLDER} and {ACCOUNT_PLACEHOLDER}, "
+def _placeholders(value: str, fields: dict[str, str], *, accountless: bool, in_resource: tuple[str, ...]) -> None:
+    """`{partition}` and `{account}` only in their own fields (and `in_resource` in the resource), and together:
+    the deploying account is only known with the deploying partition, and an ARN of another account names its
+    partition literally."""
+    resource = fields["resource"]
+    for placeholder in in_resource:
+        resource = resource.replace(placeholder, "")
+    outside = value[: len(value) - len(fields["resource"])] + resource
+    if "{" in outside.replace(PARTITION_PLACEHOLDER, "").replace(ACCOUNT_PLACEHOLDER, ""):
+        raise Invalid(f"the only placeholders an ARN may hold are {PARTITION_PLACEHOLDER} and {ACCOUNT_PLACEHOLDER}"
+                      f"{' (and ' + ' and '.join(in_resource) + ' in an S3 bucket name)' if in_resource else ''}, "
                       f"got {shown(value)}")
     partition = fields["partition"] == PARTITION_PLACEHOLDER
     account = fields["account"] == ACCOUNT_PLACEHOLDER
     for placeholder, field in ((PARTITION_PLACEHOLDER, "partition"), (ACCOUNT_PLACEHOLDER, "account")):
-        if placeholder in value and fields[field] != placeholder:
+        if placeholder in outside and fields[field] != placeholder:
             raise Invalid(f"{placeholder} stands for the whole {field} field of an ARN, got {shown(value)}")
     if account and not partition:
         raise Invalid(f"{ACCOUNT_PLACEHOLDER} needs {PARTITION_PLACEHOLDER} too (the deploying account is in the "
@@ -79,16 +93,18 @@ def _placeholders(value: str, fields: dict[str, str], *, accountless: bool) -> N
                       f"partition literally, got {shown(value)}")
 
 
-def parse_arn(value: str, service: str, what: str, *, regional: bool = True, accountless: bool = False) -> dict[str, str]:
+def parse_arn(value: str, service: str, what: str, *, regional: bool = True, accountless: bool = False,
+              in_resource: tuple[str, ...] = ()) -> dict[str, str]:
     """Split an ARN of `service`, refusing any other service, a bad shape or a wildcard. The partition and
-    account fields may be the placeholders `{partition}` and `{account}` (kept as written in the result)."""
+    account fields may be the placeholders `{partition}` and `{account}`, and the resource the placeholders
+    `in_resource` (kept as written in the result)."""
     match = _ARN_RE.fullmatch(value)
     if not match:
         raise Invalid(f"expected {what}, got {shown(value)} (an ARN has the form arn:<partition>:<service>:<region>:<account>:<resource>)")
     parts = match.groupdict()
     if parts["service"] != service:
         raise Invalid(f"expected {what}, got an ARN of service {shown(parts['service'])} instead of '{service}': {shown(value)}")
-    _placeholders(value, parts, accountless=accountless)
+    _placeholders(value, parts, accountless=accountless, in_resource=in_resource)
     if parts["partition"] not in (*PARTITIONS, PARTITION_PLACEHOLDER):
         raise Invalid(f"unknown partition {shown(parts['partition'])} in {shown(value)}; expected one of {', '.join(PARTITIONS)}")
     if regional and parts["region"] not in PARTITION_OF:
@@ -344,16 +360,34 @@ class S3Object:
     bucket: Text
 
 
+TWELVE_DIGITS = "0" * 12
+"""What `{account}` stands for when a bucket name's length and characters are checked."""
+
+
 def _s3(value: str, what: str) -> tuple[dict[str, str], str, str]:
-    """An S3 ARN's parts, bucket and key (the key may be empty)."""
+    """An S3 ARN's parts, bucket and key (the key may be empty). The bucket name may hold `{account}` and
+    `{region}` in the deploying partition; it must then be a valid name for the longest region of the table."""
     if not value.startswith("arn:"):
         raise Invalid(f"expected {what}, got {shown(value)}")
-    parts = parse_arn(value, "s3", what, regional=False, accountless=True)
+    parts = parse_arn(value, "s3", what, regional=False, accountless=True, in_resource=BUCKET_PLACEHOLDERS)
     if parts["account"]:
         raise Invalid(f"S3 ARNs have no account, got {shown(parts['account'])} in {shown(value)}")
     bucket, _, key = parts["resource"].partition("/")
-    if not re.fullmatch(S3_BUCKET_RE, bucket) or ".." in bucket:
-        raise Invalid(f"expected a bucket name (3 to 63 lowercase letters, digits, . and -) in {shown(value)}, got {shown(bucket)}")
+    if "{" in key:
+        raise Invalid(f"{' and '.join(BUCKET_PLACEHOLDERS)} may stand only in the bucket name, not in the object key: "
+                      f"{shown(value)}")
+    if "{" in bucket.replace(ACCOUNT_PLACEHOLDER, "").replace(REGION_PLACEHOLDER, ""):
+        raise Invalid(f"the only placeholders a bucket name may hold are {' and '.join(BUCKET_PLACEHOLDERS)}, "
+                      f"got {shown(value)}")
+    located = any(p in bucket for p in BUCKET_PLACEHOLDERS)
+    if located and parts["partition"] != PARTITION_PLACEHOLDER:
+        raise Invalid(f"a bucket named after the deploying account or region is in the deploying partition: write "
+                      f"arn:{PARTITION_PLACEHOLDER}:s3:::…, got {shown(value)}")
+    longest = bucket.replace(ACCOUNT_PLACEHOLDER, TWELVE_DIGITS).replace(REGION_PLACEHOLDER, LONGEST_REGION)
+    if not re.fullmatch(S3_BUCKET_RE, longest) or ".." in longest:
+        where = f" (with a 12-digit account and the longest region, {LONGEST_REGION}: {shown(longest)})" if located else ""
+        raise Invalid(f"expected a bucket name (3 to 63 lowercase letters, digits, . and -) in {shown(value)}, "
+                      f"got {shown(bucket)}{where}")
     return parts, bucket, key
 
 

@@ -161,7 +161,8 @@ TASK_DEFINITION = Obj(
     {
         "path": Field(Str("a task-definition file, relative to the spec", pattern=r"[^\x00-\x1f]+", max_len=1024),
                       required=True, doc="A task definition this role serves (any format `rolec infer` reads)."),
-        "set": Field(Map(Str("a binding name (a CloudFormation parameter, var.NAME, local.NAME or a placeholder)",
+        "set": Field(Map(Str("a binding name (a CloudFormation parameter, ImportValue:EXPORT, var.NAME, local.NAME "
+                             "or a placeholder)",
                              pattern=r"[^\s=]+", max_len=256),
                          Str("a value", pattern=r"[^\x00-\x1f]*", max_len=2048, allow_number=True), max_items=100),
                      default={}, doc="Deploy-time values, as `rolec infer --set NAME=VALUE`."),

@@ -18,6 +18,7 @@ from ..aws.ecr import parse_image, split_reference
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
 from ..sources import Bindings, Hole, Node, Span
+from ..spec.names import environment_file, s3_object
 from ..spec.types import Invalid
 from ..text import Pseudo
 from . import Origin
@@ -316,7 +317,7 @@ class _Mapper:
             return
         value = field(item, "value")
         text = self.text(value, path) if value is not None else None
-        if text is not None and self.s3_object(value, text, path):
+        if text is not None and self.s3_file(value, text, path, environment_file):
             self.add("s3_files", "environment_files", text, value, container, path)
 
     def firelens(self, config: Node | None, container: str | None) -> None:
@@ -330,16 +331,20 @@ class _Mapper:
             self.warning(kind.at, "firelensConfiguration config-file-type 's3' is not supported on Fargate "
                                   "(RegisterTaskDefinition fails); use 'file' with the config in the image, or run on EC2")
         text = self.text(value, path) if value is not None else None
-        if text is not None and self.s3_object(value, text, path):
+        if text is not None and self.s3_file(value, text, path):
             self.add("s3_files", "firelens_config", text, value, container, path)
 
-    def s3_object(self, node: Node, text: str, path: str) -> bool:
-        match = re.fullmatch(r"arn:(\{partition\}|[a-z-]+):s3:::([^/{}]+)/([^{}]+)", text)
-        if not match:
-            hint = " (an S3 URL; ECS wants the object ARN arn:aws:s3:::BUCKET/KEY)" if text.startswith("s3://") else ""
-            regional = " (the bucket name depends on the deploying region or account, which a spec cannot write)" \
-                if "{" in text else ""
-            self.error(node.at, f"{path} {text!r}: expected an S3 object ARN arn:<partition>:s3:::<bucket>/<key>{hint}{regional}")
+    def s3_file(self, node: Node, text: str, path: str, convert=s3_object) -> bool:
+        """An object ARN as the spec takes it (`convert`: spec/names.s3_object or environment_file); a bucket
+        named after the deploying account and region (the AWS CDK's assets bucket) keeps {account}/{region}."""
+        if text.startswith("s3://"):
+            self.error(node.at, f"{path} {text!r}: expected an S3 object ARN arn:<partition>:s3:::<bucket>/<key> "
+                                "(an S3 URL; ECS wants the object ARN arn:aws:s3:::BUCKET/KEY)")
+            return False
+        try:
+            convert(text)
+        except Invalid as exc:
+            self.error(node.at, f"{path} {text!r}: {exc}")
             return False
         return True
 

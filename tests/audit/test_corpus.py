@@ -31,7 +31,8 @@ class Verdict:
     bindings: dict = field(default_factory=dict)
     exit_code: int = 1
     error: str = ""
-    """exit 2: `line:col: fragment` of the located error (in the task definition or the role file)."""
+    """exit 2: `line:col: fragment` of the located error (in the task definition, or the role file: error_in_role)."""
+    error_in_role: bool = False
     excess: dict = field(default_factory=dict)
     """role-file line -> actions that must be among the unneeded (or wider-than-needed) ones of that statement."""
     missing: tuple[str, ...] = ()
@@ -45,19 +46,33 @@ def sm(name: str, region: str = "us-east-1", account: str = ACCOUNT) -> str:
 
 
 VERDICTS = {
-    # Copilot: the task definition imports a secret from another stack (no binding can say which), and the
-    # role file refers to template Conditions that were not shipped with it.
-    "t01-copilot-svc-prod.role.yml": Verdict("t01-copilot-svc-prod.yml", exit_code=2, error="119:17: secrets[1].valueFrom depends on Fn::ImportValue",
-                                             bindings={"AppName": "app", "EnvName": "prod", "WorkloadName": "fe", "ContainerImage": "nginx"}),
+    # Copilot: with the task definition's imports bound by export name (and the registry account Copilot stands in
+    # for with 1234567890), the task definition resolves; the role file refers to template Conditions that were not
+    # shipped with it, so it cannot be read on its own.
+    "t01-copilot-svc-prod.role.yml": Verdict(
+        "t01-copilot-svc-prod.yml", exit_code=2, error_in_role=True,
+        error="55:13: Fn::If: 'HasEnvFile' is not a condition of this template",
+        bindings={"AppName": "app", "EnvName": "prod", "WorkloadName": "fe", "ContainerImage": "nginx",
+                  "ImportValue:stack-SSMGHUserName": "/app/prod/gh-username",
+                  "ImportValue:stack-MongoUserName": "/app/prod/mongo-username", "1234567890": ACCOUNT}),
     # CDK: GetSecretValue is all ECS needs; CDK adds DescribeSecret.
     "t02-cdk-secret-json-keys.role.json": Verdict(
         "t02-cdk-secret-json-keys.json", bindings={"SecretA720EF05": sm("SecretA720EF05-AbC123")},
         excess={25: ("secretsmanager:DescribeSecret",)}),
-    # The environment file's bucket is named after the deploying account and region: not a spec name.
-    "t03-cdk-environment-files-s3.role.json": Verdict("t03-cdk-environment-files-s3.json", exit_code=2,
-                                                      error="51:18: environmentFiles[0].value", bindings={"Bucket83908E77": "integ-bucket"}),
+    # CDK (EC2): two environment files, one in CDK's assets bucket of the deploying account and region; the role
+    # grants both S3 actions on every object and bucket of every account.
+    "t03-cdk-environment-files-s3.role.json": Verdict(
+        "t03-cdk-environment-files-s3.json", bindings={"Bucket83908E77": "integ-bucket"},
+        excess={22: ("s3:GetObject", "s3:GetBucketLocation")}),
+    # CDK: the role's awslogs statement points at the log group of the task definition's template (Fn::GetAtt),
+    # which the role file does not hold, so it cannot be read on its own.
     "t04-cdk-firelens-s3-config-ssm-image.role.json": Verdict(
-        "t04-cdk-firelens-s3-config-ssm-image.json", exit_code=2, error="36:30: firelensConfiguration.options.config-file-value"),
+        "t04-cdk-firelens-s3-config-ssm-image.json", exit_code=2, error_in_role=True,
+        error="41:20: policy TaskDefExecutionRoleDefaultPolicy0DBB737A depends on Fn::GetAtt "
+              "TaskDeflogrouterLogGroup2684E4A8.Arn",
+        bindings={"SsmParameterValueawsserviceawsforfluentbit210C96584B6F00A464EAD1953AFF4B05118Parameter":
+                  "906394416424.dkr.ecr.us-east-1.amazonaws.com/aws-for-fluent-bit:2.1.0",
+                  "TaskDeflogrouterLogGroup2684E4A8": "log-router"}),
     # Registry credentials and awslogs with create-group: the role over-grants read actions on the secret and
     # logs actions on every log group of every account.
     "t07-nethound-private-registry.role.tf": Verdict("t07-nethound-private-registry.tf", excess={
@@ -123,7 +138,8 @@ def test_verdict(role):
     assert result.exit_code == verdict.exit_code, result.output
     if verdict.exit_code == 2:
         where, _, fragment = verdict.error.partition(": ")
-        assert f"{CORPUS / verdict.task_definition}:{where}: error: {fragment}" in result.stderr, result.stderr
+        located = CORPUS / (role if verdict.error_in_role else verdict.task_definition)
+        assert f"{located}:{where}: error: {fragment}" in result.stderr, result.stderr
         return
     [report] = json.loads(result.stdout)["roles"]
     assert [m["action"] for m in report["missing"]] == list(verdict.missing)

@@ -6,6 +6,7 @@ import pytest
 
 from rolec.roles import RoleSourceError, catalog, load
 from rolec.roles.model import AWS_MANAGED, CUSTOMER_MANAGED, INLINE
+from rolec.sources import Bindings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMATS = {module.NAME: module for module in catalog()}
@@ -87,8 +88,17 @@ def test_cloudformation_role_with_its_policies_and_managed_policies():
 
 
 def test_cloudformation_value_from_another_stack_is_located():
-    with pytest.raises(RoleSourceError, match=r"bad-import-value.yaml:16:27: error: .*Fn::ImportValue shared-DbSecretArn"):
+    with pytest.raises(RoleSourceError, match=r"bad-import-value.yaml:16:27: error: .*Fn::ImportValue shared-DbSecretArn"
+                                              r".*bind it with --set ImportValue:shared-DbSecretArn=VALUE"):
         load([FIXTURES / "cloudformation/bad-import-value.yaml"])
+
+
+def test_cloudformation_value_from_another_stack_bound_by_its_export_name():
+    secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbC123"
+    bindings = Bindings({"ImportValue:shared-DbSecretArn": secret})
+    [role] = load([FIXTURES / "cloudformation/bad-import-value.yaml"], bindings)
+    assert role.policies[0].document["Statement"][0]["Resource"] == secret
+    assert bindings.used == {"ImportValue:shared-DbSecretArn"}
 
 
 def test_terraform_role_inline_attached_and_for_each():

@@ -67,7 +67,7 @@ def test_resolved_values():
 def test_open_values_are_located_holes_with_their_binding():
     v = resolve()
     for key, binding, reason in (("g", "Name", ""), ("j", "Anonymous", "generates its name"),
-                                 ("k", None, "another stack's export"), ("l", "Image", "Parameter Store"),
+                                 ("k", "ImportValue:other-Stack", "another stack's export"), ("l", "Image", "Parameter Store"),
                                  ("m", "Name", "")):
         hole = v[key].value if isinstance(v[key].value, Hole) else next(v[key].holes())
         assert hole.binding == binding, key
@@ -91,3 +91,48 @@ def test_deep_nesting_is_refused_not_a_crash():
     with pytest.raises(SpecError, match="nested too deeply"):
         root = parse(text, "deep.yaml")
         Template(root, Bindings()).resolve(root.value["Outputs"])
+
+
+IMPORTS = """\
+Parameters:
+  App: {Type: String}
+  Env: {Type: String, Default: prod}
+Resources:
+  Anonymous: {Type: AWS::Logs::LogGroup}
+Outputs:
+  V:
+    Value:
+      literal: !ImportValue stack-SSMGHUserName
+      sub: {'Fn::ImportValue': !Sub '${App}-${Env}-DbSecret'}
+      stack: {'Fn::ImportValue': !Sub '${AWS::StackName}-Db'}
+      regional: {'Fn::ImportValue': !Sub '${AWS::Region}-Db'}
+      generated: {'Fn::ImportValue': !Ref Anonymous}
+      listed: {'Fn::ImportValue': [a, b]}
+"""
+
+
+def resolve_imports(bindings: dict):
+    root = parse(IMPORTS, "i.yaml")
+    template = Template(root, Bindings(bindings))
+    return template.resolve(root.value["Outputs"].value["V"].value["Value"]).value
+
+
+def test_an_import_is_bound_by_its_export_name_once_that_name_is_known():
+    v = resolve_imports({})
+    assert v["literal"].value.binding == "ImportValue:stack-SSMGHUserName"
+    assert "bind it with --set ImportValue:stack-SSMGHUserName=VALUE" in v["literal"].value.message("x")
+    # The export name depends on a parameter without a default: bind that first; then the import is named.
+    assert v["sub"].value.binding is None and "--set App=VALUE" in v["sub"].value.reason
+    assert resolve_imports({"App": "shop"})["sub"].value.binding == "ImportValue:shop-prod-DbSecret"
+    assert resolve_imports({"AWS::StackName": "web"})["stack"].value.binding == "ImportValue:web-Db"
+    bound = resolve_imports({"App": "shop", "ImportValue:shop-prod-DbSecret": "/shop/db", "App2": "x"})
+    assert bound["sub"].literal == "/shop/db"
+    assert resolve_imports({"ImportValue:stack-SSMGHUserName": "gh-user"})["literal"].literal == "gh-user"
+
+
+def test_an_import_whose_export_name_cannot_be_bound_is_a_hole_that_says_why():
+    v = resolve_imports({"ImportValue:-Db": "x", "ImportValue:Anonymous": "x", "Anonymous": "x"})
+    assert v["regional"].value.binding is None and "names a different export in each deployment" in v["regional"].value.reason
+    assert v["listed"].value.binding is None and "not a string" in v["listed"].value.reason
+    # A parameter's name is never read as an export's: `--set Anonymous=x` names the log group, not an export.
+    assert v["generated"].value.binding == "ImportValue:x"

@@ -4,9 +4,13 @@ resource in another region of the deploying account); what each target then allo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from rolec.spec.names import kms_key, log_group, parameter, policy, repository, s3_object, secret, spec_arn
+from rolec.aws.regions import LONGEST_REGION
+from rolec.spec.names import (environment_file, kms_key, log_group, parameter, policy, repository, s3_object, s3_prefix,
+                              secret, spec_arn)
 from rolec.spec.types import Invalid
 from rolec.text import Pseudo, Text
 from tests.support.bad import expected, refusal
@@ -119,3 +123,46 @@ def test_a_group_and_a_parameter_in_another_region_of_the_deploying_account(tmp_
     assert not r.allows("ssm:GetParameters", deployment.arn("ssm", "parameter/app/db"))
     other = "aws-cn" if deployment.partition == "aws" else "aws"
     assert not r.allows("ssm:GetParameters", f"arn:{other}:ssm:eu-west-1:{deployment.account}:parameter/app/db")
+
+
+# --------------------------------------------------------------------------- #
+# A bucket named after the deploying account and region (the AWS CDK's assets bucket).
+
+CDK_ASSETS = "arn:{partition}:s3:::cdk-hnb659fds-assets-{account}-{region}"
+
+
+def test_a_bucket_named_after_the_deploying_account_and_region():
+    found = s3_object(f"{CDK_ASSETS}/abc.env")
+    assert found.arn == Text.of("arn:", Pseudo.PARTITION, ":s3:::cdk-hnb659fds-assets-", Pseudo.ACCOUNT, "-",
+                                Pseudo.REGION, "/abc.env")
+    assert found.bucket == Text.of("arn:", Pseudo.PARTITION, ":s3:::cdk-hnb659fds-assets-", Pseudo.ACCOUNT, "-",
+                                   Pseudo.REGION)
+    assert s3_prefix("arn:{partition}:s3:::{region}-config-{account}/envs/").arn.key == \
+        "arn:${Partition}:s3:::${Region}-config-${AccountId}/envs/*"
+    assert environment_file(f"{CDK_ASSETS}/abc.env").arn.key == \
+        "arn:${Partition}:s3:::cdk-hnb659fds-assets-${AccountId}-${Region}/abc.env"
+
+
+@pytest.mark.parametrize("value,message", [
+    ("arn:aws:s3:::cdk-hnb659fds-assets-{account}-{region}/abc.env", "in the deploying partition"),
+    ("arn:{partition}:s3:::bucket-{account}/{region}/abc.env", "not in the object key"),
+    ("arn:{partition}:s3:::bucket/{account}.env", "not in the object key"),
+    ("arn:{partition}:s3:::bucket-{partition}/abc.env", "the only placeholders a bucket name may hold"),
+    ("arn:{partition}:s3:::bucket-{stage}/abc.env", "the only placeholders"),
+    ("arn:{partition}:s3:{region}::bucket/abc.env", "the only placeholders"),
+    # 63 characters at most, measured with the longest region of the table (LONGEST_REGION) and 12 digits.
+    (f"arn:{{partition}}:s3:::{'b' * (63 - 12 - 1 - len(LONGEST_REGION) + 1)}-{{account}}{{region}}/k.env",
+     LONGEST_REGION),
+    ("arn:{partition}:s3:::Assets-{account}-{region}/k.env", "expected a bucket name"),
+    ("arn:{partition}:s3:::assets-{account}-{region}-/k.env", "expected a bucket name"),
+    ("arn:{partition}:logs:eu-west-1:{account}:log-group:/ecs/{region}", "the only placeholders"),
+])
+def test_bucket_placeholders_out_of_place_are_refused(value, message):
+    convert = s3_object if ":s3:" in value else log_group
+    with pytest.raises(Invalid, match=re.escape(message)):
+        convert(value)
+
+
+def test_the_longest_bucket_name_that_fits():
+    fits = f"arn:{{partition}}:s3:::{'b' * (63 - 12 - 1 - len(LONGEST_REGION))}-{{account}}{{region}}/k.env"
+    assert s3_object(fits).arn.pseudos == {Pseudo.PARTITION, Pseudo.ACCOUNT, Pseudo.REGION}

@@ -52,11 +52,20 @@ def parameter(name: str, region: str = "us-east-1") -> list[Need]:
     return [Need("ssm:GetParameters", arn, (arn + "x", arn.replace(f":{ACCOUNT}:", f":{OTHER}:")))]
 
 
-def s3(obj: str) -> list[Need]:
-    bucket = obj.split("/", 1)[0]
+def s3(obj: str, *other_buckets: str) -> list[Need]:
+    """The object and its bucket; `other_buckets` hold the same key and must be denied too."""
+    bucket, _, key = obj.partition("/")
     owner = (("aws:ResourceAccount", ACCOUNT),)
-    return [Need("s3:GetObject", obj, (obj + "x", bucket + "/other.env"), owner),
-            Need("s3:GetBucketLocation", bucket, (bucket + "x",), owner)]
+    return [Need("s3:GetObject", obj, (obj + "x", bucket + "/other.env", *(f"{b}/{key}" for b in other_buckets)), owner),
+            Need("s3:GetBucketLocation", bucket, (bucket + "x", *other_buckets), owner)]
+
+
+def cdk_asset(key: str, region: str = "us-east-1") -> list[Need]:
+    """An object in the AWS CDK's assets bucket of the deploying account and region (`cdk-hnb659fds-assets-A-R`):
+    the same key in another account's or another region's assets bucket is denied."""
+    bucket = "arn:aws:s3:::cdk-hnb659fds-assets-{}-{}"
+    return s3(f"{bucket.format(ACCOUNT, region)}/{key}", bucket.format(OTHER, region),
+              bucket.format(ACCOUNT, "eu-west-1" if region != "eu-west-1" else "us-east-1"))
 
 
 def decide(role: Policies, action: str, resource: str, context: dict) -> Decision:

@@ -20,7 +20,7 @@ from rolec.errors import SpecError
 from rolec.taskdefs import NothingNeeded, infer
 
 from ..support.outputs import AWS, AWS_CN, TARGETS, Deployment, policies
-from ..support.taskdef_needs import ACCOUNT, Need, assert_exactly, ecr, logs, parameter, s3, secret
+from ..support.taskdef_needs import ACCOUNT, Need, assert_exactly, cdk_asset, ecr, logs, parameter, s3, secret
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -42,33 +42,51 @@ def sm(name: str, region: str = "us-east-1", account: str = ACCOUNT) -> str:
 
 
 VERDICTS: dict[str, Verdict] = {
+    # Copilot (Fargate, four containers): the imports are SSM parameter names another stack exports, bound by export
+    # name; the nginx image's 10-digit account is Copilot's stand-in for the registry account, which a reader supplies.
+    # Public ECR, Docker Hub and alpine images need nothing; the awsfirelens cloudwatch output uses the task role.
     "t01-copilot-svc-prod.yml": Verdict(
         errors=("75:44: logConfiguration.options.awslogs-group depends on parameter AppName",
                 "93:18: the image's registry and repository depends on parameter ContainerImage",
-                "119:17: secrets[1].valueFrom depends on Fn::ImportValue stack-SSMGHUserName",
-                "181:17: secrets[1].valueFrom depends on Fn::ImportValue stack-MongoUserName",
+                "119:17: secrets[1].valueFrom depends on Fn::ImportValue stack-SSMGHUserName, which is only known at "
+                "deploy time; bind it with --set ImportValue:stack-SSMGHUserName=VALUE",
+                "135:17: logConfiguration.secretOptions[1].valueFrom depends on Fn::ImportValue stack-SSMGHUserName",
+                "181:17: secrets[1].valueFrom depends on Fn::ImportValue stack-MongoUserName, which is only known at "
+                "deploy time; bind it with --set ImportValue:stack-MongoUserName=VALUE",
                 "193:18: image '1234567890.dkr.ecr.us-west-2.amazonaws.com/reverse-proxy:revision_1'",
                 "193:18: names account '1234567890'; an account id has exactly 12 digits"),
-        bindings={"AppName": "app", "EnvName": "prod", "WorkloadName": "fe", "ContainerImage": "nginx"},
-        still_fails=("119:17: secrets[1].valueFrom depends on Fn::ImportValue", "193:18: image")),
+        bindings={"AppName": "app", "EnvName": "prod", "WorkloadName": "fe", "ContainerImage": "nginx",
+                  "ImportValue:stack-SSMGHUserName": "/app/prod/gh-username",
+                  "ImportValue:stack-MongoUserName": "/app/prod/mongo-username", "1234567890": ACCOUNT},
+        needs=(*ecr(ACCOUNT, "us-west-2", "reverse-proxy"), *logs("us-east-1", "/copilot/app-prod-fe"),
+               *secret(sm("demo/testing/mysql-AbC123")),
+               *(n for name in ("app/prod/gh-username", "app/prod/mongo-username", "GITHUB_TOKEN", "SQL_PASS",
+                                "SQL_USERNAME") for n in parameter(name)))),
     "t02-cdk-secret-json-keys.json": Verdict(
         errors=("42:22: secrets[0].valueFrom depends on Ref SecretA720EF05, which is only known at deploy time; "
                 "bind it with --set SecretA720EF05=VALUE", "52:12: secrets[1].valueFrom", "66:12: secrets[2].valueFrom"),
         bindings={"SecretA720EF05": sm("SecretA720EF05-AbC123")},
         needs=tuple(secret(sm("SecretA720EF05-AbC123")))),
+    # CDK (EC2): one environment file in CDK's assets bucket, named after the deploying account and region, and one
+    # in the template's own bucket, whose name CloudFormation generates (a reader binds it).
     "t03-cdk-environment-files-s3.json": Verdict(
-        errors=("51:18: environmentFiles[0].value 'arn:{partition}:s3:::cdk-hnb659fds-assets-{account}-{region}/",
-                "79:12: environmentFiles[1].value depends on Ref Bucket83908E77"),
+        errors=("79:12: environmentFiles[1].value depends on Ref Bucket83908E77, which is only known at deploy time; "
+                "bind it with --set Bucket83908E77=VALUE",),
         bindings={"Bucket83908E77": "integ-bucket"},
-        still_fails=("51:18: environmentFiles[0].value", "bucket name depends on the deploying region or account")),
+        needs=(*cdk_asset("872561bf078edd1685d50c9ff821cdd60d2b2ddfb0013c4087e79bf2bb50724d.env"),
+               *s3("arn:aws:s3:::integ-bucket/test-envfile.env"))),
+    # CDK (EC2): the FireLens config file in CDK's assets bucket; the log router's image comes from an SSM-typed
+    # parameter (/aws/service/aws-for-fluent-bit/2.1.0, which holds AWS's fluent-bit image of the deploying region)
+    # and its awslogs group is named by CloudFormation: a reader binds both. nginx's awsfirelens output uses the task role.
     "t04-cdk-firelens-s3-config-ssm-image.json": Verdict(
-        errors=("36:30: firelensConfiguration.options.config-file-value", "55:16: the image's registry and repository "
-                "depends on parameter SsmParameterValueawsserviceawsforfluentbit210C96584B6F00A464EAD1953AFF4B05118Parameter",
+        errors=("55:16: the image's registry and repository depends on parameter "
+                "SsmParameterValueawsserviceawsforfluentbit210C96584B6F00A464EAD1953AFF4B05118Parameter",
                 "61:26: logConfiguration.options.awslogs-group depends on Ref TaskDeflogrouterLogGroup2684E4A8"),
         bindings={"SsmParameterValueawsserviceawsforfluentbit210C96584B6F00A464EAD1953AFF4B05118Parameter":
                   "906394416424.dkr.ecr.us-east-1.amazonaws.com/aws-for-fluent-bit:2.1.0",
                   "TaskDeflogrouterLogGroup2684E4A8": "log-router"},
-        still_fails=("36:30: firelensConfiguration.options.config-file-value",)),
+        needs=(*ecr("906394416424", "us-east-1", "aws-for-fluent-bit"), *logs("us-east-1", "log-router"),
+               *cdk_asset("2ca891b3a73a4a36630bba20580e3390a104d2ac9ff1f22a6bcadf575f8a5a61.conf"))),
     "t05-refarch-website-no-exec-role.yaml": Verdict(nothing=True),
     "t06-tfaws-container-definition.json": Verdict(
         errors=("45:16: environmentFiles[0].value 's3://my-bucket/my-env-file.env': expected an S3 object ARN",),
