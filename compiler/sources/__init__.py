@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from ..errors import Diagnostic, SpecError
-from ..text import Lookup, Pseudo
+from ..text import Lookup, Pseudo, Text
 
 MAX_BYTES = 1024 * 1024
 
@@ -61,15 +61,8 @@ class Node:
 
     @classmethod
     def string(cls, parts, at: Span) -> "Node":
-        merged: list[Part] = []
-        for part in parts:
-            if part == "":
-                continue
-            if isinstance(part, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += part
-            else:
-                merged.append(part)
-        return cls(tuple(merged), at)
+        """Adjacent literal parts joined, empty ones dropped, as `Text.of` does."""
+        return cls(Text.of(*parts).parts, at)
 
     @property
     def is_string(self) -> bool:
