@@ -103,7 +103,7 @@ def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: Buil
 def _sync(out_dir: Path, compiled, *, write: bool):
     """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
     with locked(out_dir, exclusive=write):
-        changes = plan(out_dir, compiled)
+        changes = plan(out_dir, compiled, find_unlisted=not write)
         if write:
             apply(out_dir, changes)
         return changes

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from ..errors import Diagnostic, SpecError
 from .discover import display
-from ..targets import terraform
+from ..targets import record
 from .pipeline import Built, Compiled
-from .writer import read_manifest
-
-
-_DEPLOY_TIME = re.compile(r"\$\{[^}]*\}")
-"""The region in a Terraform module's role name (`{region}` in the spec; role names hold no other `${`)."""
+from .writer import SpecEntries, read_manifest
 
 
 def check_clashes(out_dir: Path, compiled: list[Built]) -> None:
@@ -34,11 +29,12 @@ def check_clashes(out_dir: Path, compiled: list[Built]) -> None:
 def check_role_ids(out_dir: Path, manifest: dict, compiled: list[Built]) -> None:
     """Refuse a spec whose role id belongs, in the out folder's manifest, to another spec that still exists."""
     root = out_dir.resolve()
+    spec_entry = SpecEntries(out_dir)
     problems = []
     for item in compiled:
         entry = manifest["roles"].get(item.role_id)
-        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str):
-            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str) or entry["spec"] == spec_entry(item.spec_file):
+            continue  # the manifest names this very spec (the common case, decided without resolving every path)
         owner = out_dir / entry["spec"]
         if owner.is_file() and owner.resolve() != item.spec_file.resolve():
             problems.append(Diagnostic(display(item.spec_file), 0, 0, (
@@ -55,12 +51,23 @@ def role_name(item: Built) -> tuple[str, bool] | None:
     if isinstance(item, Compiled):
         role = item.role
         return (role.existing.name, False) if role.existing else (role.name, True) if role.name else None
-    module = json.loads(item.files[terraform.path(item.role_id)])
-    created = module.get("resource", {}).get("aws_iam_role", {}).get("this")
-    if created is not None:
-        return (_DEPLOY_TIME.sub("{region}", created["name"]), True) if "name" in created else None
-    existing = module.get("data", {}).get("aws_iam_role", {}).get("this")
-    return (existing["name"], False) if existing else None
+    head = _record_head(item.files[record.path(item.role_id)])
+    if head["existing"] is not None:
+        return head["existing"].rsplit("/", 1)[-1], False
+    return (head["name"], True) if head["name"] is not None else None
+
+
+def _record_head(text: str) -> dict:
+    """The `existing` and `name` lines of a permissions record (targets/record.py writes one key a line),
+    read without parsing its list of grants: a no-op build reads one per spec."""
+    head = {}
+    for line in text.splitlines()[1:]:
+        key, _, value = line.strip().rstrip(",").partition(": ")
+        if key in ('"existing"', '"name"'):
+            head[json.loads(key)] = json.loads(value)
+        if len(head) == 2:
+            return head
+    raise ValueError("a permissions record without its existing and name lines")
 
 
 def check_role_names(compiled: list[Built]) -> None:

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 from ..errors import Diagnostic, SpecError
-from .layout import GENERATED_FOLDERS, MANIFEST
+from .layout import MANIFEST, OUTPUT_FOLDERS
 
 
 def display(path: Path) -> str:
@@ -74,7 +74,7 @@ def _folder(folder: Path, problems: list[Diagnostic]) -> list[Path]:
         if name.endswith(".yaml") and kind == "file":
             specs.append(path)
         elif kind == "folder":
-            if not (generated and name in GENERATED_FOLDERS) and not (path / MANIFEST).is_file():
+            if not (generated and name in OUTPUT_FOLDERS) and not (path / MANIFEST).is_file():
                 problems.append(Diagnostic(display(path), 0, 0, (
                     "a folder inside a spec folder; rolec reads only the .yaml files directly in it: move the specs up, "
                     "name the folder on the command line, or keep non-spec files outside the spec folder "
