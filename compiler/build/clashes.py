@@ -33,7 +33,7 @@ def check_role_ids(out_dir: Path, manifest: dict, compiled: list[Built]) -> None
     problems = []
     for item in compiled:
         entry = manifest["roles"].get(item.role_id)
-        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str) or entry["spec"] == spec_entry(item.spec_file):
+        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str) or entry["spec"] == spec_entry.unresolved(item.spec_file):
             continue  # the manifest names this very spec (the common case, decided without resolving every path)
         owner = out_dir / entry["spec"]
         if owner.is_file() and owner.resolve() != item.spec_file.resolve():

@@ -65,6 +65,10 @@ class SpecEntries:
     def __call__(self, spec_file: Path) -> str:
         if spec_file.is_symlink():
             return os.path.relpath(spec_file.resolve(), self.root)
+        return self.unresolved(spec_file)
+
+    def unresolved(self, spec_file: Path) -> str:
+        """The entry of the spec at this path if it is no symlink (equal to a manifest entry: the same spec)."""
         if spec_file.parent not in self.folders:
             self.folders[spec_file.parent] = os.path.relpath(spec_file.parent.resolve(), self.root)
         return posixpath.normpath(posixpath.join(self.folders[spec_file.parent], spec_file.name))
