@@ -60,7 +60,7 @@ class SpecEntries:
 
     def __init__(self, out_dir: Path):
         self.root = out_dir.resolve()
-        self.folders: dict[Path, str] = {}
+        self.folders: dict[str, str] = {}
 
     def __call__(self, spec_file: Path) -> str:
         if spec_file.is_symlink():
@@ -69,9 +69,10 @@ class SpecEntries:
 
     def unresolved(self, spec_file: Path) -> str:
         """The entry of the spec at this path if it is no symlink (equal to a manifest entry: the same spec)."""
-        if spec_file.parent not in self.folders:
-            self.folders[spec_file.parent] = os.path.relpath(spec_file.parent.resolve(), self.root)
-        return posixpath.normpath(posixpath.join(self.folders[spec_file.parent], spec_file.name))
+        folder, name = os.path.split(os.fspath(spec_file))  # strings: a Path per spec costs more than the rest
+        if folder not in self.folders:
+            self.folders[folder] = os.path.relpath(os.path.realpath(folder or "."), self.root)
+        return posixpath.normpath(posixpath.join(self.folders[folder], name))
 
 
 def _manifest(out_dir: Path, old: dict, compiled: list[Built], gone: set[str]) -> bytes:
