@@ -3,7 +3,8 @@
 A feature module defines `FEATURE = Feature(...)`: its spec key, the schema of its
 block, and a function from the validated block to the grants it needs (and the notes
 `explain` prints about them, and the accounts a deployment must be in). Adding a
-feature means adding a module here (plus an example spec and tests); nothing else changes.
+feature means adding a module here, and what docs/architecture.md ("Adding a feature") lists
+beside it: a starter example, strategies, bad examples, permission tests, R104 for new actions.
 """
 
 from __future__ import annotations
