@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from rolec.iam.evaluate import as_list
 from rolec.validate import terraform as terraform_validate
 
 REGION = "us-east-1"
@@ -289,10 +290,6 @@ def parse_policy_document(document: dict | str) -> dict:
     raise ValueError(f"unparseable policy document: {document!r}")
 
 
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
-
-
 def _scalar(value: Any) -> str:
     """Policy values are strings in IAM; JSON booleans/numbers mean the same."""
     if isinstance(value, bool):
@@ -304,13 +301,13 @@ def _principals(value: Any) -> frozenset[tuple[str, str]]:
     if value == "*":
         value = {"AWS": "*"}
     return frozenset(
-        (kind, _scalar(ident)) for kind, ids in value.items() for ident in _as_list(ids)
+        (kind, _scalar(ident)) for kind, ids in value.items() for ident in as_list(ids)
     )
 
 
 def _condition(block: dict | None) -> frozenset:
     return frozenset(
-        (operator, key.lower(), frozenset(_scalar(v) for v in _as_list(values)))
+        (operator, key.lower(), frozenset(_scalar(v) for v in as_list(values)))
         for operator, entries in (block or {}).items()
         for key, values in entries.items()
     )
@@ -344,7 +341,7 @@ def normalise_policy(doc: dict | str) -> frozenset[tuple]:
     if isinstance(doc, str):
         doc = json.loads(doc)
     atoms = set()
-    for statement in _as_list(doc.get("Statement", [])):
+    for statement in as_list(doc.get("Statement", [])):
         if "Principal" in statement:
             principals = [
                 ("Principal", *p) for p in _principals(statement["Principal"])
@@ -355,14 +352,14 @@ def normalise_policy(doc: dict | str) -> frozenset[tuple]:
             principals = [None]
         if "NotAction" in statement:
             actions = [
-                ("NotAction", frozenset(a.lower() for a in _as_list(statement["NotAction"])))
+                ("NotAction", frozenset(a.lower() for a in as_list(statement["NotAction"])))
             ]
         else:
-            actions = [("Action", a.lower()) for a in _as_list(statement.get("Action", []))]
+            actions = [("Action", a.lower()) for a in as_list(statement.get("Action", []))]
         if "NotResource" in statement:
-            resources = [("NotResource", frozenset(_as_list(statement["NotResource"])))]
+            resources = [("NotResource", frozenset(as_list(statement["NotResource"])))]
         elif "Resource" in statement:
-            resources = [("Resource", r) for r in _as_list(statement["Resource"])]
+            resources = [("Resource", r) for r in as_list(statement["Resource"])]
         else:
             resources = [None]
         condition = _condition(statement.get("Condition"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from rolec.build.pipeline import compile_spec
+from rolec.iam.evaluate import as_list
 
 from .iam_eval import action_matches, is_allowed, trust_allows
 from .outputs import AWS, Deployment, Policies, policies
@@ -37,10 +38,6 @@ class Role:
     def statements_for(self, action: str) -> list[dict]:
         return [s for s in self.p.permissions["Statement"]
                 if any(action_matches(a, action) for a in as_list(s.get("Action", [])))]
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def write_spec(directory: Path, spec: dict, name: str = "role") -> Path:
