@@ -48,23 +48,29 @@ def _span(node: yaml.Node, display: str) -> Span:
 
 
 def _convert(node: yaml.Node, display: str, seen: set[int]) -> Node:
+    """`seen` holds the ids of composed nodes, all alive while the root is: a node met twice is an alias."""
     at = _span(node, display)
     if id(node) in seen:
         raise fail(at, "YAML anchors and aliases are not supported (CloudFormation refuses them)")
     seen.add(id(node))
-    tag = node.tag
-    if tag.startswith("!"):
-        name = SHORT_FORMS.get(tag[1:])
+    if node.tag.startswith("!"):
+        name = SHORT_FORMS.get(node.tag[1:])
         if name is None:
-            raise fail(at, f"YAML tag '{tag}' is not a CloudFormation tag")
+            raise fail(at, f"YAML tag '{node.tag}' is not a CloudFormation tag")
         if name == "Fn::GetAtt" and isinstance(node, yaml.ScalarNode):
             resource, _, attribute = node.value.partition(".")
             inner = Node([Node.string([resource], at), Node.string([attribute], at)], at)
         else:
-            plain = {yaml.ScalarNode: _STANDARD + "str", yaml.SequenceNode: _STANDARD + "seq",
-                     yaml.MappingNode: _STANDARD + "map"}[type(node)]
-            inner = _convert(type(node)(plain, node.value, node.start_mark, node.end_mark), display, seen)
+            inner = _untagged(node, _PLAIN[type(node)], at, display, seen)
         return Node({name: inner}, at)
+    return _untagged(node, node.tag, at, display, seen)
+
+
+_PLAIN = {yaml.ScalarNode: _STANDARD + "str", yaml.SequenceNode: _STANDARD + "seq", yaml.MappingNode: _STANDARD + "map"}
+
+
+def _untagged(node: yaml.Node, tag: str, at: Span, display: str, seen: set[int]) -> Node:
+    """The value of `node` read as `tag` (a short form's operand is read as its plain kind)."""
     expected = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))
     if expected is not None and tag != _STANDARD + expected:
         raise fail(at, f"YAML tag '{tag}' is not allowed")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from rolec.errors import SpecError
@@ -34,3 +38,20 @@ def test_refused_with_location(text, where, message):
     with pytest.raises(SpecError) as caught:
         parse(text, "t.yaml")
     assert str(caught.value).startswith(f"{where}: error: ") and message in str(caught.value)
+
+
+def test_short_forms_are_not_taken_for_aliases_whatever_the_allocator_does(tmp_path):
+    """CI failed on a copilot template: a short form's operand was re-read through a temporary YAML
+    node, whose id() the alias check remembered; once freed, the next temporary could get the same
+    id and be refused as an alias. glibc's malloc reuses freed blocks readily, so under it the old
+    code failed this within a few hundred parses (58 of 300 here), while pymalloc hid it."""
+    script = tmp_path / "parse_many.py"
+    script.write_text(
+        "from rolec.sources.cfnyaml import parse\n"
+        "text = ''.join(f'C{i}: !Not [!Equals [!Ref P{i}, \"\"]]\\nG{i}: !GetAtt R{i}.Arn\\n' for i in range(50))\n"
+        "for round in range(300):\n"
+        "    spacer = [object() for _ in range(round)]\n"
+        "    parse(text, 't.yaml')\n")
+    done = subprocess.run([sys.executable, str(script)], env={**os.environ, "PYTHONMALLOC": "malloc"},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
