@@ -22,7 +22,10 @@ def _read_one(path: Path, bindings: Bindings) -> list[SourceRole]:
                 return module.read(root, bindings)
         shapes = "; ".join(m.DESCRIPTION for m in formats if hasattr(m, "claims"))
         raise error(where(root.at), f"not a role source rolec reads (expected {shapes})")
-    readers = [(len(s), m) for m in formats if hasattr(m, "read_file") for s in m.SUFFIXES if name.endswith(s)]
+    if path.is_dir():
+        readers = [(0, m) for m in formats if getattr(m, "READS_FOLDERS", False)]
+    else:
+        readers = [(len(s), m) for m in formats if hasattr(m, "read_file") for s in m.SUFFIXES if name.endswith(s)]
     if readers:
         return max(readers, key=lambda r: r[0])[1].read_file(path, bindings)  # `.tf.json` before `.json`
     known = ", ".join(sorted({s for m in formats for s in m.SUFFIXES}))

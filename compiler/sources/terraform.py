@@ -1,13 +1,22 @@
-"""Terraform modules (HCL via python-hcl2's parse tree, or Terraform JSON): read located, evaluate what the file determines.
+"""Terraform modules (HCL via python-hcl2's parse tree, or Terraform JSON): read located, evaluate what the module determines.
+
+Terraform's unit is the module: every `*.tf` and `*.tf.json` file of one folder, merged, override
+files (`override.tf`, `*_override.tf`, and their `.tf.json` forms) applied last in lexical order with
+Terraform's merge rules. So a file given to rolec is read with its whole module: a `var.`, `local.`,
+resource or data source may be declared in any file of it, and every value keeps the file, line and
+column it is written at. A declaration made twice (two `variable "x"`, two `resource "a" "b"`, one
+local in two `locals` blocks) is an error naming both places, as Terraform's is.
 
 python-hcl2's dictionaries carry no positions (its `with_meta` is a no-op since v8), so rolec walks
 the Lark parse tree, whose nodes know their line and column, and evaluates expressions itself:
 literals, strings and interpolations, tuples, objects, `jsonencode`, `file`/`templatefile` of a
-file next to the module, variable defaults (or `--set var.NAME=VALUE`), locals (or
+file in the module's folder, variable defaults (or `--set var.NAME=VALUE`), locals (or
 `--set local.NAME=VALUE`), the `aws_region`/`aws_caller_identity`/`aws_partition` data sources
 (the deploying region/account/partition) and the names of log groups, secrets, SSM parameters,
-S3 buckets and ECR repositories declared in the same file. Anything else (`for` expressions,
-`merge()`, conditionals, attributes known only after apply) is a Hole naming why.
+S3 buckets and ECR repositories declared in the module. Anything else (`for` expressions,
+`merge()`, conditionals, attributes known only after apply) is a Hole naming why. Variable values
+are their defaults only: a folder may be a child module whose caller sets them, so no `.tfvars`
+file is read unless one is given (`var_files`).
 """
 
 from __future__ import annotations
@@ -21,10 +30,12 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from ..aws.lookups import LOOKUPS
+from ..errors import Diagnostic, SpecError
 from ..targets.terraform import local_name
 from ..text import Pseudo
 from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import jsonfile
+from .tfmodule import folder_of, is_override, module_files
 
 SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
 PARAMETER_ARN = ("arn:", Pseudo.PARTITION, ":ssm:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":parameter")
@@ -55,16 +66,40 @@ class Block:
     blocks: list["Block"] = field(default_factory=list)
 
 
-@dataclass
-class Module:
-    """One Terraform file: its blocks, and an evaluator of expressions over them."""
+@dataclass(frozen=True)
+class File:
+    """One file of a module: its text for quoting expressions as written, and its parse tree (kept alive, so
+    that the ids of its subtrees, by which the module finds the file of an expression, stay unique)."""
 
     path: Path
     display: str
     text: str
+    tree: Any
+
+
+@dataclass
+class Module:
+    """The `*.tf` and `*.tf.json` files of one folder, merged as Terraform merges them, and an evaluator of
+    expressions over them. `given` holds the display paths of the files asked for (all of them for a folder)."""
+
+    folder: Path
+    display: str
+    """The folder as the user named it (through its files' display paths)."""
+    files: dict[str, File]
     blocks: list[Block]
     bindings: Bindings
+    given: frozenset[str]
+    _origin: dict[int, File] = field(default_factory=dict, repr=False)
+    _locals: dict[str, Any] = field(default_factory=dict, repr=False)
     _evaluating: set = field(default_factory=set)
+
+    def __post_init__(self):
+        for file in self.files.values():
+            if isinstance(file.tree, Tree):
+                self._origin.update((id(subtree), file) for subtree in file.tree.iter_subtrees())
+        for block in self.blocks:
+            if block.kind == "locals":
+                self._locals.update(block.attributes)
 
     def find(self, kind: str, *labels: str) -> Block | None:
         return next((b for b in self.blocks if b.kind == kind and b.labels == labels), None)
@@ -73,20 +108,18 @@ class Module:
         return [b for b in self.blocks if b.kind == "resource" and b.labels[:1] == (type_name,)]
 
     def locals(self) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for block in self.blocks:
-            if block.kind == "locals":
-                merged.update(block.attributes)
-        return merged
+        return self._locals
 
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(self, expression) -> Node:
+        """The value of an attribute's expression (a Lark tree of one of the module's files, or a Terraform JSON Node)."""
+        file = self.files[expression.at.path] if isinstance(expression, Node) else self._origin[id(expression)]
         try:
             if isinstance(expression, Node):
                 return self._json(expression)
-            return _Evaluator(self).value(expression)
+            return _Evaluator(self, file).value(expression)
         except RecursionError:
-            raise fail(Span(self.display, 1, 1), TOO_DEEP) from None
+            raise fail(Span(file.display, 1, 1), TOO_DEEP) from None
 
     def _json(self, node: Node) -> Node:
         """Terraform JSON: strings are templates (`${...}`), everything else is literal."""
@@ -96,8 +129,9 @@ class Module:
             return Node([self._json(v) for v in node.value], node.at)
         text = node.literal
         if text is not None and "${" in text:
-            tree = _parse(f"x = {_quoted_template(text)}\n", self.display, node.at)
-            return _Evaluator(self, anchor=node.at).value(tree.children[0].children[0].children[-1])
+            file = self.files[node.at.path]
+            tree = _parse(f"x = {_quoted_template(text)}\n", file.display, node.at)
+            return _Evaluator(self, file, anchor=node.at).value(tree.children[0].children[0].children[-1])
         return node
 
     def reference(self, path: list[str], at: Span, written: str) -> Node:
@@ -119,7 +153,7 @@ class Module:
                 self._evaluating.discard(name)
             return _attribute(value, path[2:], at, written)
         if head == "path" and len(path) == 2 and path[1] in ("module", "root", "cwd"):
-            return Node.string(["."], at)  # rolec reads one module: its folder is the file's folder
+            return Node.string(["."], at)  # rolec reads one module: `file()` paths are relative to its folder
         if head == "data" and len(path) >= 4:
             pseudo = PSEUDO_DATA.get((path[1], path[3]))
             if pseudo is not None:
@@ -137,7 +171,7 @@ class Module:
         block = self.find(kind, type_name, name)
         after_apply = Node(Hole(written, None, at, f"it is an attribute of {type_name}.{name} known only after apply"), at)
         if block is None:
-            return Node(Hole(written, None, at, f"{kind} {type_name}.{name} is not in this file"), at)
+            return Node(Hole(written, None, at, f"{kind} {type_name}.{name} is not declared in any file of the module"), at)
         if "for_each" in block.attributes or "count" in block.attributes:
             return Node(Hole(written, None, at, f"{type_name}.{name} uses for_each/count, which rolec does not evaluate"), at)
 
@@ -198,14 +232,14 @@ class Module:
         return after_apply
 
     def embedded(self, function: str, arguments: list[Node], at: Span) -> Node:
-        """`file(PATH)` / `templatefile(PATH, VARS)`: the file next to this one, kept as text to be decoded located."""
+        """`file(PATH)` / `templatefile(PATH, VARS)`: a file of the module's folder, kept as text to be decoded located."""
         path = arguments[0].literal if arguments else None
         if path is None:
             return Node(Hole(f"{function}(...)", None, at, "its path is not a literal"), at)
-        target = (self.path.parent / path).resolve()
-        if self.path.parent.resolve() not in target.parents:
+        target = (self.folder / path).resolve()
+        if self.folder.resolve() not in target.parents:
             raise fail(at, f"{function}({path!r}): rolec reads only files in the module's own folder")
-        display = str(Path(self.display).parent / path)
+        display = str(Path(self.display) / path)
         text = read_text(target, display, f"{function}({path!r})")
         variables = {}
         if function == "templatefile" and len(arguments) > 1:
@@ -238,14 +272,131 @@ def decode_json(node: Node, bindings: Bindings) -> Node:
 # reading
 
 def read(path: Path, display: str, bindings: Bindings) -> Module:
+    """The module that `path` belongs to (a `.tf`/`.tf.json` file, or the module's folder), every file of it read.
+    Its `given` files are `path` itself, or every file of a folder. Problems in all files are reported together."""
+    folder = folder_of(path)
+    folder_display = display if path.is_dir() else str(Path(display).parent)
+    paths = module_files(path)
+    if path.is_file() and path not in paths:
+        paths.insert(0, path)  # a file Terraform would skip (an editor's copy) is still what the user asked for
+    if not paths:
+        raise fail(Span(display, 1, 1), f"{display} holds no .tf or .tf.json file: it is not a Terraform module")
+    files, problems = [], []
+    for member in paths:
+        try:
+            files.append(_read_file(member, display if member == path else str(Path(folder_display) / member.name)))
+        except SpecError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise SpecError(problems)
+    blocks = _merged([(f, b) for f, b in files if not is_override(f.path.name)],
+                     [(f, b) for f, b in files if is_override(f.path.name)])
+    given = frozenset(f.display for f, _ in files if path.is_dir() or f.path == path)
+    return Module(folder, folder_display, {f.display: f for f, _ in files}, blocks, bindings, given)
+
+
+def _read_file(path: Path, display: str) -> tuple[File, list[Block]]:
     text = read_text(path, display, "the Terraform file")
     if path.name.endswith(".tf.json") or text.lstrip().startswith("{"):
-        return Module(path, display, text, _json_blocks(jsonfile.parse(text, display)), bindings)
+        root = jsonfile.parse(text, display)
+        return File(path, display, text, root), _json_blocks(root)
     tree = _parse(text, display, None)
     try:
-        return Module(path, display, text, _blocks(tree.children[0], display), bindings)
+        return File(path, display, text, tree), _blocks(tree.children[0], display)
     except RecursionError:
         raise fail(Span(display, 1, 1), TOO_DEEP) from None
+
+
+DECLARED = {"variable": "variable", "resource": "resource", "data": "data resource", "output": "output", "module": "module call"}
+"""The blocks whose labels Terraform requires to be unique in a module (locals: each name), and what it calls them."""
+
+
+def _merged(primary: list[tuple[File, list[Block]]], overrides: list[tuple[File, list[Block]]]) -> list[Block]:
+    """The blocks of the primary files, each declared once (a second declaration is an error naming the first), with
+    the override files merged into them as Terraform merges them (language/files/override): an argument replaces
+    the argument of that name, a nested block type replaces every nested block of that type (`lifecycle` is merged
+    argument by argument), a local replaces the local of that name; an override of nothing is an error."""
+    blocks: list[Block] = []
+    declared: dict[tuple, Block] = {}
+    local_blocks: dict[str, Block] = {}
+    problems: list[Diagnostic] = []
+    for file, found in primary:
+        for block in found:
+            blocks.append(block)
+            if block.kind == "locals":
+                for name, expression in block.attributes.items():
+                    first = local_blocks.get(name)
+                    if first is not None:
+                        problems.append(_where(expression, block.at).error(
+                            f"local.{name} is defined twice, first at {_located(_where(first.attributes[name], first.at))}; "
+                            "Terraform refuses a module that defines a local value twice"))
+                    else:
+                        local_blocks[name] = block
+            elif block.kind in DECLARED:
+                key = (block.kind, *block.labels)
+                if key in declared:
+                    problems.append(block.at.error(
+                        f"{_address(block)} is declared twice, first at {_located(declared[key].at)}; "
+                        f"Terraform refuses a module that declares a {DECLARED[block.kind]} twice"))
+                else:
+                    declared[key] = block
+    for file, found in overrides:
+        for block in found:
+            if block.kind == "locals":
+                for name, expression in block.attributes.items():
+                    base = local_blocks.get(name)
+                    if base is None:
+                        problems.append(_where(expression, block.at).error(
+                            f"{file.display} overrides local.{name}, which no other file of the module defines; "
+                            "an override file can only change what a primary file declares"))
+                    else:
+                        base.attributes[name] = expression
+            elif block.kind in DECLARED:
+                base = declared.get((block.kind, *block.labels))
+                if base is None:
+                    problems.append(block.at.error(
+                        f"{file.display} overrides {_address(block)}, which no other file of the module declares; "
+                        "an override file can only change what a primary file declares"))
+                else:
+                    _override(base, block)
+    if problems:
+        raise SpecError(problems)
+    return blocks
+
+
+def _override(base: Block, override: Block) -> None:
+    for name, expression in override.attributes.items():
+        base.blocks = [b for b in base.blocks if b.kind != name]  # Terraform JSON writes a nested block as an argument
+        base.attributes[name] = expression
+    for kind in dict.fromkeys(b.kind for b in override.blocks):
+        replacing = [b for b in override.blocks if b.kind == kind]
+        kept = [b for b in base.blocks if b.kind == kind]
+        if kind == "lifecycle" and kept:
+            for item in replacing:
+                kept[0].attributes.update(item.attributes)
+            continue
+        base.attributes.pop(kind, None)
+        base.blocks = [b for b in base.blocks if b.kind != kind] + replacing
+
+
+def _address(block: Block) -> str:
+    """How Terraform names the block: `aws_x.y`, `data.aws_x.y`, `module.y`, `variable "y"`, `output "y"`."""
+    if block.kind == "resource":
+        return ".".join(block.labels)
+    if block.kind in ("data", "module"):
+        return ".".join((block.kind, *block.labels))
+    return " ".join((block.kind, *(f'"{label}"' for label in block.labels)))
+
+
+def _located(at: Span) -> str:
+    return f"{at.path}:{at.line}:{at.col}"
+
+
+def _where(expression, fallback: Span) -> Span:
+    """Where an attribute's expression is written (a Terraform JSON Node knows; an HCL tree knows its line)."""
+    if isinstance(expression, Node):
+        return expression.at
+    return _span(expression, fallback.path)
 
 
 def _parse(text: str, display: str, anchor: Span | None) -> Tree:
@@ -333,16 +484,18 @@ def _json_blocks(root: Node) -> list[Block]:
 
 
 class _Evaluator:
-    def __init__(self, module: Module, anchor: Span | None = None):
-        self.module, self.anchor = module, anchor
+    """Evaluates the expressions of one file of the module (its spans and quoted text are that file's)."""
+
+    def __init__(self, module: Module, file: File, anchor: Span | None = None):
+        self.module, self.file, self.anchor = module, file, anchor
 
     def span(self, tree) -> Span:
-        return _span(tree, self.module.display, self.anchor)
+        return _span(tree, self.file.display, self.anchor)
 
     def written(self, tree) -> str:
         meta = getattr(tree, "meta", None)
         if self.anchor is None and meta is not None and not meta.empty:
-            text = " ".join(self.module.text[meta.start_pos:meta.end_pos].split())
+            text = " ".join(self.file.text[meta.start_pos:meta.end_pos].split())
             return text if len(text) <= 80 else text[:77] + "..."
         return "an expression"
 
@@ -452,8 +605,8 @@ class _Evaluator:
         start = Span(at.path, at.line + 1, 1)
         if "${" not in body and "%{" not in body:
             return Node.string([body], start)
-        tree = _parse(f"x = {_quoted_template(body)}\n", self.module.display, start)
-        return _Evaluator(self.module, anchor=start).value(_children(_children(tree.children[0])[0])[-1])
+        tree = _parse(f"x = {_quoted_template(body)}\n", self.file.display, start)
+        return _Evaluator(self.module, self.file, anchor=start).value(_children(_children(tree.children[0])[0])[-1])
 
     def object(self, tree, at: Span) -> Node:
         entries: dict[str, Node] = {}

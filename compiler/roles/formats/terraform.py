@@ -26,6 +26,7 @@ from ..stackset import embedded_template
 NAME = "terraform"
 DESCRIPTION = "Terraform HCL or JSON with aws_iam_role resources"
 SUFFIXES = (".tf", ".tf.json")
+READS_FOLDERS = True
 _WHOLE_INTERPOLATION = re.compile(r"^\$\{(?P<inner>[^${}]+)\}$")
 _REFERENCE = re.compile(r"^(?P<kind>data\.)?(?P<type>aws_[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\.(?P<attribute>[a-z_]+)$")
 
@@ -76,7 +77,7 @@ class _Nested:
 def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = False) -> tuple[dict, tuple]:
     block = module.find("data", "aws_iam_policy_document", name)
     if block is None:
-        raise fail(at, f"data.aws_iam_policy_document.{name} is not in this file")
+        raise fail(at, f"data.aws_iam_policy_document.{name} is not declared in any file of the module")
     for unsupported in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
         if unsupported in block.attributes:
             raise fail(block.at, f"data.aws_iam_policy_document.{name}: {unsupported} is not read by rolec audit")
@@ -145,7 +146,7 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
         if reference[0] == "resource":
             policy = module.find("resource", "aws_iam_policy", reference[2])
             if policy is None or "policy" not in policy.attributes:
-                raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not in the files given")
+                raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not declared in any file of the module")
             doc, positions = _document(module, policy.attributes["policy"], f"aws_iam_policy.{reference[2]}", bindings)
             return Policy(_label(module, policy), CUSTOMER_MANAGED, at, doc, positions)
         data = module.find("data", "aws_iam_policy", reference[2])
@@ -222,11 +223,11 @@ def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
 
 
 def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
-    """The roles of the CloudFormation templates that `aws_cloudformation_stack_set` resources deploy."""
+    """The roles of the CloudFormation templates that the given files' `aws_cloudformation_stack_set` resources deploy."""
     from . import cloudformation
 
     found = []
-    for block in module.resources("aws_cloudformation_stack_set"):
+    for block in (b for b in module.resources("aws_cloudformation_stack_set") if b.at.path in module.given):
         body = module.evaluate(block.attributes["template_body"]) if "template_body" in block.attributes else None
         if body is not None and body.literal is not None:
             address = ".".join(block.labels)
@@ -237,10 +238,11 @@ def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
 
 
 def read_file(path: Path, bindings) -> list[SourceRole]:
-    """The roles of one Terraform file (the shared reader locates expressions within one file, so a module
-    split over several files is read file by file; a reference to another file is a located error)."""
+    """The roles declared in a Terraform file, or in every file of a module's folder; the file is read with its
+    whole module (every .tf/.tf.json file of its folder), so its policies and attachments may be in other files."""
     module = tf.read(path, path.as_posix(), bindings)
-    found = read_module(module, bindings, {module.display}) + _stackset_roles(module, bindings)
+    found = read_module(module, bindings, module.given) + _stackset_roles(module, bindings)
     if not found:
-        raise fail(Span(module.display, 1, 1), "no aws_iam_role resource in this Terraform file")
+        what = "Terraform module" if path.is_dir() else "Terraform file"
+        raise fail(Span(path.as_posix(), 1, 1), f"no aws_iam_role resource in this {what}")
     return found

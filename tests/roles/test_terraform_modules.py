@@ -1,0 +1,51 @@
+"""compiler/roles/formats/terraform.py reads a Terraform file with its whole module: a role's policies, the
+resources they name and the trust document may be in other files, each statement located in its own file."""
+
+from pathlib import Path
+
+import pytest
+
+from rolec.roles import RoleSourceError, load
+from rolec.roles.model import CUSTOMER_MANAGED
+
+MODULES = Path(__file__).parent / "fixtures" / "terraform"
+
+
+@pytest.mark.parametrize("given", ["good-module/iam.tf", "good-module"])
+def test_role_with_policy_and_log_group_in_other_files(given):
+    folder = (MODULES / "good-module").as_posix()
+    [role] = load([MODULES / given])
+    assert role.name == "app-prod-exec"  # local.prefix from variables.tf.json, over var.environment's default
+    assert (role.where.path, role.where.line) == (f"{folder}/iam.tf", 2)
+    assert role.trust["Statement"][0]["Principal"] == {"Service": ["ecs-tasks.amazonaws.com"]}
+    [policy] = role.policies
+    assert (policy.name, policy.kind, policy.where.path, policy.where.line) == ("app-prod-logs", CUSTOMER_MANAGED,
+                                                                               f"{folder}/iam.tf", 7)
+    assert [(w.path, w.line) for w in policy.statement_where] == [(f"{folder}/policies.tf", 15)]
+    assert policy.document["Statement"][0]["Resource"] == \
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/app-prod:*"
+
+
+def test_a_file_without_roles_of_a_module_with_roles_is_refused():
+    with pytest.raises(RoleSourceError, match=r"good-module/logs.tf:1:1: error: no aws_iam_role resource in this Terraform file"):
+        load([MODULES / "good-module/logs.tf"])
+
+
+def test_a_resource_declared_in_two_files_names_both():
+    folder = (MODULES / "bad-module-duplicate").as_posix()
+    with pytest.raises(RoleSourceError) as caught:
+        load([MODULES / "bad-module-duplicate/iam.tf"])
+    assert str(caught.value) == (f"{folder}/legacy.tf:1:1: error: aws_iam_role.exec is declared twice, first at "
+                                 f"{folder}/iam.tf:1:1; Terraform refuses a module that declares a resource twice")
+
+
+def test_a_resource_in_no_file_of_the_module_is_located_where_it_is_named():
+    with pytest.raises(RoleSourceError, match=r"bad-module-missing-resource/iam.tf:13:82: error: aws_iam_role_policy.logs "
+                                              r"depends on aws_cloudwatch_log_group.app.arn, .*is not declared in any file "
+                                              r"of the module"):
+        load([MODULES / "bad-module-missing-resource"])
+
+
+def test_an_empty_folder_is_not_a_module(tmp_path):
+    with pytest.raises(RoleSourceError, match="holds no .tf or .tf.json file: it is not a Terraform module"):
+        load([tmp_path])
