@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rolec.cli import main
 
-CORPUS = Path(__file__).parent.parent / "taskdefs" / "corpus"
+from ..support.corpus import CORPUS, Corpus
+
 T10 = str(CORPUS / "t10-devops-demo-ecr-awslogs.json")
-T17 = str(CORPUS / "t17-plusone-sm-datasource-arns.tf")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Corpus:
+    return Corpus(tmp_path_factory.mktemp("corpus"))
 
 
 def run(*args: str):
@@ -99,10 +105,9 @@ def test_malformed_binding_is_a_usage_error():
     assert result.exit_code == 2 and "expected NAME=VALUE" in result.output
 
 
-def test_unresolved_value_names_the_binding_and_writes_nothing(tmp_path):
+def test_unresolved_value_names_the_binding_and_writes_nothing(tmp_path, corpus):
     target = tmp_path / "out.yaml"
-    result = run("infer", T17.replace("t17-plusone-sm-datasource-arns", "t26-demo-cicd-interpolated-ecr-uri"),
-                 "-o", str(target))
+    result = run("infer", str(corpus.path("t26-demo-cicd-interpolated-ecr-uri.tf")), "-o", str(target))
     assert result.exit_code == 2
     assert ":11:41: error: the image's registry and repository depends on var.region" in result.stderr
     assert "--set var.region=VALUE" in result.stderr
@@ -125,8 +130,10 @@ def test_fargate_task_without_execution_role_is_warned(tmp_path):
     assert "- /orders/db" in result.stdout
 
 
-def test_deterministic():
-    assert run("infer", T17).stdout == run("infer", T17).stdout
+def test_deterministic(corpus):
+    t17 = str(corpus.path("t17-plusone-sm-datasource-arns.tf"))
+    first = run("infer", t17)
+    assert first.exit_code == 0 and first.stdout == run("infer", t17).stdout
 
 
 def test_pull_through_cache_prefix_and_runtime_monitoring_are_pointed_out(tmp_path):
