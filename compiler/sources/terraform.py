@@ -307,7 +307,8 @@ def _read_file(path: Path, display: str) -> tuple[File, list[Block]]:
         raise fail(Span(display, 1, 1), TOO_DEEP) from None
 
 
-DECLARED = {"variable": "variable", "resource": "resource", "data": "data resource", "output": "output", "module": "module call"}
+DECLARED = {"variable": "a variable", "resource": "a resource", "data": "a data resource", "output": "an output",
+            "module": "a module call"}
 """The blocks whose labels Terraform requires to be unique in a module (locals: each name), and what it calls them."""
 
 
@@ -337,7 +338,7 @@ def _merged(primary: list[tuple[File, list[Block]]], overrides: list[tuple[File,
                 if key in declared:
                     problems.append(block.at.error(
                         f"{_address(block)} is declared twice, first at {_located(declared[key].at)}; "
-                        f"Terraform refuses a module that declares a {DECLARED[block.kind]} twice"))
+                        f"Terraform refuses a module that declares {DECLARED[block.kind]} twice"))
                 else:
                     declared[key] = block
     for file, found in overrides:
