@@ -248,18 +248,27 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
 
 def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
-    invalidates exactly the specs that link it. Read without validating the spec; the compile validates it."""
+    invalidates exactly the specs that link it. A Terraform file is read with its module, so every `.tf` and
+    `.tf.json` file of its folder counts (editing, adding or removing a sibling is drift), as does every file of a
+    linked folder. Read without validating the spec; the compile validates it."""
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)
     linked = b""
     for path in _linked_paths(spec_bytes):
-        try:
-            with open(os.path.join(folder, path), "rb") as handle:
-                content = handle.read()
-        except OSError:
-            content = b"\0missing"
-        linked += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+        target = os.path.join(folder, path)
+        members = [target]
+        if path.endswith((".tf", ".tf.json")) or os.path.isdir(target):
+            from ..sources.tfmodule import module_files
+
+            members = [str(p) for p in module_files(Path(target))] or [target]
+        for member in members:
+            try:
+                with open(member, "rb") as handle:
+                    content = handle.read()
+            except OSError:
+                content = b"\0missing"
+            linked += b"\0" + member.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
     return linked
 
 
@@ -333,8 +342,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         if compiled is not None:
             results[path] = compiled
             lint_problems.extend(_lint_diagnostics(out_dir, findings))
-            if compiled.link is not None:
-                lint_problems.extend(d for d in compiled.link.diagnostics(strict) if d.severity == "error")
+            lint_problems.extend(link_errors(compiled, strict))
             stats.compiled += 1
             stats.templates_linted += len(lint_job(compiled))
             stats.lint_seconds += seconds
@@ -349,6 +357,14 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         for item in fresh:
             cache.put(keys[item.spec_file], item.files)
     return [results[p] for p in spec_files]
+
+
+def link_errors(compiled: Compiled, strict: bool) -> list[Diagnostic]:
+    """The findings of a spec's link that fail a build (exit 1): needs of its task definitions it does not grant,
+    and with `strict` grants none of them needs. The rest of the link's diagnostics are warnings."""
+    if compiled.link is None:
+        return []
+    return [d for d in compiled.link.diagnostics(strict) if d.severity == "error"]
 
 
 def terraform_validate_all(compiled: list[Compiled], out_dir: Path) -> list[Diagnostic]:

@@ -60,9 +60,9 @@ def check(spec, spec_file: Path) -> Link:
     for index, entry in enumerate(spec.task_definitions):
         where = Span(spec.path, *spec.positions.get(f"task_definitions[{index}].path", (1, 1)))
         path = spec_file.parent / entry["path"]
-        if not path.is_file():
-            problems.append(where.error(f"task_definitions[{index}].path: {entry['path']!r} is not a file "
-                                        f"(paths are relative to the spec)"))
+        if not path.is_file() and not path.is_dir():
+            problems.append(where.error(f"task_definitions[{index}].path: {entry['path']!r} is not a file or a Terraform "
+                                        f"module's folder (paths are relative to the spec)"))
             continue
         bindings = Bindings({k: str(v) for k, v in entry["set"].items()})
         try:
