@@ -1,0 +1,67 @@
+"""`rolec infer` and `rolec audit` take a Terraform file (read with its module) or the module's folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rolec.cli import main
+
+MODULE = Path(__file__).parent / "fixtures" / "terraform-module"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_infer_reads_a_file_with_its_module_or_the_folder(tmp_path, monkeypatch):
+    shutil.copytree(MODULE, tmp_path / "infra")
+    monkeypatch.chdir(tmp_path)
+    from_file, from_folder = run("infer", "infra/ecs.tf"), run("infer", "infra")
+    assert from_file.exit_code == from_folder.exit_code == 0, from_file.output + from_folder.output
+    assert '- "arn:{partition}:logs:us-east-1:{account}:log-group:/ecs/web"  # infra/ecs.tf:13 container web' \
+        in from_file.stdout
+    assert from_file.stdout.replace("from infra/ecs.tf.", "from infra.") == from_folder.stdout
+
+
+def test_infer_binds_a_variable_declared_in_another_file(tmp_path, monkeypatch):
+    shutil.copytree(MODULE, tmp_path / "infra")
+    monkeypatch.chdir(tmp_path)
+    result = run("infer", "infra/ecs.tf", "--set", "var.region=eu-west-1")
+    assert result.exit_code == 0 and "logs:eu-west-1:{account}:log-group:/ecs/web" in result.stdout
+
+
+def test_infer_refuses_a_folder_that_is_no_module(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run("infer", "empty", "-o", "spec.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("empty:1:1: error: empty holds no .tf or .tf.json file: it is not a Terraform module")
+    assert not (tmp_path / "spec.yaml").exists()
+
+
+def test_audit_of_a_module_folder_and_of_its_files(tmp_path):
+    module = tmp_path / "infra"
+    shutil.copytree(MODULE, module)
+    for role, taskdef in ((module, module), (module / "iam.tf", module / "ecs.tf")):
+        result = run("audit", str(role), "--task-definition", str(taskdef), "--format", "json")
+        assert result.exit_code == 0, result.output
+        [report] = json.loads(result.stdout)["roles"]
+        assert report["exact"] and report["name"] == "web-execution"
+
+
+def test_audit_finds_what_a_sibling_file_changed(tmp_path):
+    module = tmp_path / "infra"
+    shutil.copytree(MODULE, module)
+    (module / "logs.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web"\n}\n'
+                                    'resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web2"\n}\n')
+    result = run("audit", str(module / "iam.tf"), "--task-definition", str(module / "ecs.tf"))
+    assert result.exit_code == 2
+    assert f"{module}/logs.tf:4:1: error: aws_cloudwatch_log_group.web is declared twice, first at {module}/logs.tf:1:1" \
+        in result.stderr
+    (module / "logs.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web"\n}\n')
+    (module / "logs_override.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  retention_in_days = 7\n}\n')
+    assert run("audit", str(module), "--task-definition", str(module)).exit_code == 0
