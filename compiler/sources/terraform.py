@@ -15,8 +15,8 @@ file in the module's folder, variable defaults (or `--set var.NAME=VALUE`), loca
 (the deploying region/account/partition) and the names of log groups, secrets, SSM parameters,
 S3 buckets and ECR repositories declared in the module. Anything else (`for` expressions,
 `merge()`, conditionals, attributes known only after apply) is a Hole naming why. Variable values
-are their defaults only: a folder may be a child module whose caller sets them, so no `.tfvars`
-file is read unless one is given (`var_files`).
+are their defaults only (or `--set`): a folder may be a child module whose caller sets them, so no
+`.tfvars` file is read.
 """
 
 from __future__ import annotations

@@ -243,6 +243,7 @@ def read_file(path: Path, bindings) -> list[SourceRole]:
     module = tf.read(path, path.as_posix(), bindings)
     found = read_module(module, bindings, module.given) + _stackset_roles(module, bindings)
     if not found:
-        what = "Terraform module" if path.is_dir() else "Terraform file"
-        raise fail(Span(path.as_posix(), 1, 1), f"no aws_iam_role resource in this {what}")
+        where = "this Terraform module" if path.is_dir() else \
+            "this Terraform file (its module is read whole: give the file that declares the role, or the module's folder)"
+        raise fail(Span(path.as_posix(), 1, 1), f"no aws_iam_role resource in {where}")
     return found
