@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import multiprocessing
 import os
 import re
@@ -254,22 +255,53 @@ def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)
-    linked = b""
+    members = []
     for path in _linked_paths(spec_bytes):
         target = os.path.join(folder, path)
-        members = [target]
         if path.endswith((".tf", ".tf.json")) or os.path.isdir(target):
             from ..sources.tfmodule import module_files
 
-            members = [str(p) for p in module_files(Path(target))] or [target]
-        for member in members:
-            try:
-                with open(member, "rb") as handle:
-                    content = handle.read()
-            except OSError:
-                content = b"\0missing"
-            linked += b"\0" + member.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
-    return linked
+            members += [str(p) for p in module_files(Path(target))] or [target]
+        else:
+            members.append(target)
+    return _contents(members)
+
+
+def _contents(paths: list[str]) -> bytes:
+    """Each file's name, length and bytes (a missing file as such), for a cache key."""
+    joined = b""
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            content = b"\0missing"
+        joined += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+    return joined
+
+
+READS = "\0reads"
+"""A cache entry holding only this key points on: the spec's link read the files it lists besides the linked ones
+(`file()`/`templatefile()`), and its outputs are kept under a second key that adds their bytes."""
+
+
+def _cached(cache: BuildCache, role_id: str, key: str) -> dict[str, str] | None:
+    files = cache.get(key)
+    if files is not None and READS in files:
+        files = cache.get(_reads_key(cache, role_id, key, json.loads(files[READS])))
+    return files
+
+
+def _cache(cache: BuildCache, role_id: str, key: str, compiled: Compiled) -> None:
+    reads = compiled.link.reads if compiled.link is not None else ()
+    if reads:
+        cache.put(key, {READS: json.dumps(reads)})
+        key = _reads_key(cache, role_id, key, reads)
+    cache.put(key, compiled.files)
+
+
+def _reads_key(cache: BuildCache, role_id: str, key: str, reads) -> str:
+    return cache.key(role_id, key.encode() + _contents(list(reads)))
 
 
 _TOP_LEVEL_KEY = re.compile(rb"\n(?=[^\s#-])")
@@ -328,7 +360,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         files = None
         if cache is not None:
             keys[path] = cache.key(ids[path], data + linked_bytes(path, data))
-            files = cache.get(keys[path])
+            files = _cached(cache, ids[path], keys[path])
         if files is None:
             misses.append(path)
         else:
@@ -355,7 +387,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         terraform_validate_all(fresh, out_dir)
     if cache is not None:
         for item in fresh:
-            cache.put(keys[item.spec_file], item.files)
+            _cache(cache, ids[item.spec_file], keys[item.spec_file], item)
     return [results[p] for p in spec_files]
 
 

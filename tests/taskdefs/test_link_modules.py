@@ -68,3 +68,24 @@ def test_a_declaration_made_twice_in_a_sibling_is_invalid_input_naming_both_file
     assert result.stderr.startswith('infra/variables.tf:6:1: error: variable "tag" is declared twice, first at '
                                     "infra/more.tf:1:1")
     assert (tmp_path / "out" / "cloudformation" / "orders.yaml").read_text() == built
+
+
+def test_an_edited_templatefile_fails_the_cached_build(tmp_path, monkeypatch):
+    """The containers of `templatefile("${path.module}/containers.json", …)` are read only when the module is
+    evaluated: the build keeps the outputs under a second key that adds that file's bytes."""
+    monkeypatch.chdir(tmp_path)
+    infra = tmp_path / "infra"
+    shutil.copytree(MODULE.parent / "terraform-file", infra)
+    (tmp_path / "specs").mkdir()
+    spec = tmp_path / "specs" / "orders.yaml"
+    assert CliRunner().invoke(main, ["infer", "infra/main.tf", "-o", str(spec)]).exit_code == 0
+    spec.write_text(spec.read_text() + "task_definitions:\n  - path: ../infra/main.tf\n")
+    assert rolec(tmp_path, "build").exit_code == 0
+    assert rolec(tmp_path, "build").exit_code == 0  # from the cache
+    containers = infra / "containers.json"
+    containers.write_text(containers.read_text().replace('"name": "app",', '"name": "app", "secrets": '
+                                                         '[{"name": "DB", "valueFrom": "/orders/db"}],'))
+    result = rolec(tmp_path, "build")
+    assert result.exit_code == 1
+    assert ("infra/containers.json:3:60: error: container app needs ssm:GetParameters on "
+            "arn:{partition}:ssm:{region}:{account}:parameter/orders/db") in result.stderr
