@@ -49,3 +49,12 @@ def test_a_resource_in_no_file_of_the_module_is_located_where_it_is_named():
 def test_an_empty_folder_is_not_a_module(tmp_path):
     with pytest.raises(RoleSourceError, match="holds no .tf or .tf.json file: it is not a Terraform module"):
         load([tmp_path])
+
+
+def test_each_value_without_for_each_is_located_not_a_crash(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_iam_role" "r" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n'
+                                      'resource "aws_iam_role_policy_attachment" "a" {\n  role       = aws_iam_role.r.name\n'
+                                      '  policy_arn = each.value\n}\n')
+    with pytest.raises(RoleSourceError, match=r"main.tf:7:16: error: aws_iam_role_policy_attachment.a: each.value without "
+                                              r"for_each, which Terraform refuses"):
+        load([tmp_path / "main.tf"])

@@ -183,7 +183,10 @@ def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
             continue
         arn_value = module.evaluate(block.attributes["policy_arn"])
         if isinstance(arn_value.value, Hole) and arn_value.value.written in ("each.value", "each.key"):
-            values = _for_each_values(module, block.attributes.get("for_each"))
+            if "for_each" not in block.attributes:
+                raise fail(arn_value.at, f"{'.'.join(block.labels)}: {arn_value.value.written} without for_each, "
+                                         "which Terraform refuses")
+            values = _for_each_values(module, block.attributes["for_each"])
             if values is None:
                 raise fail(arn_value.at, f"{'.'.join(block.labels)}: for_each is not a literal set; rolec cannot tell which policies it attaches")
             policies = [_attached(module, block, v, bindings) for v in values]
