@@ -16,7 +16,7 @@ from ..audit.pairing import Wanted, pair
 from ..errors import EXIT_ENVIRONMENT, EXIT_FINDINGS as EXIT_FAILED, EXIT_INVALID, SpecError
 from ..iam.location import Location
 from ..roles import RoleSourceError, load
-from ..sources import Bindings
+from ..sources import Bindings, terraform_variables
 
 LOCATION_NAMES = {"AWS::Partition": "partition", "AWS::Region": "region", "AWS::AccountId": "account"}
 
@@ -60,8 +60,8 @@ def _from_task_definitions(paths: list[Path], bindings: Bindings, several_roles:
 
     label = ", ".join(p.as_posix() for p in paths)
     try:
-        found = infer_each([str(p) for p in paths], bindings.values) if several_roles \
-            else [infer([str(p) for p in paths], bindings.values)]
+        found = infer_each([str(p) for p in paths], bindings.values, bindings.variables) if several_roles \
+            else [infer([str(p) for p in paths], bindings.values, variables=bindings.variables)]
     except NothingNeeded as exc:
         for warning in exc.warnings:
             ui.diagnostic(str(warning), warning.severity)
@@ -104,12 +104,15 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value (as for `rolec infer`); AWS::Partition, AWS::Region and AWS::AccountId "
                    "choose the deployment the role is judged in (default aws, us-east-1, 123456789012).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file "
+                   "does (repeatable; a later file wins, --set wins over both).")
 @click.option("--format", "fmt", type=click.Choice(sorted(report.RENDERERS)), default="text", show_default=True,
               help="text for people, json for tools, sarif for code scanning.")
 @click.option("--write-spec", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the rolec spec that grants exactly the needs to this file.")
 def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], spec: Path | None, sets: tuple[str, ...],
-          fmt: str, write_spec: Path | None) -> None:
+          var_files: tuple[Path, ...], fmt: str, write_spec: Path | None) -> None:
     """Compare hand-written execution roles (ROLE_SOURCE: IAM JSON, aws iam output, CloudFormation, Terraform)
     with what their task definitions or a spec need: missing and excess permissions, trust, and the replacement.
 
@@ -118,6 +121,10 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
         raise click.UsageError("give the needs with either --task-definition FILE ... or --spec SPEC")
     bindings, location = _bindings(sets)
     diagnostics, roles, wanted = [], [], []
+    try:
+        bindings.variables = terraform_variables(list(var_files))
+    except SpecError as exc:
+        _fail(exc.diagnostics)
     try:
         roles = load(list(role_sources), bindings)
     except RoleSourceError as exc:

@@ -14,6 +14,7 @@ import click
 
 from .. import ui
 from ..errors import EXIT_INVALID, SpecError
+from ..sources import terraform_variables
 from ..spec.role_id import ROLE_ID_RE
 from ..taskdefs import Inferred, NothingNeeded, infer as infer_spec, infer_each
 
@@ -34,11 +35,14 @@ def _bindings(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value: a CloudFormation parameter, ImportValue:EXPORT (an Fn::ImportValue by its "
                    "export name), var.NAME, local.NAME, a ${NAME} placeholder or a documentation placeholder (repeatable).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file "
+                   "does (repeatable; a later file wins, --set wins over both). rolec reads no variable file unless given.")
 @click.option("-o", "--output", "output_arg", metavar="PATH",
               help="Write the spec to this file, or one spec per execution role into this folder (ending in /).")
 @click.option("--force", is_flag=True, help="Replace an existing output file whose text differs.")
-def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, ...], output_arg: str | None,
-          force: bool) -> None:
+def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, ...], var_files: tuple[Path, ...],
+          output_arg: str | None, force: bool) -> None:
     """Print (or write) the spec of the execution role that TASKDEF... need."""
     bindings = _bindings(settings)
     output = Path(output_arg) if output_arg else None
@@ -54,10 +58,11 @@ def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, 
                                "(starting with a letter or digit, at most 64 characters)")
     paths = [str(p) for p in taskdefs]
     try:
+        variables = terraform_variables(list(var_files))
         if folder and role_id is None:
-            specs = infer_each(paths, bindings)
+            specs = infer_each(paths, bindings, variables)
         else:
-            specs = [infer_spec(paths, bindings, role_id)]
+            specs = [infer_spec(paths, bindings, role_id, variables)]
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             ui.diagnostic(str(diagnostic), diagnostic.severity)

@@ -114,12 +114,25 @@ class Bindings:
 
     values: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    variables: dict[str, "Node"] = field(default_factory=dict)
+    """Terraform `var.NAME` values read from the variable files given with `--var-file`, each located in its file;
+    a `--set var.NAME=VALUE` wins over them."""
 
     def get(self, name: str) -> str | None:
         if name in self.values:
             self.used.add(name)
             return self.values[name]
         return None
+
+
+def terraform_variables(var_files: list[Path]) -> dict[str, Node]:
+    """`var.NAME` values of the Terraform variable files given with `--var-file` (none: nothing read, and the
+    HCL parser is not imported)."""
+    if not var_files:
+        return {}
+    from .terraform import read_var_files
+
+    return read_var_files(var_files)
 
 
 def fail(at: Span, message: str) -> SpecError:

@@ -141,6 +141,8 @@ class Module:
             bound = self.bindings.get(name)
             if bound is not None:
                 return Node.string([bound], at)
+            if head == "var" and path[1] in self.bindings.variables:
+                return _attribute(self.bindings.variables[path[1]], path[2:], at, written)
             expression = self._variable(path[1]) if head == "var" else self.locals().get(path[1])
             if expression is None:
                 return Node(Hole(name, name, at), at)
@@ -293,6 +295,52 @@ def read(path: Path, display: str, bindings: Bindings) -> Module:
                      [(f, b) for f, b in files if is_override(f.path.name)])
     given = frozenset(f.display for f, _ in files if path.is_dir() or f.path == path)
     return Module(folder, folder_display, {f.display: f for f, _ in files}, blocks, bindings, given)
+
+
+def read_var_files(paths: list[Path]) -> dict[str, Node]:
+    """`var.NAME` values from Terraform variable files (`NAME = VALUE` lines in `.tfvars`, an object in
+    `.tfvars.json`), as `terraform -var-file` reads them: a later file's value wins. A value must be a literal, as
+    Terraform requires; problems of every file are reported together, located."""
+    values: dict[str, Node] = {}
+    problems: list[Diagnostic] = []
+    for path in paths:
+        display = path.as_posix()
+        try:
+            values.update(_var_file(path, display))
+        except SpecError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise SpecError(problems)
+    return values
+
+
+def _var_file(path: Path, display: str) -> dict[str, Node]:
+    text = read_text(path, display, "the variable file")
+    if path.name.endswith(".json"):
+        root = jsonfile.parse(text, display)
+        if not isinstance(root.value, dict):
+            raise fail(root.at, "a .tfvars.json file holds one object of variable values")
+        file, expressions = File(path, display, text, root), dict(root.value)
+    else:
+        tree = _parse(text, display, None)
+        items = _children(tree.children[0])
+        for item in items:
+            if item.data != "attribute":
+                raise fail(_span(item, display), "a variable file holds NAME = VALUE lines only")
+        file = File(path, display, text, tree)
+        expressions = {_name(_children(a)[0]): _children(a)[-1] for a in items}
+    module = Module(path.parent, str(Path(display).parent), {display: file}, [], Bindings(), frozenset({display}))
+    values, problems = {}, []
+    for name, expression in expressions.items():
+        value = module.evaluate(expression)
+        hole = next(value.holes(), None)
+        if hole is not None:
+            problems.append(hole.at.error(f"var.{name}: a variable file holds literal values, and {hole.written} is not "
+                                          "one (Terraform refuses references and functions there)"))
+        values[name] = value
+    if problems:
+        raise SpecError(problems)
+    return values
 
 
 def _read_file(path: Path, display: str) -> tuple[File, list[Block]]:

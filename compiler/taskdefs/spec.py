@@ -31,8 +31,9 @@ LISTS = {
 """The spec lists infer fills, in the order they are written."""
 
 
-def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *, split: bool) -> list[Inferred]:
-    bound = Bindings(dict(bindings))
+def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *, split: bool,
+              variables: dict | None = None) -> list[Inferred]:
+    bound = Bindings(dict(bindings), variables=dict(variables or {}))
     tasks: list[TaskDefinition] = []
     errors: list[Diagnostic] = []
     for path in paths:

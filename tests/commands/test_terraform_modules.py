@@ -65,3 +65,27 @@ def test_audit_finds_what_a_sibling_file_changed(tmp_path):
     (module / "logs.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web"\n}\n')
     (module / "logs_override.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  retention_in_days = 7\n}\n')
     assert run("audit", str(module), "--task-definition", str(module)).exit_code == 0
+
+
+def test_var_file_binds_variables_for_infer_and_audit(tmp_path):
+    module = tmp_path / "infra"
+    shutil.copytree(MODULE, module)
+    (tmp_path / "eu.tfvars").write_text('region = "eu-west-1"\n')
+    inferred = run("infer", str(module), "--var-file", str(tmp_path / "eu.tfvars"))
+    assert inferred.exit_code == 0 and "logs:eu-west-1:{account}:log-group:/ecs/web" in inferred.stdout
+    elsewhere = run("audit", str(module), "--task-definition", str(module), "--var-file", str(tmp_path / "eu.tfvars"))
+    assert elsewhere.exit_code == 1  # judged in us-east-1, the role's log group (deploying region) is not eu-west-1's
+    audited = run("audit", str(module), "--task-definition", str(module), "--var-file", str(tmp_path / "eu.tfvars"),
+                  "--set", "AWS::Region=eu-west-1")
+    assert audited.exit_code == 0, audited.output
+
+
+def test_a_bad_var_file_is_exit_2_located_and_nothing_written(tmp_path):
+    (tmp_path / "bad.tfvars").write_text('region = var.other\n')
+    for command in (["infer", str(MODULE), "-o", str(tmp_path / "spec.yaml")],
+                    ["audit", str(MODULE), "--task-definition", str(MODULE)]):
+        result = run(*command, "--var-file", str(tmp_path / "bad.tfvars"))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"{tmp_path.as_posix()}/bad.tfvars:1:10: error: var.region: a variable file "
+                                        "holds literal values, and var.other is not one")
+    assert not (tmp_path / "spec.yaml").exists()

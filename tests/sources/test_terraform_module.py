@@ -166,3 +166,36 @@ def test_pseudo_data_sources_from_another_file(tmp_path):
     write(tmp_path, {"main.tf": 'output "v" {\n  value = "${data.aws_region.here.name}:${data.aws_caller_identity.me.account_id}"\n}\n',
                      "data.tf": 'data "aws_region" "here" {}\ndata "aws_caller_identity" "me" {}\n'})
     assert output(read(tmp_path / "main.tf", "main.tf", Bindings())).value == (Pseudo.REGION, ":", Pseudo.ACCOUNT)
+
+
+def test_variable_files_are_read_only_when_given_and_a_later_one_wins(tmp_path):
+    from rolec.sources.terraform import read_var_files
+
+    write(tmp_path, {"main.tf": 'variable "env" {\n  default = "dev"\n}\noutput "v" {\n  value = "${var.env}-${var.tier}"\n}\n',
+                     "terraform.tfvars": 'env = "auto"\ntier = "web"\n', "prod.tfvars": 'env = "prod"\n',
+                     "tier.tfvars.json": '{"tier": "api", "env": "json"}'})
+    assert output(read(tmp_path / "main.tf", "main.tf", Bindings())).value[0] == "dev-"  # terraform.tfvars is not read
+    variables = read_var_files([tmp_path / "tier.tfvars.json", tmp_path / "prod.tfvars"])
+    assert variables["env"].literal == "prod" and variables["env"].at == Span(f"{tmp_path.as_posix()}/prod.tfvars", 1, 7)
+    value = output(read(tmp_path / "main.tf", "main.tf", Bindings(variables=variables)))
+    assert value.literal == "prod-api"
+    bound = output(read(tmp_path / "main.tf", "main.tf", Bindings({"var.env": "cli"}, variables=variables)))
+    assert bound.literal == "cli-api"  # --set wins over the files
+
+
+def test_a_variable_file_holds_literal_values_only(tmp_path):
+    from rolec.sources.terraform import read_var_files
+
+    write(tmp_path, {"a.tfvars": 'env = "x-${var.region}"\nzone = upper("a")\n', "b.tfvars": 'resource "x" "y" {}\n',
+                     "c.tfvars.json": "[1]"})
+    with pytest.raises(SpecError) as caught:
+        read_var_files([tmp_path / name for name in ("a.tfvars", "b.tfvars", "c.tfvars.json", "missing.tfvars")])
+    folder = tmp_path.as_posix()
+    assert str(caught.value).splitlines() == [
+        f"{folder}/a.tfvars:1:12: error: var.env: a variable file holds literal values, and var.region is not one "
+        "(Terraform refuses references and functions there)",
+        f'{folder}/a.tfvars:2:8: error: var.zone: a variable file holds literal values, and upper("a") is not one '
+        "(Terraform refuses references and functions there)",
+        f"{folder}/b.tfvars:1:1: error: a variable file holds NAME = VALUE lines only",
+        f"{folder}/c.tfvars.json:1:1: error: a .tfvars.json file holds one object of variable values",
+        f"{folder}/missing.tfvars:1:1: error: cannot read the variable file: No such file or directory"]
