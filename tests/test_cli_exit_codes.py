@@ -125,6 +125,11 @@ def linked_need_not_granted(monkeypatch, tmp_path):
 
 FURTHER_SCENARIOS = {
     ("validate", "1", "a linked task definition's need is not granted"): (linked_need_not_granted, ["validate"]),
+    ("infer", "2", "a variable file holds a reference"): (
+        lambda m, t: (t / "bad.tfvars").write_text("region = var.other\n"),
+        ["infer", TASK_DEFINITION, "--var-file", "bad.tfvars"]),
+    ("audit", "2", "a variable file is missing"): (
+        None, ["audit", ROLE_SOURCE, "--spec", "specs/app.yaml", "--var-file", "missing.tfvars"]),
     ("validate", "2", "a linked task definition is missing"): (
         lambda m, t: (t / "specs" / "app.yaml").write_text(GOOD + "task_definitions:\n  - path: ../nowhere.json\n"),
         ["validate"]),
@@ -139,7 +144,8 @@ def test_further_cases_a_row_names(command, code, case, tmp_path, monkeypatch):
     (tmp_path / "specs" / "app.yaml").write_text(GOOD)
     monkeypatch.chdir(tmp_path)
     prepare, args = FURTHER_SCENARIOS[(command, code, case)]
-    prepare(monkeypatch, tmp_path)
+    if prepare:
+        prepare(monkeypatch, tmp_path)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == int(code), result.output
     assert result.stderr and "internal error" not in result.output
