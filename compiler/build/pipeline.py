@@ -250,8 +250,8 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
 def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
     invalidates exactly the specs that link it. A Terraform file is read with its module, so every `.tf` and
-    `.tf.json` file of its folder counts (editing, adding or removing a sibling is drift), as does every file of a
-    linked folder. Read without validating the spec; the compile validates it."""
+    `.tf.json` file of its folder counts (editing, adding or removing a sibling is drift), as for a linked module
+    folder. Read without validating the spec; the compile validates it."""
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)

@@ -15,8 +15,8 @@ file in the module's folder, variable defaults (or `--set var.NAME=VALUE`), loca
 (the deploying region/account/partition) and the names of log groups, secrets, SSM parameters,
 S3 buckets and ECR repositories declared in the module. Anything else (`for` expressions,
 `merge()`, conditionals, attributes known only after apply) is a Hole naming why. Variable values
-are their defaults only (or `--set`): a folder may be a child module whose caller sets them, so no
-`.tfvars` file is read.
+are their defaults, `--set var.NAME=VALUE`, or the values of the variable files given (`read_var_files`,
+`--var-file`): a folder may be a child module whose caller sets them, so no `.tfvars` file is read unasked.
 """
 
 from __future__ import annotations
