@@ -247,36 +247,54 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
     return f"{number} {noun}{'' if number == 1 else plural}"
 
 
-def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
+def linked_bytes(spec_file: Path, spec_bytes: bytes, memo: dict | None = None) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
     invalidates exactly the specs that link it. A Terraform file is read with its module, so every `.tf` and
     `.tf.json` file of its folder counts (editing, adding or removing a sibling is drift), as for a linked module
-    folder. Read without validating the spec; the compile validates it."""
+    folder. Read without validating the spec; the compile validates it. `memo` (one build's) keeps what was read
+    for the next spec that links the same files."""
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)
-    members = []
+    linked = b""
     for path in _linked_paths(spec_bytes):
         target = os.path.join(folder, path)
-        if path.endswith((".tf", ".tf.json")) or os.path.isdir(target):
-            from ..sources.tfmodule import module_files
+        if path.endswith((".tf", ".tf.json")) or _is_folder(target):
+            from ..sources.tfmodule import folder_of, module_files
 
-            members += [str(p) for p in module_files(Path(target))] or [target]
+            module = str(folder_of(Path(target)))
+            listed = memo.get(module) if memo is not None else None
+            if listed is None:
+                listed = [str(p) for p in module_files(Path(target))]
+                if memo is not None:
+                    memo[module] = listed
+            linked += _contents(listed or [target], memo)
         else:
-            members.append(target)
-    return _contents(members)
+            linked += _contents([target])
+    return linked
 
 
-def _contents(paths: list[str]) -> bytes:
+def _is_folder(path: str) -> bool:
+    """Whether a linked path names a folder (a Terraform module); a path ending like a task-definition file is
+    taken for a file without asking the file system (a no-op build reads 1000 of them)."""
+    return not path.endswith((".json", ".yaml", ".yml", ".template", ".jsonnet")) and os.path.isdir(path)
+
+
+def _contents(paths: list[str], memo: dict | None = None) -> bytes:
     """Each file's name, length and bytes (a missing file as such), for a cache key."""
     joined = b""
     for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                content = handle.read()
-        except OSError:
-            content = b"\0missing"
-        joined += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+        chunk = memo.get(("file", path)) if memo is not None else None
+        if chunk is None:
+            try:
+                with open(path, "rb") as handle:
+                    content = handle.read()
+            except OSError:
+                content = b"\0missing"
+            chunk = b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+            if memo is not None:
+                memo[("file", path)] = chunk
+        joined += chunk
     return joined
 
 
@@ -351,6 +369,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
     keys: dict[Path, str] = {}
     misses: list[Path] = []
     diagnostics: list[Diagnostic] = []
+    linked: dict = {}
     for path in spec_files:
         try:
             data = path.read_bytes()
@@ -359,7 +378,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
             continue
         files = None
         if cache is not None:
-            keys[path] = cache.key(ids[path], data + linked_bytes(path, data))
+            keys[path] = cache.key(ids[path], data + linked_bytes(path, data, linked))
             files = _cached(cache, ids[path], keys[path])
         if files is None:
             misses.append(path)
