@@ -64,6 +64,8 @@ class Block:
     """Attribute name -> expression (a Lark tree for HCL, a Node for Terraform JSON)."""
     at: Span
     blocks: list["Block"] = field(default_factory=list)
+    merged_from: tuple[str, ...] = ()
+    """The override files merged into this block (display paths)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,10 @@ class Module:
 
     def find(self, kind: str, *labels: str) -> Block | None:
         return next((b for b in self.blocks if b.kind == kind and b.labels == labels), None)
+
+    def is_given(self, block: Block) -> bool:
+        """Whether the block is declared in a file asked for, or changed by an override file asked for."""
+        return block.at.path in self.given or any(path in self.given for path in block.merged_from)
 
     def resources(self, type_name: str) -> list[Block]:
         return [b for b in self.blocks if b.kind == "resource" and b.labels[:1] == (type_name,)]
@@ -408,6 +414,7 @@ def _merged(primary: list[tuple[File, list[Block]]], overrides: list[tuple[File,
                         "an override file can only change what a primary file declares"))
                 else:
                     _override(base, block)
+                    base.merged_from += (file.display,)
     if problems:
         raise SpecError(problems)
     return blocks

@@ -199,3 +199,12 @@ def test_a_variable_file_holds_literal_values_only(tmp_path):
         f"{folder}/b.tfvars:1:1: error: a variable file holds NAME = VALUE lines only",
         f"{folder}/c.tfvars.json:1:1: error: a .tfvars.json file holds one object of variable values",
         f"{folder}/missing.tfvars:1:1: error: cannot read the variable file: No such file or directory"]
+
+
+def test_an_override_file_given_is_given_with_the_blocks_it_changes(tmp_path):
+    write(tmp_path, {"main.tf": 'resource "aws_s3_bucket" "a" {\n  bucket = "a"\n}\nresource "aws_s3_bucket" "b" {}\n',
+                     "a_override.tf": 'resource "aws_s3_bucket" "a" {\n  bucket = "a2"\n}\n'})
+    module = read(tmp_path / "a_override.tf", "a_override.tf", Bindings())
+    assert [b.labels[1] for b in module.resources("aws_s3_bucket") if module.is_given(b)] == ["a"]
+    whole = read(tmp_path / "main.tf", "main.tf", Bindings())
+    assert [b.labels[1] for b in whole.resources("aws_s3_bucket") if whole.is_given(b)] == ["a", "b"]

@@ -157,11 +157,11 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
     return Policy(arn.rsplit("/", 1)[-1], AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED, at, arn=arn)
 
 
-def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
-    """The roles declared in the files `own` (display paths) of the module."""
-    role_blocks = [b for b in module.resources("aws_iam_role") if b.at.path in own]
+def read_module(module: tf.Module, bindings) -> list[SourceRole]:
+    """The roles declared in the module's given files (or changed by a given override file)."""
+    role_blocks = [b for b in module.resources("aws_iam_role") if module.is_given(b)]
     roles = {b.labels[1]: _label(module, b) for b in role_blocks}
-    existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",) and b.at.path in own]
+    existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",) and module.is_given(b)]
     roles.update({f"data.{b.labels[1]}": _label(module, b) for b in existing})
     attached: dict[str, list[Policy]] = {name: [] for name in roles}
     for block in module.resources("aws_iam_role_policy"):
@@ -230,7 +230,7 @@ def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
     from . import cloudformation
 
     found = []
-    for block in (b for b in module.resources("aws_cloudformation_stack_set") if b.at.path in module.given):
+    for block in (b for b in module.resources("aws_cloudformation_stack_set") if module.is_given(b)):
         body = module.evaluate(block.attributes["template_body"]) if "template_body" in block.attributes else None
         if body is not None and body.literal is not None:
             address = ".".join(block.labels)
@@ -244,7 +244,7 @@ def read_file(path: Path, bindings) -> list[SourceRole]:
     """The roles declared in a Terraform file, or in every file of a module's folder; the file is read with its
     whole module (every .tf/.tf.json file of its folder), so its policies and attachments may be in other files."""
     module = tf.read(path, path.as_posix(), bindings)
-    found = read_module(module, bindings, module.given) + _stackset_roles(module, bindings)
+    found = read_module(module, bindings) + _stackset_roles(module, bindings)
     if not found:
         where = "this Terraform module" if path.is_dir() else \
             "this Terraform file (its module is read whole: give the file that declares the role, or the module's folder)"

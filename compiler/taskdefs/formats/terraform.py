@@ -23,10 +23,10 @@ def read(source: Input) -> list[TaskDefinition]:
     from ...sources import terraform  # python-hcl2 and Lark cost 0.1 s to import: only for Terraform files
 
     module = terraform.read(source.path, source.display, source.bindings)
-    blocks = [b for b in module.resources(TYPE) if b.at.path in module.given]
+    blocks = [b for b in module.resources(TYPE) if module.is_given(b)]
     if not blocks:
         what = "module" if source.path.is_dir() else "file"
-        first = next((b.at for b in module.blocks if b.at.path in module.given), Span(source.display, 1, 1))
+        first = next((b.at for b in module.blocks if module.is_given(b)), Span(source.display, 1, 1))
         raise fail(first, f"the {what} has no {TYPE} resource")
     result = []
     for block in blocks:
