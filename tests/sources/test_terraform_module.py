@@ -208,3 +208,13 @@ def test_an_override_file_given_is_given_with_the_blocks_it_changes(tmp_path):
     assert [b.labels[1] for b in module.resources("aws_s3_bucket") if module.is_given(b)] == ["a"]
     whole = read(tmp_path / "main.tf", "main.tf", Bindings())
     assert [b.labels[1] for b in whole.resources("aws_s3_bucket") if whole.is_given(b)] == ["a", "b"]
+
+
+def test_files_with_the_same_text_keep_their_own_locations(tmp_path):
+    same = 'locals {\n  x = "${var.a}"\n}\n'
+    write(tmp_path, {"main.tf": same, "main_override.tf": same})
+    module = read(tmp_path / "main.tf", "main.tf", Bindings())
+    [block] = [b for b in module.blocks if b.kind == "locals"]
+    assert module.evaluate(block.attributes["x"]).at == Span("main_override.tf", 2, 10)  # the override's value
+    again = read(tmp_path / "main.tf", "main.tf", Bindings())  # read twice (a build reads a module per linked spec)
+    assert again.evaluate(next(b for b in again.blocks if b.kind == "locals").attributes["x"]).at.path == "main_override.tf"
