@@ -170,6 +170,9 @@ class Module:
             return self._named("data", path[1], path[2], path[3], at, written)
         if len(path) >= 3 and head.startswith("aws_"):
             return self._named("resource", head, path[1], path[2], at, written)
+        if head == "module" and len(path) >= 2:
+            return Node(Hole(written, None, at, f"it is an output of module.{path[1]}, a module this one calls: rolec "
+                                                "reads the module given, not the modules it calls"), at)
         return Node(Hole(written, None, at, "it is known only when Terraform runs"), at)
 
     def _variable(self, name: str):

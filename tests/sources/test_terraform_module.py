@@ -218,3 +218,10 @@ def test_files_with_the_same_text_keep_their_own_locations(tmp_path):
     assert module.evaluate(block.attributes["x"]).at == Span("main_override.tf", 2, 10)  # the override's value
     again = read(tmp_path / "main.tf", "main.tf", Bindings())  # read twice (a build reads a module per linked spec)
     assert again.evaluate(next(b for b in again.blocks if b.kind == "locals").attributes["x"]).at.path == "main_override.tf"
+
+
+def test_a_child_module_output_says_rolec_does_not_read_called_modules(tmp_path):
+    write(tmp_path, {"main.tf": 'module "logs" {\n  source = "./logs"\n}\noutput "v" {\n  value = module.logs.name\n}\n'})
+    value = output(read(tmp_path / "main.tf", "main.tf", Bindings())).value
+    assert value == Hole("module.logs.name", None, Span("main.tf", 5, 11), "it is an output of module.logs, a module "
+                         "this one calls: rolec reads the module given, not the modules it calls")
