@@ -2,10 +2,15 @@
 
 Terraform's unit is the module: every `*.tf` and `*.tf.json` file of one folder, merged, override
 files (`override.tf`, `*_override.tf`, and their `.tf.json` forms) applied last in lexical order with
-Terraform's merge rules. So a file given to rolec is read with its whole module: a `var.`, `local.`,
-resource or data source may be declared in any file of it, and every value keeps the file, line and
-column it is written at. A declaration made twice (two `variable "x"`, two `resource "a" "b"`, one
-local in two `locals` blocks) is an error naming both places, as Terraform's is.
+Terraform's merge rules. A folder given to rolec is read as that module, strictly: a declaration made
+twice (two `variable "x"`, two `resource "a" "b"`, one local in two `locals` blocks) is an error naming
+both places, as Terraform's is. A file given to rolec is read with what it references from its module:
+its own declarations first; a `var.`, `local.`, resource or data source it does not declare is looked up
+among the other files of its folder (declared in exactly one: used; in several: a located Hole naming
+every place; in none: unresolved), and so on from the file that holds each looked-up value. Folders often
+hold files of unrelated projects side by side, so duplicates the file never reaches do not matter, and a
+sibling that cannot be read matters only when a lookup finds nothing. Every value keeps the file, line
+and column it is written at.
 
 python-hcl2's dictionaries carry no positions (its `with_meta` is a no-op since v8), so rolec walks
 the Lark parse tree, whose nodes know their line and column, and evaluates expressions itself:
@@ -83,7 +88,9 @@ class File:
 @dataclass
 class Module:
     """The `*.tf` and `*.tf.json` files of one folder, merged as Terraform merges them, and an evaluator of
-    expressions over them. `given` holds the display paths of the files asked for (all of them for a folder)."""
+    expressions over them. `blocks` are the blocks read as given (every file's for a folder; the file's own for a
+    file, or for an override file the blocks it changes); `declarations` index every readable primary file's
+    declarations, by `(kind, *labels)` and `("local", NAME)`, for the references the given blocks make."""
 
     folder: Path
     display: str
@@ -91,31 +98,52 @@ class Module:
     files: dict[str, File]
     blocks: list[Block]
     bindings: Bindings
-    given: frozenset[str]
+    declarations: dict[tuple, list[Block]] = field(default_factory=dict)
+    unreadable: tuple[Diagnostic, ...] = ()
+    """Why each sibling file that could not be read was not (a file given: only a lookup that finds nothing says so)."""
     _origin: dict[int, File] = field(default_factory=dict, repr=False)
-    _locals: dict[str, Any] = field(default_factory=dict, repr=False)
     _evaluating: set = field(default_factory=set)
 
     def __post_init__(self):
         for file in self.files.values():
             if isinstance(file.tree, Tree):
                 self._origin.update((id(subtree), file) for subtree in file.tree.iter_subtrees())
-        for block in self.blocks:
-            if block.kind == "locals":
-                self._locals.update(block.attributes)
-
-    def find(self, kind: str, *labels: str) -> Block | None:
-        return next((b for b in self.blocks if b.kind == kind and b.labels == labels), None)
-
-    def is_given(self, block: Block) -> bool:
-        """Whether the block is declared in a file asked for, or changed by an override file asked for."""
-        return block.at.path in self.given or any(path in self.given for path in block.merged_from)
 
     def resources(self, type_name: str) -> list[Block]:
         return [b for b in self.blocks if b.kind == "resource" and b.labels[:1] == (type_name,)]
 
-    def locals(self) -> dict[str, Any]:
-        return self._locals
+    def find(self, kind: str, *labels: str, at: Span | None = None) -> Block | None:
+        """The block a reference at `at` means (None: declared nowhere; no `at`: a given block first); a reference
+        rolec cannot pin to one declaration is a located error."""
+        given = [b for b in self.blocks if b.kind == kind and b.labels == labels]
+        if at is None and given:
+            return given[0]
+        found = self._declared((kind, *labels), at or Span(self.display, 1, 1))
+        if isinstance(found, Hole):
+            raise fail(found.at, found.reason)
+        return found
+
+    def _declared(self, key: tuple, at: Span) -> Block | Hole | None:
+        """The declaration a reference written at `at` means: the one in the reference's own file, else the only
+        one of the other files. Several: a Hole at the reference naming each; none while a sibling is unreadable:
+        a Hole at that file's problem."""
+        found = self.declarations.get(key, [])
+        candidates = [b for b in found if b.at.path == at.path] or found
+        name = _key_address(key)
+        bind = f", or bind it with --set {name}=VALUE" if key[0] in ("variable", "local") else ""
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            places = ", ".join(_located(_declared_at(key, b)) for b in candidates)
+            return Hole(name, None, at, f"{name} is declared in more than one place ({places}); Terraform refuses such a "
+                                        f"module and rolec cannot tell which one is meant: give the module's folder{bind}")
+        if self.unreadable:
+            first = self.unreadable[0]
+            others = "".join(f", {d.path}:{d.line}:{d.col} ({d.message})" for d in self.unreadable[1:])
+            return Hole(name, None, Span(first.path, first.line, first.col),
+                        f"{name} (used at {_located(at)}) is declared in no file rolec could read, and this file of the "
+                        f"module cannot be read ({first.message}){others}; fix it{bind}")
+        return None
 
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(self, expression) -> Node:
@@ -150,16 +178,19 @@ class Module:
                 return Node.string([bound], at)
             if head == "var" and path[1] in self.bindings.variables:
                 return _attribute(self.bindings.variables[path[1]], path[2:], at, written)
-            expression = self._variable(path[1]) if head == "var" else self.locals().get(path[1])
+            block = self._declared(("variable", path[1]) if head == "var" else ("local", path[1]), at)
+            if isinstance(block, Hole):
+                return Node(block, at)
+            expression = None if block is None else block.attributes.get("default" if head == "var" else path[1])
             if expression is None:
                 return Node(Hole(name, name, at), at)
-            if name in self._evaluating:
+            if (name, id(block)) in self._evaluating:
                 raise fail(at, f"{name} refers to itself")
-            self._evaluating.add(name)
+            self._evaluating.add((name, id(block)))
             try:
                 value = self.evaluate(expression)
             finally:
-                self._evaluating.discard(name)
+                self._evaluating.discard((name, id(block)))
             return _attribute(value, path[2:], at, written)
         if head == "path" and len(path) == 2 and path[1] in ("module", "root", "cwd"):
             return Node.string(["."], at)  # rolec reads one module: `file()` paths are relative to its folder
@@ -175,13 +206,11 @@ class Module:
                                                 "reads the module given, not the modules it calls"), at)
         return Node(Hole(written, None, at, "it is known only when Terraform runs"), at)
 
-    def _variable(self, name: str):
-        block = self.find("variable", name)
-        return None if block is None else block.attributes.get("default")
-
     def _named(self, kind: str, type_name: str, name: str, attribute: str, at: Span, written: str) -> Node:
-        block = self.find(kind, type_name, name)
+        block = self._declared((kind, type_name, name), at)
         after_apply = Node(Hole(written, None, at, f"it is an attribute of {type_name}.{name} known only after apply"), at)
+        if isinstance(block, Hole):
+            return Node(Hole(written, None, block.at, block.reason), at)
         if block is None:
             return Node(Hole(written, None, at, f"{kind} {type_name}.{name} is not declared in any file of the module"), at)
         if "for_each" in block.attributes or "count" in block.attributes:
@@ -284,27 +313,38 @@ def decode_json(node: Node, bindings: Bindings) -> Node:
 # reading
 
 def read(path: Path, display: str, bindings: Bindings) -> Module:
-    """The module that `path` belongs to (a `.tf`/`.tf.json` file, or the module's folder), every file of it read.
-    Its `given` files are `path` itself, or every file of a folder. Problems in all files are reported together."""
+    """The module that `path` belongs to: a folder is read as the module, strictly (every file must be readable, a
+    declaration made twice is an error); a `.tf`/`.tf.json` file is read with what it references from the other
+    files of its folder (a sibling that cannot be read, or declares what another does, matters only to a lookup that
+    reaches it). Problems are reported together."""
+    whole = path.is_dir()
     folder = folder_of(path)
-    folder_display = display if path.is_dir() else str(Path(display).parent)
+    folder_display = display if whole else str(Path(display).parent)
     paths = module_files(path)
     if path.is_file() and path not in paths:
         paths.insert(0, path)  # a file Terraform would skip (an editor's copy) is still what the user asked for
     if not paths:
         raise fail(Span(display, 1, 1), f"{display} holds no .tf or .tf.json file: it is not a Terraform module")
-    files, problems = [], []
+    files, problems, unreadable = [], [], []
     for member in paths:
         try:
             files.append(_read_file(member, display if member == path else str(Path(folder_display) / member.name)))
         except SpecError as exc:
-            problems.extend(exc.diagnostics)
+            # an override file may change any declaration the given file uses: it must be readable too
+            needed = whole or member == path or is_override(member.name)
+            (problems if needed else unreadable).extend(exc.diagnostics)
     if problems:
         raise SpecError(problems)
-    blocks = _merged([(f, b) for f, b in files if not is_override(f.path.name)],
-                     [(f, b) for f, b in files if is_override(f.path.name)])
-    given = frozenset(f.display for f, _ in files if path.is_dir() or f.path == path)
-    return Module(folder, folder_display, {f.display: f for f, _ in files}, blocks, bindings, given)
+    given = None if whole else display
+    primary = [(f, b) for f, b in files if not is_override(f.path.name)]
+    declarations, problems = _declarations(primary, given)
+    problems += _override_all(declarations, [(f, b) for f, b in files if is_override(f.path.name)], given)
+    if problems:
+        raise SpecError(problems)
+    blocks = [b for _, found in primary for b in found
+              if given is None or b.at.path == given or given in b.merged_from]
+    return Module(folder, folder_display, {f.display: f for f, _ in files}, blocks, bindings, declarations,
+                  tuple(unreadable))
 
 
 def read_var_files(paths: list[Path]) -> dict[str, Node]:
@@ -339,7 +379,7 @@ def _var_file(path: Path, display: str) -> dict[str, Node]:
                 raise fail(_span(item, display), "a variable file holds NAME = VALUE lines only")
         file = File(path, display, text, tree)
         expressions = {_name(_children(a)[0]): _children(a)[-1] for a in items}
-    module = Module(path.parent, str(Path(display).parent), {display: file}, [], Bindings(), frozenset({display}))
+    module = Module(path.parent, str(Path(display).parent), {display: file}, [], Bindings())
     values, problems = {}, []
     for name, expression in expressions.items():
         value = module.evaluate(expression)
@@ -370,58 +410,60 @@ DECLARED = {"variable": "a variable", "resource": "a resource", "data": "a data 
 """The blocks whose labels Terraform requires to be unique in a module (locals: each name), and what it calls them."""
 
 
-def _merged(primary: list[tuple[File, list[Block]]], overrides: list[tuple[File, list[Block]]]) -> list[Block]:
-    """The blocks of the primary files, each declared once (a second declaration is an error naming the first), with
-    the override files merged into them as Terraform merges them (language/files/override): an argument replaces
-    the argument of that name, a nested block type replaces every nested block of that type (`lifecycle` is merged
-    argument by argument), a local replaces the local of that name; an override of nothing is an error."""
-    blocks: list[Block] = []
-    declared: dict[tuple, Block] = {}
-    local_blocks: dict[str, Block] = {}
+def _declarations(primary: list[tuple[File, list[Block]]], given: str | None) -> tuple[dict, list[Diagnostic]]:
+    """Every declaration of the primary files by `(kind, *labels)` (a local by `("local", NAME)`: its `locals`
+    block), in file order. A second declaration is an error naming the first: anywhere in a folder given
+    (`given` None), within the file given otherwise (siblings' duplicates matter only to a lookup)."""
+    declarations: dict[tuple, list[Block]] = {}
     problems: list[Diagnostic] = []
-    for file, found in primary:
+    for _, found in primary:
         for block in found:
-            blocks.append(block)
-            if block.kind == "locals":
-                for name, expression in block.attributes.items():
-                    first = local_blocks.get(name)
-                    if first is not None:
-                        problems.append(_where(expression, block.at).error(
-                            f"local.{name} is defined twice, first at {_located(_where(first.attributes[name], first.at))}; "
-                            "Terraform refuses a module that defines a local value twice"))
-                    else:
-                        local_blocks[name] = block
-            elif block.kind in DECLARED:
-                key = (block.kind, *block.labels)
-                if key in declared:
+            keys = [("local", name) for name in block.attributes] if block.kind == "locals" else \
+                [(block.kind, *block.labels)] if block.kind in DECLARED else []
+            for key in keys:
+                earlier = [b for b in declarations.get(key, []) if given is None or b.at.path == given == block.at.path]
+                if earlier and key[0] == "local":
+                    problems.append(_declared_at(key, block).error(
+                        f"local.{key[1]} is defined twice, first at {_located(_declared_at(key, earlier[0]))}; "
+                        "Terraform refuses a module that defines a local value twice"))
+                elif earlier:
                     problems.append(block.at.error(
-                        f"{_address(block)} is declared twice, first at {_located(declared[key].at)}; "
+                        f"{_address(block)} is declared twice, first at {_located(earlier[0].at)}; "
                         f"Terraform refuses a module that declares {DECLARED[block.kind]} twice"))
-                else:
-                    declared[key] = block
+                declarations.setdefault(key, []).append(block)
+    return declarations, problems
+
+
+def _override_all(declarations: dict[tuple, list[Block]], overrides: list[tuple[File, list[Block]]],
+                  given: str | None) -> list[Diagnostic]:
+    """Merge the override files into the declarations they change, as Terraform merges them (language/files/override):
+    an argument replaces the argument of that name, a nested block type replaces every nested block of that type
+    (`lifecycle` is merged argument by argument), a local replaces the local of that name. An override of nothing is
+    an error in a folder given, or in the override file given; otherwise it changes nothing the file reads."""
+    problems: list[Diagnostic] = []
     for file, found in overrides:
         for block in found:
-            if block.kind == "locals":
-                for name, expression in block.attributes.items():
-                    base = local_blocks.get(name)
-                    if base is None:
-                        problems.append(_where(expression, block.at).error(
-                            f"{file.display} overrides local.{name}, which no other file of the module defines; "
-                            "an override file can only change what a primary file declares"))
-                    else:
-                        base.attributes[name] = expression
-            elif block.kind in DECLARED:
-                base = declared.get((block.kind, *block.labels))
-                if base is None:
-                    problems.append(block.at.error(
-                        f"{file.display} overrides {_address(block)}, which no other file of the module declares; "
-                        "an override file can only change what a primary file declares"))
-                else:
+            keys = [("local", name) for name in block.attributes] if block.kind == "locals" else \
+                [(block.kind, *block.labels)] if block.kind in DECLARED else []
+            for key in keys:
+                bases = declarations.get(key, [])
+                own = [b for b in bases if b.at.path == given]
+                base = own[0] if own else bases[0] if len(bases) == 1 or given is None and bases else None
+                if base is None and (given is None or given == file.display):
+                    address = f"local.{key[1]}" if key[0] == "local" else _address(block)
+                    places = ", ".join(_located(_declared_at(key, b)) for b in bases)
+                    problems.append(_declared_at(key, block).error(
+                        f"{file.display} overrides {address}, which more than one other file declares "
+                        f"({places}); rolec cannot tell which one it changes: give the module's folder" if bases else
+                        f"{file.display} overrides {address}, which no other file of the module "
+                        f"{'defines' if key[0] == 'local' else 'declares'}; an override file can only change what a "
+                        "primary file declares"))
+                elif base is not None and key[0] == "local":
+                    base.attributes[key[1]] = block.attributes[key[1]]
+                elif base is not None:
                     _override(base, block)
                     base.merged_from += (file.display,)
-    if problems:
-        raise SpecError(problems)
-    return blocks
+    return problems
 
 
 def _override(base: Block, override: Block) -> None:
@@ -446,6 +488,18 @@ def _address(block: Block) -> str:
     if block.kind in ("data", "module"):
         return ".".join((block.kind, *block.labels))
     return " ".join((block.kind, *(f'"{label}"' for label in block.labels)))
+
+
+def _key_address(key: tuple) -> str:
+    """How a reference names the declaration: `var.x`, `local.x`, `aws_x.y`, `data.aws_x.y`, `module.y`."""
+    kind, *labels = key
+    prefix = {"variable": "var", "resource": None, "output": "output"}.get(kind, kind)
+    return ".".join(([prefix] if prefix else []) + labels)
+
+
+def _declared_at(key: tuple, block: Block) -> Span:
+    """Where a declaration is written: the block, or for a local its value in the `locals` block."""
+    return _where(block.attributes[key[1]], block.at) if key[0] == "local" else block.at
 
 
 def _located(at: Span) -> str:

@@ -58,10 +58,20 @@ def test_audit_finds_what_a_sibling_file_changed(tmp_path):
     shutil.copytree(MODULE, module)
     (module / "logs.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web"\n}\n'
                                     'resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web2"\n}\n')
-    result = run("audit", str(module / "iam.tf"), "--task-definition", str(module / "ecs.tf"))
+    result = run("audit", str(module), "--task-definition", str(module))
     assert result.exit_code == 2
     assert f"{module}/logs.tf:4:1: error: aws_cloudwatch_log_group.web is declared twice, first at {module}/logs.tf:1:1" \
         in result.stderr
+    result = run("audit", str(module / "iam.tf"), "--task-definition", str(module / "ecs.tf"))
+    assert result.exit_code == 2
+    both = f"aws_cloudwatch_log_group.web is declared in more than one place ({module}/logs.tf:1:1, {module}/logs.tf:4:1)"
+    assert result.stderr.splitlines() == [  # at each reference that needs it, naming both places
+        f"{module}/ecs.tf:13:37: error: logConfiguration.options.awslogs-group depends on aws_cloudwatch_log_group.web.name, "
+        f"which rolec cannot resolve: {both}; Terraform refuses such a module and rolec cannot tell which one is meant: "
+        "give the module's folder",
+        f"{module}/iam.tf:19:19: error: aws_iam_role_policy.logs depends on aws_cloudwatch_log_group.web.arn, which rolec "
+        f"cannot resolve: {both}; Terraform refuses such a module and rolec cannot tell which one is meant: give the "
+        "module's folder"]
     (module / "logs.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  name = "/ecs/web"\n}\n')
     (module / "logs_override.tf").write_text('resource "aws_cloudwatch_log_group" "web" {\n  retention_in_days = 7\n}\n')
     assert run("audit", str(module), "--task-definition", str(module)).exit_code == 0

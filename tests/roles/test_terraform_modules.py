@@ -31,12 +31,18 @@ def test_a_file_without_roles_of_a_module_with_roles_is_refused():
         load([MODULES / "good-module/logs.tf"])
 
 
-def test_a_resource_declared_in_two_files_names_both():
+def test_a_resource_declared_in_two_files_of_a_folder_given_names_both():
     folder = (MODULES / "bad-module-duplicate").as_posix()
     with pytest.raises(RoleSourceError) as caught:
-        load([MODULES / "bad-module-duplicate/iam.tf"])
+        load([MODULES / "bad-module-duplicate"])
     assert str(caught.value) == (f"{folder}/legacy.tf:1:1: error: aws_iam_role.exec is declared twice, first at "
                                  f"{folder}/iam.tf:1:1; Terraform refuses a module that declares a resource twice")
+
+
+@pytest.mark.parametrize("given, name", [("iam.tf", "app-exec"), ("legacy.tf", "app-exec-old")])
+def test_a_file_given_reads_its_own_declaration_before_a_sibling_duplicate(given, name):
+    [role] = load([MODULES / "bad-module-duplicate" / given])
+    assert role.name == name and role.where.path.endswith(given)
 
 
 def test_a_resource_in_no_file_of_the_module_is_located_where_it_is_named():

@@ -41,7 +41,7 @@ def test_values_come_from_every_file_of_the_module(tmp_path):
     assert value["region"].literal == "eu-west-1" and value["region"].at == Span("m/variables.tf", 2, 13)
     assert value["secret"].value[-1] == ":secret:orders-eu-west-1/db"
     assert value["open"].value == Hole("var.open", "var.open", Span("m/main.tf", 6, 12))
-    assert module.given == {"m/main.tf"} and sorted(module.files) == [
+    assert {b.at.path for b in module.blocks} == {"m/main.tf"} and sorted(module.files) == [
         "m/locals.tf", "m/logs.tf.json", "m/main.tf", "m/secrets.tf", "m/variables.tf"]
 
 
@@ -56,10 +56,10 @@ def test_a_hole_is_located_in_the_file_that_holds_it(tmp_path):
 
 def test_a_folder_is_the_module_and_every_file_is_given(tmp_path):
     module = read(write(tmp_path, SPLIT), "m", Bindings({"var.region": "us-west-2"}))
-    assert module.given == set(module.files) and output(module).value["group"].literal == "/ecs/orders-us-west-2"
+    assert {b.at.path for b in module.blocks} == set(module.files) and output(module).value["group"].literal == "/ecs/orders-us-west-2"
 
 
-def test_declared_twice_is_an_error_naming_both_places(tmp_path):
+def test_declared_twice_in_a_folder_given_is_an_error_naming_both_places(tmp_path):
     write(tmp_path, {
         "a.tf": 'variable "x" {}\nresource "aws_s3_bucket" "b" {}\ndata "aws_region" "r" {}\noutput "o" {\n  value = 1\n}\n'
                 'module "m" {\n  source = "./m"\n}\nlocals {\n  l = 1\n}\n',
@@ -68,7 +68,7 @@ def test_declared_twice_is_an_error_naming_both_places(tmp_path):
         "c.tf.json": '{"resource": {"aws_s3_bucket": {"b": {}}}}',
     })
     with pytest.raises(SpecError) as caught:
-        read(tmp_path / "a.tf", "a.tf", Bindings())
+        read(tmp_path, ".", Bindings())
     assert str(caught.value).splitlines() == [
         'b.tf:1:1: error: variable "x" is declared twice, first at a.tf:1:1; Terraform refuses a module that declares a variable twice',
         "b.tf:2:1: error: aws_s3_bucket.b is declared twice, first at a.tf:2:1; Terraform refuses a module that declares a "
@@ -112,16 +112,18 @@ def test_override_files_merge_as_terraform_merges_them(tmp_path):
     assert module.evaluate(lifecycle.attributes["prevent_destroy"]).value is False
 
 
-def test_an_override_of_nothing_is_an_error(tmp_path):
+@pytest.mark.parametrize("given", [".", "override.tf"])
+def test_an_override_of_nothing_is_an_error_in_the_folder_or_the_override_file_given(tmp_path, given):
     write(tmp_path, {"main.tf": 'variable "env" {}\n',
                      "override.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\nlocals {\n  x = 1\n}\n'})
     with pytest.raises(SpecError) as caught:
-        read(tmp_path / "main.tf", "main.tf", Bindings())
+        read(tmp_path / given, given, Bindings())
     assert str(caught.value).splitlines() == [
         "override.tf:1:1: error: override.tf overrides aws_s3_bucket.b, which no other file of the module declares; an "
         "override file can only change what a primary file declares",
         "override.tf:5:7: error: override.tf overrides local.x, which no other file of the module defines; an override "
         "file can only change what a primary file declares"]
+    assert read(tmp_path / "main.tf", "main.tf", Bindings()).blocks  # a file given: it changes nothing main.tf reads
 
 
 @pytest.mark.parametrize("name, override", [("override.tf", True), ("x_override.tf.json", True), ("override_x.tf", False),
@@ -139,11 +141,11 @@ def test_files_terraform_ignores_are_not_read_nor_tfvars(tmp_path):
     assert list(module.files) == ["main.tf"] and output(module).literal == "dev"
 
 
-def test_problems_of_every_file_are_reported_together(tmp_path):
+def test_problems_of_every_file_of_a_folder_given_are_reported_together(tmp_path):
     write(tmp_path, {"main.tf": 'output "v" {\n  value = 1\n}\n', "a.tf": 'locals {\n  x = [1,\n}\n',
                      "b.tf.json": '{"locals": {"y": 1,}}'})
     with pytest.raises(SpecError) as caught:
-        read(tmp_path / "main.tf", "main.tf", Bindings())
+        read(tmp_path, ".", Bindings())
     assert [(d.path, d.line) for d in caught.value.diagnostics] == [("a.tf", 3), ("b.tf.json", 1)]
 
 
@@ -205,9 +207,9 @@ def test_an_override_file_given_is_given_with_the_blocks_it_changes(tmp_path):
     write(tmp_path, {"main.tf": 'resource "aws_s3_bucket" "a" {\n  bucket = "a"\n}\nresource "aws_s3_bucket" "b" {}\n',
                      "a_override.tf": 'resource "aws_s3_bucket" "a" {\n  bucket = "a2"\n}\n'})
     module = read(tmp_path / "a_override.tf", "a_override.tf", Bindings())
-    assert [b.labels[1] for b in module.resources("aws_s3_bucket") if module.is_given(b)] == ["a"]
+    assert [b.labels[1] for b in module.resources("aws_s3_bucket")] == ["a"]
     whole = read(tmp_path / "main.tf", "main.tf", Bindings())
-    assert [b.labels[1] for b in whole.resources("aws_s3_bucket") if whole.is_given(b)] == ["a", "b"]
+    assert [b.labels[1] for b in whole.resources("aws_s3_bucket")] == ["a", "b"]
 
 
 def test_files_with_the_same_text_keep_their_own_locations(tmp_path):

@@ -57,17 +57,32 @@ def test_an_override_file_added_to_the_module_is_drift(tmp_path, monkeypatch):
     assert "arn:{partition}:logs:us-west-2:{account}" in result.stderr
 
 
-def test_a_declaration_made_twice_in_a_sibling_is_invalid_input_naming_both_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("linked, error", [
+    ("../infra", 'infra/variables.tf:1:1: error: variable "region" is declared twice, first at infra/more.tf:1:1'),
+    ("../infra/ecs.tf", "infra/ecs.tf:21:33: error: logConfiguration.options.awslogs-region depends on var.region, which "
+                        "rolec cannot resolve: var.region is declared in more than one place (infra/more.tf:1:1, "
+                        "infra/variables.tf:1:1)"),
+])
+def test_a_declaration_made_twice_in_a_sibling_is_invalid_input_naming_both_files(tmp_path, monkeypatch, linked, error):
+    """A linked folder is the module, read strictly; a linked file reads the sibling declarations it references, and
+    one declared twice is an error at the reference."""
+    monkeypatch.chdir(tmp_path)
+    infra = project(tmp_path, linked)
+    assert rolec(tmp_path, "build").exit_code == 0
+    built = (tmp_path / "out" / "cloudformation" / "orders.yaml").read_text()
+    (infra / "more.tf").write_text('variable "region" {}\n')
+    result = rolec(tmp_path, "build")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(error), result.stderr
+    assert (tmp_path / "out" / "cloudformation" / "orders.yaml").read_text() == built
+
+
+def test_a_duplicate_the_linked_file_does_not_reference_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     infra = project(tmp_path)
     assert rolec(tmp_path, "build").exit_code == 0
-    built = (tmp_path / "out" / "cloudformation" / "orders.yaml").read_text()
-    (infra / "more.tf").write_text('variable "tag" {}\n')
-    result = rolec(tmp_path, "build")
-    assert result.exit_code == 2
-    assert result.stderr.startswith('infra/variables.tf:6:1: error: variable "tag" is declared twice, first at '
-                                    "infra/more.tf:1:1")
-    assert (tmp_path / "out" / "cloudformation" / "orders.yaml").read_text() == built
+    (infra / "other_project.tf").write_text('variable "unused" {}\nvariable "unused" {}\n')
+    assert rolec(tmp_path, "check").exit_code == 0
 
 
 def test_an_edited_templatefile_fails_the_cached_build(tmp_path, monkeypatch):

@@ -75,7 +75,7 @@ class _Nested:
 
 
 def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = False) -> tuple[dict, tuple]:
-    block = module.find("data", "aws_iam_policy_document", name)
+    block = module.find("data", "aws_iam_policy_document", name, at=at)
     if block is None:
         raise fail(at, f"data.aws_iam_policy_document.{name} is not declared in any file of the module")
     for unsupported in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
@@ -144,12 +144,12 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
     at = where(block.at)
     if reference and reference[1] == "aws_iam_policy" and reference[3] in ("arn", "id"):
         if reference[0] == "resource":
-            policy = module.find("resource", "aws_iam_policy", reference[2])
+            policy = module.find("resource", "aws_iam_policy", reference[2], at=arn_node.at)
             if policy is None or "policy" not in policy.attributes:
                 raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not declared in any file of the module")
             doc, positions = _document(module, policy.attributes["policy"], f"aws_iam_policy.{reference[2]}", bindings)
             return Policy(_label(module, policy), CUSTOMER_MANAGED, at, doc, positions)
-        data = module.find("data", "aws_iam_policy", reference[2])
+        data = module.find("data", "aws_iam_policy", reference[2], at=arn_node.at)
         if data is None or "arn" not in data.attributes:
             raise fail(arn_node.at, f"data.aws_iam_policy.{reference[2]}: rolec reads it only when it gives a literal arn")
         arn_node = module.evaluate(data.attributes["arn"])
@@ -158,10 +158,10 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
 
 
 def read_module(module: tf.Module, bindings) -> list[SourceRole]:
-    """The roles declared in the module's given files (or changed by a given override file)."""
-    role_blocks = [b for b in module.resources("aws_iam_role") if module.is_given(b)]
+    """The roles of the module's given blocks (a folder's every file, a file's own, or what an override file changes)."""
+    role_blocks = module.resources("aws_iam_role")
     roles = {b.labels[1]: _label(module, b) for b in role_blocks}
-    existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",) and module.is_given(b)]
+    existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",)]
     roles.update({f"data.{b.labels[1]}": _label(module, b) for b in existing})
     attached: dict[str, list[Policy]] = {name: [] for name in roles}
     for block in module.resources("aws_iam_role_policy"):
@@ -230,7 +230,7 @@ def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
     from . import cloudformation
 
     found = []
-    for block in (b for b in module.resources("aws_cloudformation_stack_set") if module.is_given(b)):
+    for block in module.resources("aws_cloudformation_stack_set"):
         body = module.evaluate(block.attributes["template_body"]) if "template_body" in block.attributes else None
         if body is not None and body.literal is not None:
             address = ".".join(block.labels)
@@ -241,12 +241,13 @@ def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
 
 
 def read_file(path: Path, bindings) -> list[SourceRole]:
-    """The roles declared in a Terraform file, or in every file of a module's folder; the file is read with its
-    whole module (every .tf/.tf.json file of its folder), so its policies and attachments may be in other files."""
+    """The roles declared in a Terraform file, or in every file of a module's folder. A file is read with what it
+    references from the other .tf/.tf.json files of its folder: the policies, documents and resources its roles and
+    attachments name may be in other files; attachments written in other files are read with the folder only."""
     module = tf.read(path, path.as_posix(), bindings)
     found = read_module(module, bindings) + _stackset_roles(module, bindings)
     if not found:
         where = "this Terraform module" if path.is_dir() else \
-            "this Terraform file (its module is read whole: give the file that declares the role, or the module's folder)"
+            "this Terraform file (give the file that declares the role, or the module's folder)"
         raise fail(Span(path.as_posix(), 1, 1), f"no aws_iam_role resource in {where}")
     return found

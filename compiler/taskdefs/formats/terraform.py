@@ -1,8 +1,9 @@
 """Terraform `aws_ecs_task_definition` resources, in HCL (`.tf`) or Terraform JSON (`.tf.json`):
 container_definitions as jsonencode(...), a JSON string or heredoc, or file()/templatefile() of a file next to it.
 
-A file is read with its whole module (every `.tf`/`.tf.json` file of its folder), so its values may come from
-any file of it; the task definitions are the file's own, or every one of the module when a folder is given."""
+A file is read with what it references from its module (the other `.tf`/`.tf.json` files of its folder), so its
+values may come from any file of it; the task definitions are the file's own, or every one of the module when a
+folder is given."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ def read(source: Input) -> list[TaskDefinition]:
     from ...sources import terraform  # python-hcl2 and Lark cost 0.1 s to import: only for Terraform files
 
     module = terraform.read(source.path, source.display, source.bindings)
-    blocks = [b for b in module.resources(TYPE) if module.is_given(b)]
+    blocks = module.resources(TYPE)
     if not blocks:
         what = "module" if source.path.is_dir() else "file"
-        first = next((b.at for b in module.blocks if module.is_given(b)), Span(source.display, 1, 1))
+        first = module.blocks[0].at if module.blocks else Span(source.display, 1, 1)
         raise fail(first, f"the {what} has no {TYPE} resource")
     result = []
     for block in blocks:
