@@ -6,8 +6,8 @@ The expected verdicts are my reading of each pair: the needs come from the AWS d
 auth, secrets), the grants from reading the role file; the bindings are the ones a reader would supply
 (the same as the task-definition tests use). Where a file leaves a permission-changing value open, the
 verdict is the located error (exit 2). For each pair that can be judged, the replacement spec written by
-`--write-spec` builds a role that audits exact against the same task definition. A Terraform file is read with
-its module, as its repository has it (tests/support/corpus.py): the task definition and the role next to it.
+`--write-spec` builds a role that audits exact against the same task definition. The corpus folder is read as it is
+(tests/support/corpus.py): a Terraform file with what it references from it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rolec.cli import main
 from rolec.roles import RoleSourceError, load
 from rolec.sources import Bindings
 
-from ..support.corpus import CORPUS, Corpus
+from ..support.corpus import CORPUS
 
 ACCOUNT = "123456789012"
 
@@ -128,14 +128,9 @@ def sets(bindings: dict) -> list[str]:
     return [arg for name, value in bindings.items() for arg in ("--set", f"{name}={value}")]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Corpus:
-    return Corpus(tmp_path_factory.mktemp("corpus"))
-
-
-def audit(corpus: Corpus, role: str, verdict: Verdict, *extra: str):
-    return CliRunner().invoke(main, ["audit", str(corpus.path(role)), "--task-definition",
-                                     str(corpus.path(verdict.task_definition)), *sets(verdict.bindings), "--format", "json",
+def audit(role: str, verdict: Verdict, *extra: str):
+    return CliRunner().invoke(main, ["audit", str(CORPUS / role), "--task-definition",
+                                     str(CORPUS / verdict.task_definition), *sets(verdict.bindings), "--format", "json",
                                      *extra])
 
 
@@ -144,20 +139,20 @@ def test_every_corpus_role_has_a_verdict():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_verdict(role, corpus):
+def test_verdict(role):
     verdict = VERDICTS[role]
-    result = audit(corpus, role, verdict)
+    result = audit(role, verdict)
     assert result.exit_code == verdict.exit_code, result.output
     if verdict.exit_code == 2:
         where, _, fragment = verdict.error.partition(": ")
-        located = corpus.path(role if verdict.error_in_role else verdict.task_definition)
+        located = CORPUS / (role if verdict.error_in_role else verdict.task_definition)
         assert f"{located}:{where}: error: {fragment}" in result.stderr, result.stderr
         return
     [report] = json.loads(result.stdout)["roles"]
     assert [m["action"] for m in report["missing"]] == list(verdict.missing)
     flagged: dict[int, set[str]] = {}
     for item in report["excess"]:
-        assert item["location"]["path"] == str(corpus.path(role))
+        assert item["location"]["path"] == str(CORPUS / role)
         flagged.setdefault(item["location"]["line"], set()).update(item["unneeded"], item["wider"])
     for line, actions in verdict.excess.items():
         assert set(actions) <= flagged.get(line, set()), (line, actions, flagged.get(line))
@@ -169,15 +164,15 @@ def test_verdict(role, corpus):
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if VERDICTS[r].exit_code != 2])
-def test_replacement_spec_builds_a_role_that_audits_exact(role, tmp_path, corpus):
+def test_replacement_spec_builds_a_role_that_audits_exact(role, tmp_path):
     verdict = VERDICTS[role]
     spec = tmp_path / "replacement.yaml"
-    assert audit(corpus, role, verdict, "--write-spec", str(spec)).exit_code == verdict.exit_code
+    assert audit(role, verdict, "--write-spec", str(spec)).exit_code == verdict.exit_code
     out = tmp_path / "out"
     built = CliRunner().invoke(main, ["build", str(spec), "--out", str(out), "--no-cache"])
     assert built.exit_code == 0, built.output
     for output in (out / "cloudformation" / "replacement.yaml", out / "terraform" / "replacement" / "main.tf.json"):
-        result = CliRunner().invoke(main, ["audit", str(output), "--task-definition", str(corpus.path(verdict.task_definition)),
+        result = CliRunner().invoke(main, ["audit", str(output), "--task-definition", str(CORPUS / verdict.task_definition),
                                            *sets(verdict.bindings)])
         assert result.exit_code == 0, result.output
 
@@ -194,9 +189,9 @@ STATEMENT_LINES = {
 
 
 @pytest.mark.parametrize("role", sorted(STATEMENT_LINES))
-def test_role_statements_keep_their_lines(role, corpus):
+def test_role_statements_keep_their_lines(role):
     bindings = Bindings({"SecretA720EF05": sm("s-AbC123")}) if role.startswith("t02") else None
-    [found] = load([corpus.path(role)], bindings)
+    [found] = load([CORPUS / role], bindings)
     lines = [w.line for p in found.policies for w in p.statement_where]
     assert lines == STATEMENT_LINES[role]
 
@@ -206,19 +201,19 @@ def test_role_statements_keep_their_lines(role, corpus):
     ("t04-cdk-firelens-s3-config-ssm-image.role.json", "41:20: error: policy TaskDefExecutionRoleDefaultPolicy0DBB737A depends on "
                                                        "Fn::GetAtt TaskDeflogrouterLogGroup2684E4A8.Arn"),
 ])
-def test_role_files_that_refer_outside_themselves_are_located_errors(role, error, corpus):
+def test_role_files_that_refer_outside_themselves_are_located_errors(role, error):
     with pytest.raises(RoleSourceError) as caught:
-        load([corpus.path(role)])
-    assert f"{corpus.path(role)}:{error}" in str(caught.value)
+        load([CORPUS / role])
+    assert f"{CORPUS / role}:{error}" in str(caught.value)
 
 
-def test_t25_role_reads_the_repository_and_log_group_of_its_module(corpus):
+def test_t25_role_reads_the_repository_and_log_group_of_its_module():
     """report-a-defect's policy names the ECR repository and log groups of compute.tf, another file of its module
     (read alone, the role file stopped at 46:23 on aws_ecr_repository.app_repository.arn). Read with its module,
     the repository's name is known up to var.environment_name (bindable); the worker's log group is declared in
     no file of the corpus copy, which kept only the app's task definition, so it stays a located error."""
-    role, task_definition = corpus.path("t25-report-a-defect-for-expr-secrets.role.tf"), \
-        corpus.path("t25-report-a-defect-for-expr-secrets.tf")
+    role, task_definition = CORPUS / "t25-report-a-defect-for-expr-secrets.role.tf", \
+        CORPUS / "t25-report-a-defect-for-expr-secrets.tf"
     with pytest.raises(RoleSourceError) as caught:
         load([role])
     assert str(caught.value) == (

@@ -5,19 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from rolec.cli import main
 
-from ..support.corpus import CORPUS, Corpus
+from ..support.corpus import CORPUS
 
 T10 = str(CORPUS / "t10-devops-demo-ecr-awslogs.json")
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Corpus:
-    return Corpus(tmp_path_factory.mktemp("corpus"))
+T17 = str(CORPUS / "t17-plusone-sm-datasource-arns.tf")
 
 
 def run(*args: str):
@@ -105,9 +100,9 @@ def test_malformed_binding_is_a_usage_error():
     assert result.exit_code == 2 and "expected NAME=VALUE" in result.output
 
 
-def test_unresolved_value_names_the_binding_and_writes_nothing(tmp_path, corpus):
+def test_unresolved_value_names_the_binding_and_writes_nothing(tmp_path):
     target = tmp_path / "out.yaml"
-    result = run("infer", str(corpus.path("t26-demo-cicd-interpolated-ecr-uri.tf")), "-o", str(target))
+    result = run("infer", str(CORPUS / "t26-demo-cicd-interpolated-ecr-uri.tf"), "-o", str(target))
     assert result.exit_code == 2
     assert ":11:41: error: the image's registry and repository depends on var.region" in result.stderr
     assert "--set var.region=VALUE" in result.stderr
@@ -130,10 +125,9 @@ def test_fargate_task_without_execution_role_is_warned(tmp_path):
     assert "- /orders/db" in result.stdout
 
 
-def test_deterministic(corpus):
-    t17 = str(corpus.path("t17-plusone-sm-datasource-arns.tf"))
-    first = run("infer", t17)
-    assert first.exit_code == 0 and first.stdout == run("infer", t17).stdout
+def test_deterministic():
+    first = run("infer", T17)
+    assert first.exit_code == 0 and first.stdout == run("infer", T17).stdout
 
 
 def test_pull_through_cache_prefix_and_runtime_monitoring_are_pointed_out(tmp_path):

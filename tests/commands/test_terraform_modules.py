@@ -1,4 +1,5 @@
-"""`rolec infer` and `rolec audit` take a Terraform file (read with its module) or the module's folder."""
+"""`rolec infer` and `rolec audit` take a Terraform file (read with what it references from its folder) or the module's
+folder (read strictly, as Terraform reads it)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from rolec.cli import main
+
+from ..support.corpus import CORPUS
 
 MODULE = Path(__file__).parent / "fixtures" / "terraform-module"
 
@@ -98,4 +101,22 @@ def test_a_bad_var_file_is_exit_2_located_and_nothing_written(tmp_path):
         assert result.exit_code == 2, result.output
         assert result.stderr.startswith(f"{tmp_path.as_posix()}/bad.tfvars:1:10: error: var.region: a variable file "
                                         "holds literal values, and var.other is not one")
+    assert not (tmp_path / "spec.yaml").exists()
+
+
+def test_one_file_of_a_folder_of_unrelated_projects_and_the_folder_itself(tmp_path):
+    """The corpus keeps 26 repositories side by side, four role files declaring aws_iam_role.ecs_task_execution_role:
+    each file reads what it references, and the folder, which is no Terraform module, is refused as one."""
+    inferred = run("infer", str(CORPUS / "t07-nethound-private-registry.tf"))
+    assert inferred.exit_code == 0, inferred.output
+    audited = run("audit", str(CORPUS / "t17-plusone-sm-datasource-arns.role.tf"), "--task-definition",
+                  str(CORPUS / "t17-plusone-sm-datasource-arns.tf"))
+    assert audited.exit_code == 1, audited.output
+    result = run("infer", str(CORPUS), "-o", str(tmp_path / "spec.yaml"))
+    assert result.exit_code == 2
+    assert [line.split(": error: ")[0].rsplit("/", 1)[-1] for line in result.stderr.splitlines()[:-1]] == [
+        "t17-plusone-sm-datasource-arns.role.tf:2:1", "t18-laravel-ssm-root-names.role.tf:4:1",
+        "t26-demo-cicd-interpolated-ecr-uri.role.tf:1:1"]
+    assert "aws_iam_role.ecs_task_execution_role is declared twice, first at " \
+           f"{CORPUS}/t07-nethound-private-registry.role.tf:1:1" in result.stderr
     assert not (tmp_path / "spec.yaml").exists()

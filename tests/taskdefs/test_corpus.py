@@ -7,7 +7,7 @@ for provenance) against MY expected verdict, derived from the AWS documentation
 * with those bindings, the inferred spec built to CloudFormation and Terraform allows exactly the actions the
   task needs on the resources it needs (IAM evaluator: needed actions allowed, near misses denied, no other action).
 
-A Terraform file is read with its module, as its repository has it (tests/support/corpus.py): its pair's .tf files.
+The corpus folder is read as it is (tests/support/corpus.py): a Terraform file with what it references from it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from rolec.build.pipeline import compile_spec
 from rolec.errors import SpecError
 from rolec.taskdefs import NothingNeeded, infer
 
-from ..support.corpus import CORPUS, Corpus
+from ..support.corpus import CORPUS
 from ..support.outputs import AWS, AWS_CN, TARGETS, Deployment, policies
 from ..support.taskdef_needs import ACCOUNT, Need, assert_exactly, cdk_asset, ecr, logs, parameter, s3, secret
 
@@ -185,11 +185,6 @@ VERDICTS: dict[str, Verdict] = {
 TASK_DEFINITIONS = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("t") and ".role." not in p.name)
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Corpus:
-    return Corpus(tmp_path_factory.mktemp("corpus"))
-
-
 def test_every_corpus_file_has_a_verdict():
     assert sorted(VERDICTS) == TASK_DEFINITIONS
 
@@ -209,8 +204,8 @@ def _expect_located(text: str, path: Path, expected: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("name", TASK_DEFINITIONS)
-def test_as_written(name, corpus):
-    verdict, path = VERDICTS[name], corpus.path(name)
+def test_as_written(name):
+    verdict, path = VERDICTS[name], CORPUS / name
     if verdict.nothing:
         with pytest.raises(NothingNeeded, match="needs no execution role"):
             infer([str(path)], {})
@@ -221,16 +216,16 @@ def test_as_written(name, corpus):
 
 
 @pytest.mark.parametrize("name", [n for n in TASK_DEFINITIONS if VERDICTS[n].still_fails])
-def test_what_no_binding_fixes(name, corpus):
-    path = corpus.path(name)
+def test_what_no_binding_fixes(name):
+    path = CORPUS / name
     _expect_located(_errors(path, VERDICTS[name].bindings), path, VERDICTS[name].still_fails)
 
 
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("name", [n for n in TASK_DEFINITIONS if VERDICTS[n].needs])
-def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path, corpus):
+def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path):
     verdict = VERDICTS[name]
-    inferred = infer([str(corpus.path(name))], verdict.bindings)
+    inferred = infer([str(CORPUS / name)], verdict.bindings)
     spec = tmp_path / f"{inferred.role_id}.yaml"
     spec.write_text(inferred.yaml())
     assert_exactly(policies(compile_spec(spec), target, verdict.deployment), verdict.needs)
@@ -259,7 +254,7 @@ def _outcome(path: Path, bindings: dict) -> str:
     return f"spec: {features}{warned}"
 
 
-def corpus_table(corpus: Corpus) -> str:
+def corpus_table() -> str:
     from rolec.sources import Bindings
     from rolec.taskdefs.formats import Input, format_of
 
@@ -268,18 +263,18 @@ def corpus_table(corpus: Corpus) -> str:
         verdict = VERDICTS[name]
         fmt = format_of(Input(CORPUS / name, name, Bindings())).name
         bound = " ".join(f"`--set {k}={v}`" for k, v in verdict.bindings.items())
-        with_bindings = f"{bound} → {_outcome(corpus.path(name), verdict.bindings)}" if verdict.bindings else "—"
-        rows.append(f"| {name} | {fmt} | {_outcome(corpus.path(name), {})} | {with_bindings} |")
+        with_bindings = f"{bound} → {_outcome(CORPUS / name, verdict.bindings)}" if verdict.bindings else "—"
+        rows.append(f"| {name} | {fmt} | {_outcome(CORPUS / name, {})} | {with_bindings} |")
     return "\n".join(rows)
 
 
-def test_docs_corpus_table_is_what_rolec_does(corpus):
+def test_docs_corpus_table_is_what_rolec_does():
     import os
 
     text = DOCS.read_text()
     before, rest = text.split(START)
     _, after = rest.split(END)
-    expected = f"{before}{START}\n{corpus_table(corpus)}\n{END}{after}"
+    expected = f"{before}{START}\n{corpus_table()}\n{END}{after}"
     if os.environ.get("ROLEC_REGENERATE"):
         DOCS.write_text(expected)
     assert text == expected
