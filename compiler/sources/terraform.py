@@ -112,6 +112,12 @@ class Module:
     def resources(self, type_name: str) -> list[Block]:
         return [b for b in self.blocks if b.kind == "resource" and b.labels[:1] == (type_name,)]
 
+    def elsewhere(self, type_name: str) -> list[Block]:
+        """The resources of a type that files other than the one given declare (a folder given: none)."""
+        given = {id(b) for b in self.blocks}
+        return [b for key, found in self.declarations.items() if key[:2] == ("resource", type_name)
+                for b in found if id(b) not in given]
+
     def find(self, kind: str, *labels: str, at: Span | None = None) -> Block | None:
         """The block a reference at `at` means (None: declared nowhere; no `at`: a given block first); a reference
         rolec cannot pin to one declaration is a located error."""

@@ -1,6 +1,7 @@
 """compiler/roles/formats/terraform.py reads a Terraform file with its whole module: a role's policies, the
 resources they name and the trust document may be in other files, each statement located in its own file."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,30 @@ def test_each_value_without_for_each_is_located_not_a_crash(tmp_path):
     with pytest.raises(RoleSourceError, match=r"main.tf:7:16: error: aws_iam_role_policy_attachment.a: each.value without "
                                               r"for_each, which Terraform refuses"):
         load([tmp_path / "main.tf"])
+
+
+def test_a_policy_another_file_attaches_to_the_role_is_a_note_for_a_file_and_read_with_the_folder(tmp_path):
+    """A file is read with what it references, not with what refers to it: an attachment written in another file (the
+    policy it attaches to this role) is audited with the module's folder; given the file, the role says so."""
+    module = tmp_path / "infra"
+    shutil.copytree(MODULES / "good-module", module)
+    iam = (module / "iam.tf").read_text()
+    attachment = iam[iam.index('resource "aws_iam_role_policy_attachment"'):]
+    (module / "iam.tf").write_text(iam.replace(attachment, ""))
+    (module / "attach.tf").write_text(attachment)
+    (module / "other_project.tf").write_text(  # another project's role of the same address and its attachment: not ours
+        'resource "aws_iam_role" "exec" {\n  assume_role_policy = "{}"\n}\n'
+        'resource "aws_iam_role_policy_attachment" "theirs" {\n  role       = aws_iam_role.exec.name\n'
+        '  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n')
+    note = ("this role a policy, and rolec reads a file with what it references, not with what refers to it: audit the "
+            "module's folder to judge that policy too")
+    [role] = load([module / "iam.tf"])
+    assert role.policies == () and role.notes == (
+        f"aws_iam_role_policy_attachment.logs at {module.as_posix()}/attach.tf:1 may give (it names aws_iam_role.exec, "
+        f"which several files declare) {note}",)
+    (module / "other_project.tf").unlink()
+    [role] = load([module / "iam.tf"])
+    assert role.policies == () and role.notes == (
+        f"aws_iam_role_policy_attachment.logs at {module.as_posix()}/attach.tf:1 gives {note}",)
+    [whole] = load([module])
+    assert [p.name for p in whole.policies] == ["app-prod-logs"] and whole.notes == ()

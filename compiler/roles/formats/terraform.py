@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lark import Tree
 
+from ...errors import SpecError
 from ...iam.managed import is_aws_managed
 from ...sources import Hole, Node, Span, fail
 from ...sources import terraform as tf
@@ -164,6 +165,8 @@ def read_module(module: tf.Module, bindings) -> list[SourceRole]:
     existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",)]
     roles.update({f"data.{b.labels[1]}": _label(module, b) for b in existing})
     attached: dict[str, list[Policy]] = {name: [] for name in roles}
+    elsewhere = _attached_elsewhere(module, {**{b.labels[1]: b for b in role_blocks},
+                                             **{f"data.{b.labels[1]}": b for b in existing}}, roles)
     for block in module.resources("aws_iam_role_policy"):
         role = _role_of(module.evaluate(block.attributes["role"]), roles, block.attributes["role"]) \
             if "role" in block.attributes else None
@@ -216,13 +219,48 @@ def read_module(module: tf.Module, bindings) -> list[SourceRole]:
         if "permissions_boundary" in block.attributes:
             boundary = iam_json(module.evaluate(block.attributes["permissions_boundary"]), f"the permissions boundary of {key}")
         found.append(SourceRole(roles[key], where(block.at), trust, where(trust_at), tuple(policies) + tuple(attached[key]),
-                                boundary))
+                                boundary, notes=elsewhere.get(key, ())))
     for block in existing:
         name = roles[f"data.{block.labels[1]}"]
         found.append(SourceRole(name, where(block.at), policies=tuple(attached[f"data.{block.labels[1]}"]),
                                 notes=(f"role {name} is read with data \"aws_iam_role\", not created here; its trust policy "
-                                       "and other policies are not shown",)))
+                                       "and other policies are not shown",) + elsewhere.get(f"data.{block.labels[1]}", ())))
     return found
+
+
+ATTACHMENTS = ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+
+
+def _attached_elsewhere(module: tf.Module, declared: dict, roles: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """A note for each policy or attachment that another file of the folder writes for a role of the file given (its
+    `role` names the role by its literal name, or by a reference that file resolves to it, or that several files'
+    declarations would answer): a file is read with what it references, not with what refers to it, so only the
+    module's folder audits those policies."""
+    notes: dict[str, tuple[str, ...]] = {}
+    for block in (b for type_name in ATTACHMENTS for b in module.elsewhere(type_name)):
+        try:
+            targets = [(module.evaluate(block.attributes["role"]), block.attributes["role"])] \
+                if "role" in block.attributes else []
+            if "roles" in block.attributes:
+                listed = module.evaluate(block.attributes["roles"])
+                targets += [(item, None) for item in listed.value] if isinstance(listed.value, list) else []
+        except SpecError:
+            continue  # a value rolec cannot evaluate names no role it can tell
+        for node, raw in targets:
+            key, reference = _role_of(node, roles, raw), _reference(node, raw)
+            if key is None:
+                continue
+            try:
+                pinned = reference is None or module.find(reference[0], *reference[1:3], at=node.at) is declared[key]
+                verb = "gives"
+            except SpecError:  # declared in several files, this role's among them
+                pinned, verb = True, f"may give (it names {'.'.join(reference[1:3])}, which several files declare)"
+            if pinned:
+                notes[key] = notes.get(key, ()) + (
+                    f"{'.'.join(block.labels)} at {block.at.path}:{block.at.line} {verb} this role a policy, and rolec "
+                    "reads a file with what it references, not with what refers to it: audit the module's folder to "
+                    "judge that policy too",)
+    return notes
 
 
 def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
