@@ -120,3 +120,21 @@ def test_one_file_of_a_folder_of_unrelated_projects_and_the_folder_itself(tmp_pa
     assert "aws_iam_role.ecs_task_execution_role is declared twice, first at " \
            f"{CORPUS}/t07-nethound-private-registry.role.tf:1:1" in result.stderr
     assert not (tmp_path / "spec.yaml").exists()
+
+
+def test_an_unreadable_sibling_is_an_error_only_for_a_lookup_that_finds_nothing(tmp_path, monkeypatch):
+    shutil.copytree(MODULE, tmp_path / "infra")
+    monkeypatch.chdir(tmp_path)
+    Path("infra/broken.tf").write_text('variable "x" {\n  default = [1,\n}\n')
+    assert run("infer", "infra/ecs.tf").exit_code == 0  # every value it references is declared in a readable file
+    Path("infra/variables.tf").unlink()
+    result = run("infer", "infra/ecs.tf", "-o", "spec.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "infra/broken.tf:3:1: error: logConfiguration.options.awslogs-region depends on var.region, which rolec cannot "
+        "resolve: var.region (used at infra/ecs.tf:13:89) is declared in no file rolec could read, and this file of the "
+        "module cannot be read (invalid HCL: unexpected '}'); fix it, or bind it with --set var.region=VALUE")
+    assert run("infer", "infra/ecs.tf", "--set", "var.region=eu-west-1").exit_code == 0
+    folder = run("infer", "infra", "-o", "spec.yaml")
+    assert folder.exit_code == 2 and folder.stderr.startswith("infra/broken.tf:3:1: error: invalid HCL: unexpected '}'")
+    assert not Path("spec.yaml").exists()
