@@ -249,9 +249,9 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
 
 def linked_bytes(spec_file: Path, spec_bytes: bytes, memo: dict | None = None) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
-    invalidates exactly the specs that link it. A Terraform file is read with its module, so every `.tf` and
-    `.tf.json` file of its folder counts (editing, adding or removing a sibling is drift), as for a linked module
-    folder. Read without validating the spec; the compile validates it. `memo` (one build's) keeps what was read
+    invalidates exactly the specs that link it. A Terraform file reads what it references from its folder, and any
+    file of it may hold (or, added, duplicate) a declaration it looks up, so every `.tf` and `.tf.json` file of its
+    folder counts (editing, adding or removing a sibling is drift), as for a linked module folder. Read without validating the spec; the compile validates it. `memo` (one build's) keeps what was read
     for the next spec that links the same files."""
     if b"task_definitions" not in spec_bytes:
         return b""

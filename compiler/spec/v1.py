@@ -162,7 +162,8 @@ TASK_DEFINITION = Obj(
         "path": Field(Str("a task-definition file (or a Terraform module's folder), relative to the spec",
                           pattern=r"[^\x00-\x1f]+", max_len=1024),
                       required=True, doc="A task definition this role serves (any format `rolec infer` reads; a Terraform "
-                                         "file is read with its whole module, or name the module's folder)."),
+                                         "file is read with what it references from its folder, or name the module's "
+                                         "folder to read it whole)."),
         "set": Field(Map(Str("a binding name (a CloudFormation parameter, ImportValue:EXPORT, var.NAME, local.NAME "
                              "or a placeholder)",
                              pattern=r"[^\s=]+", max_len=256),
