@@ -416,6 +416,13 @@ DECLARED = {"variable": "a variable", "resource": "a resource", "data": "a data 
 """The blocks whose labels Terraform requires to be unique in a module (locals: each name), and what it calls them."""
 
 
+def _keys(block: Block) -> list[tuple]:
+    """What a block declares: `(kind, *labels)`, or for a `locals` block `("local", NAME)` for each of its locals."""
+    if block.kind == "locals":
+        return [("local", name) for name in block.attributes]
+    return [(block.kind, *block.labels)] if block.kind in DECLARED else []
+
+
 def _declarations(primary: list[tuple[File, list[Block]]], given: str | None) -> tuple[dict, list[Diagnostic]]:
     """Every declaration of the primary files by `(kind, *labels)` (a local by `("local", NAME)`: its `locals`
     block), in file order. A second declaration is an error naming the first: anywhere in a folder given
@@ -424,9 +431,7 @@ def _declarations(primary: list[tuple[File, list[Block]]], given: str | None) ->
     problems: list[Diagnostic] = []
     for _, found in primary:
         for block in found:
-            keys = [("local", name) for name in block.attributes] if block.kind == "locals" else \
-                [(block.kind, *block.labels)] if block.kind in DECLARED else []
-            for key in keys:
+            for key in _keys(block):
                 earlier = [b for b in declarations.get(key, []) if given is None or b.at.path == given == block.at.path]
                 if earlier and key[0] == "local":
                     problems.append(_declared_at(key, block).error(
@@ -449,12 +454,10 @@ def _override_all(declarations: dict[tuple, list[Block]], overrides: list[tuple[
     problems: list[Diagnostic] = []
     for file, found in overrides:
         for block in found:
-            keys = [("local", name) for name in block.attributes] if block.kind == "locals" else \
-                [(block.kind, *block.labels)] if block.kind in DECLARED else []
-            for key in keys:
+            for key in _keys(block):
                 bases = declarations.get(key, [])
                 own = [b for b in bases if b.at.path == given]
-                base = own[0] if own else bases[0] if len(bases) == 1 or given is None and bases else None
+                base = own[0] if own else bases[0] if len(bases) == 1 or (given is None and bases) else None
                 if base is None and (given is None or given == file.display):
                     address = f"local.{key[1]}" if key[0] == "local" else _address(block)
                     places = ", ".join(_located(_declared_at(key, b)) for b in bases)
