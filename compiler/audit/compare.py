@@ -173,6 +173,11 @@ def _covers(pattern: str, need: Need, location: Location) -> bool:
         return False
 
 
+def _names(need: Need, rendered_resource: str, location: Location) -> bool:
+    """The role names exactly the need's resource, in the need's own form or an equivalent one."""
+    return any(location.render(r) == rendered_resource for r in (need.resource, *need.equivalents))
+
+
 def _risk(unneeded: list[Action], resource: str, unknown_literal: bool, task_role: list[str]) -> tuple[int, list[str]]:
     score, risks = 0, []
     manages = [a.name for a in unneeded if a.manages_permissions]
@@ -236,11 +241,12 @@ def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], 
 
 def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tuple[str, ...], granted: list[Action],
                  literal: bool, resource: str, location: Location, conditions: bool) -> Excess | None:
+    rendered_resource = location.render(resource)
     covered = [n for n in needs.needs if any(action_matches(a.name, n.action) for a in granted)
-               and _covers(resource, n, location)]
+               and (_covers(resource, n, location) or _names(n, rendered_resource, location))]
     needed_names = {n.action.lower() for n in covered}
     unneeded = [a for a in granted if a.name.lower() not in needed_names]
-    exact = {n.action.lower() for n in covered if location.render(n.resource) == location.render(resource)}
+    exact = {n.action.lower() for n in covered if _names(n, rendered_resource, location)}
     wider = sorted(a.name for a in granted if a.name.lower() in needed_names and a.name.lower() not in exact)
     if not unneeded and not wider:
         return None  # every action granted here is needed on exactly this resource (it may cover narrower needs too)

@@ -35,6 +35,8 @@ class Need:
     conditions: ConditionKey
     """The conditions rolec puts on the grant: the request that the task makes carries these values."""
     origins: tuple[Origin, ...]
+    equivalents: tuple[str, ...] = ()
+    """Other ways a role may name this resource for this action and grant exactly the need (see log_group_needs)."""
 
 
 @dataclass(frozen=True)
@@ -86,4 +88,28 @@ def from_role(role: Role, resolve_origin=None) -> Needs:
             for action in as_list(statement["Action"]):
                 for resource in as_list(statement["Resource"]):
                     add(action, resource, (), origins)
-    return Needs(role.id, tuple(needs.values()), condition_key(role.trust_conditions), arns)
+    return Needs(role.id, log_group_needs(tuple(needs.values())), condition_key(role.trust_conditions), arns)
+
+
+LOG_GROUP_ACTIONS = frozenset({"logs:createlogstream", "logs:putlogevents", "logs:createloggroup"})
+STREAMS = ":log-stream:*"
+
+
+def log_group_needs(needs: tuple[Need, ...]) -> tuple[Need, ...]:
+    """rolec grants the awslogs actions on a group's ARN and on its streams; the request is made on the streams.
+    CloudWatch Logs ("Overview of managing access permissions to your CloudWatch Logs resources") documents the
+    bare `log-group:NAME` only for TagResource, UntagResource and ListTagsForResource, and `log-group:NAME:*` for
+    every other action: so the need is the streams, which a role may also write `NAME:*`, and rolec's bare ARN
+    is the same need, not a second one (a role that grants only the bare ARN lacks the streams)."""
+    streams = {(n.action.lower(), n.resource[: -len(STREAMS)], n.conditions) for n in needs
+               if n.action.lower() in LOG_GROUP_ACTIONS and n.resource.endswith(STREAMS)}
+    kept = []
+    for need in needs:
+        action = need.action.lower()
+        if (action, need.resource, need.conditions) in streams:
+            continue
+        if action in LOG_GROUP_ACTIONS and need.resource.endswith(STREAMS):
+            group = need.resource[: -len(STREAMS)]
+            need = Need(need.action, need.resource, need.conditions, need.origins, (group, group + ":*"))
+        kept.append(need)
+    return tuple(kept)

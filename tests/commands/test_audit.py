@@ -45,7 +45,8 @@ def test_findings_exit_1_with_json_items_in_pseudo_parameter_form(tmp_path):
     single = run(str(ROLE_FIXTURES / "iam-policy-json/good-secret.json"), "--spec", str(spec), "--format", "json")
     [role] = json.loads(single.stdout)["roles"]
     missing = {(m["action"], m["resource"]) for m in role["missing"]}
-    assert ("logs:PutLogEvents", "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/app") in missing
+    assert ("logs:PutLogEvents",
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/app:log-stream:*") in missing
     assert ("secretsmanager:GetSecretValue",
             "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/db-??????") in missing
     assert single.exit_code == 1
