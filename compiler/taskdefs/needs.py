@@ -12,6 +12,7 @@ account becomes a name; a literal region with the deploying partition and accoun
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import dataclass, field as dataclass_field
 
 from ..aws.ecr import parse_image, split_reference
@@ -19,7 +20,8 @@ from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
 from ..sources import Bindings, Hole, Node, Span
 from ..spec.names import environment_file, s3_object
-from ..spec.types import Invalid
+from ..features import catalog
+from ..spec.types import Invalid, Str
 from ..text import Pseudo
 from . import Origin
 from .model import TaskDefinition, field, items, mapping
@@ -72,6 +74,12 @@ class _Mapper:
         return bool(holes)
 
     def add(self, feature: str, key: str, entry: str, node: Node, container: str | None, path: str):
+        """The entry, if the spec takes it as written: infer never writes a spec that `rolec validate` refuses."""
+        try:
+            entry_type(feature, key).parse(entry)
+        except Invalid as exc:
+            self.error(node.at, f"{path} {entry!r}: {exc}")
+            return
         origin = Origin(node.at.path, node.at.line, node.at.col, container, path)
         self.result.needs.append(Need(feature, key, entry, origin))
 
@@ -347,6 +355,12 @@ class _Mapper:
             self.error(node.at, f"{path} {text!r}: {exc}")
             return False
         return True
+
+
+@cache
+def entry_type(feature: str, key: str) -> Str:
+    """The type of one item of the spec list `features.FEATURE.KEY` (its schema in the feature catalog)."""
+    return next(f for f in catalog() if f.name == feature).schema.fields[key].type.item
 
 
 def _task_account(task: TaskDefinition) -> str | None:

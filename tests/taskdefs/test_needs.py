@@ -1,0 +1,58 @@
+"""Task-definition fields to spec entries (compiler/taskdefs/needs.py), on small task definitions written for
+these tests from AWS's documentation of each field: what infer writes is a valid spec, or a located error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rolec.errors import SpecError
+from rolec.spec.v1 import load_spec
+from rolec.taskdefs import infer
+
+EXECUTION_ROLE = "arn:aws:iam::123456789012:role/exec"
+
+
+def task_file(tmp_path, container: dict, **task) -> str:
+    document = {"family": "web", "executionRoleArn": EXECUTION_ROLE, "requiresCompatibilities": ["FARGATE"],
+                "containerDefinitions": [{"name": "app", "image": "nginx", **container}], **task}
+    path = tmp_path / "taskdef.json"
+    path.write_text(json.dumps(document, indent=1))
+    return str(path)
+
+
+def secret(value_from: str) -> dict:
+    return {"secrets": [{"name": "VALUE", "valueFrom": value_from}]}
+
+
+def located_errors(path: str) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        infer([path], {})
+    return [str(d) for d in caught.value.diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("value_from", [
+    "",                                                        # ECS: valueFrom is required
+    "my param",                                                # SSM names: a-zA-Z0-9_.- and /
+    "/app/db:3",                                               # a version selector: IAM matches the parameter, not name:3
+    "arn:aws:ssm:us-east-1:123456789012:parameter/app/db:prod",  # a label selector
+    "arn:aws:ssm:us-east-1:123456789012:parameterx",           # no parameter/ before the name
+    "/aws/reference/secretsmanager/prod/db:AWSPREVIOUS",
+])
+def test_a_value_the_spec_refuses_is_an_error_at_the_task_definition(tmp_path, value_from):
+    path = task_file(tmp_path, secret(value_from))
+    errors = located_errors(path)
+    assert errors and all(e.startswith(f"{path}:") and ": error: secrets[0].valueFrom" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("value_from", [
+    "db_password", "/app/db/password", "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db",
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123:password::",
+    "/aws/reference/secretsmanager/prod/db",
+])
+def test_what_infer_writes_passes_validate(tmp_path, value_from):
+    inferred = infer([task_file(tmp_path, secret(value_from))], {})
+    spec = tmp_path / "web.yaml"
+    spec.write_text(inferred.yaml())
+    load_spec(spec, str(spec))
