@@ -53,10 +53,10 @@ class Needs:
 
 
 class _Mapper:
-    def __init__(self, task: TaskDefinition, bindings: Bindings, result: Needs):
+    def __init__(self, task: TaskDefinition, bindings: Bindings, result: Needs, *, instance_role: bool):
         self.task, self.bindings, self.result = task, bindings, result
         self.account = _task_account(task)
-        self.instance_role = task.has_task_level and task.execution_role is None and set(task.compatibilities or ()) <= {"EC2"}
+        self.instance_role = instance_role
         """EC2 without an execution role: the container instance role pulls from ECR and sends awslogs."""
 
     # -- reporting ----------------------------------------------------------------------------
@@ -373,7 +373,20 @@ def _task_account(task: TaskDefinition) -> str | None:
 
 
 def needs_of(task: TaskDefinition, bindings: Bindings, result: Needs) -> None:
-    mapper = _Mapper(task, bindings, result)
+    """On EC2 without an execution role, the instance role's duties (ECR pulls, awslogs) are left out; but a task
+    that needs anything more must name an execution role, and the agent then pulls and logs with it as on
+    Fargate, so its needs are mapped again with those duties."""
+    instance_role = task.has_task_level and task.execution_role is None and set(task.compatibilities or ()) <= {"EC2"}
+    _map(task, bindings, result, instance_role)
+    if instance_role and result.needs and not result.errors:
+        fresh = Needs()
+        _map(task, bindings, fresh, False)
+        result.needs[:], result.create_group = fresh.needs, fresh.create_group
+        result.errors[:], result.warnings[:] = fresh.errors, fresh.warnings
+
+
+def _map(task: TaskDefinition, bindings: Bindings, result: Needs, instance_role: bool) -> None:
+    mapper = _Mapper(task, bindings, result, instance_role=instance_role)
     mapper.task_level()
     for container in task.containers:
         mapper.container(container)

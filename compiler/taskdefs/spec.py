@@ -88,21 +88,27 @@ def _groups(per_task, split: bool) -> dict:
     return roles
 
 
+INSTANCE_ROLE_DUTIES = frozenset({"ecr_pull", "awslogs"})
+"""What the container instance role does on EC2 for a task without an execution role."""
+
+
 def _without_instance_role_duties(members, warnings: list[Diagnostic]):
     """On EC2 without an execution role the container instance role pulls from ECR and writes awslogs (needs.py
     leaves those out); a task that needs more (secrets, registry credentials, S3 files), or runs on Fargate,
-    must name an execution role."""
+    must name an execution role (needs.py then keeps the pulls and awslogs, which the agent makes with it)."""
     kept, notes = [], []
     for task, result in members:
         if not task.has_task_level or task.execution_role is not None:
             kept.append((task, result))
             continue
+        ec2_only = set(task.compatibilities or ()) <= {"EC2"}
         if not result.needs:
-            if set(task.compatibilities or ()) <= {"EC2"}:
+            if ec2_only:
                 notes.append(f"{task.path}: the task definition names no executionRoleArn and runs on EC2 only, where "
                              "the container instance role pulls the images and sends awslogs: it needs no execution role")
             continue
-        needs = ", ".join(sorted({n.origin.field.split("[")[0].split(".")[0] for n in result.needs}))
+        asking = [n for n in result.needs if not ec2_only or n.feature not in INSTANCE_ROLE_DUTIES]
+        needs = ", ".join(sorted({n.origin.field.split("[")[0].split(".")[0] for n in asking}))
         warnings.append(task.at.error(
             f"the task definition names no executionRoleArn, but it needs one for {needs} (the task fails at launch "
             "without it); add executionRoleArn naming the role this spec builds", "warning"))

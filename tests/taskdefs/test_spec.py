@@ -1,0 +1,38 @@
+"""Grouping task definitions into specs (compiler/taskdefs/spec.py): EC2 tasks without an execution role."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rolec.taskdefs import NothingNeeded, infer
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1"
+AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"}}
+
+
+def ec2_task(tmp_path, **container) -> str:
+    document = {"family": "web", "requiresCompatibilities": ["EC2"], "networkMode": "bridge",
+                "containerDefinitions": [{"name": "app", "image": IMAGE, "logConfiguration": AWSLOGS, **container}]}
+    path = tmp_path / "taskdef.json"
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+def test_ec2_without_an_execution_role_and_only_ecr_and_awslogs_needs_none(tmp_path):
+    with pytest.raises(NothingNeeded, match="needs no execution role"):
+        infer([ec2_task(tmp_path)], {})
+
+
+def test_ec2_task_told_to_name_an_execution_role_gets_the_ecr_and_awslogs_grants_too(tmp_path):
+    """The warning tells the user to add executionRoleArn naming the role this spec builds; with it, the agent pulls
+    the task's ECR images with the execution role (the documented rule: "An EC2 task that names an execution role
+    gets the ECR and awslogs grants as on Fargate"), so a spec without them fails the pull."""
+    inferred = infer([ec2_task(tmp_path, secrets=[{"name": "DB", "valueFrom": "/web/db"}])], {})
+    features = inferred.document["features"]
+    assert features["ecr_pull"]["repositories"] == ["123456789012.dkr.ecr.us-east-1.amazonaws.com/web"]
+    assert features["awslogs"]["log_groups"] == ["arn:{partition}:logs:us-east-1:{account}:log-group:/ecs/web"]
+    assert features["secrets"]["ssm_parameters"] == ["/web/db"]
+    [warning] = inferred.warnings
+    assert "names no executionRoleArn, but it needs one for secrets " in str(warning)
