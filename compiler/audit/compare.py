@@ -274,7 +274,9 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
         named = principal if isinstance(principal, dict) else {"AWS": principal}
         for kind, ids in named.items():
             for identifier in as_list(ids):
-                if statement["Effect"] == "Allow" and not (kind == "Service" and identifier == TRUST_PRINCIPAL):
+                # as deployed: `ecs-tasks.${AWS::URLSuffix}` is the ECS tasks principal where the suffix is amazonaws.com
+                if statement["Effect"] == "Allow" and not (kind == "Service"
+                                                           and location.render(str(identifier)) == TRUST_PRINCIPAL):
                     found.append(TrustFinding(",".join(str(a) for a in as_list(statement.get("Action"))), f"{kind}:{identifier}",
                                               f"{kind} principal {identifier} may assume the execution role; only "
                                               f"{TRUST_PRINCIPAL} needs to", where))

@@ -80,3 +80,12 @@ def test_hard_coded_partition_misses_in_china():
     assert audit_role(role(grant), NEEDS, Location()).missing == ()
     assert [m.action for m in audit_role(role(grant), NEEDS, Location("aws-cn", "cn-north-1")).missing] == \
         ["secretsmanager:GetSecretValue"]
+
+
+def test_ecs_tasks_principal_written_with_the_url_suffix_is_the_ecs_tasks_principal():
+    """CloudFormation templates write the principal `!Sub ecs-tasks.${AWS::URLSuffix}`, which is
+    ecs-tasks.amazonaws.com in the aws partition: not another principal."""
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.${AWS::URLSuffix}"},
+                            "Action": "sts:AssumeRole"}]}
+    result = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), trust=trust), NEEDS, Location())
+    assert [t for t in result.trust if not t.note] == [] and result.exact
