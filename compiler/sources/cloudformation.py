@@ -25,6 +25,10 @@ from . import cfnyaml, jsonfile
 
 LOOKUP_KEY = "Value"
 """The second-level key of rolec's lookup Mappings (targets/cloudformation.LOOKUP_KEY)."""
+SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
+SECRET_SUFFIX = "-??????"
+"""A secret's Ref (and Id) is its ARN, "such as …:secret:MySecret-a1b2c3" (AWS::SecretsManager::Secret return
+values): the six characters Secrets Manager adds are known only once it exists, so they stay `??????`."""
 PSEUDO = {"AWS::Partition": Pseudo.PARTITION, "AWS::Region": Pseudo.REGION, "AWS::AccountId": Pseudo.ACCOUNT}
 NO_VALUE = "AWS::NoValue"
 IMPORT_BINDING = "ImportValue:"
@@ -192,8 +196,7 @@ class Template:
         "AWS::SSM::Parameter": ("Name", lambda n: [n]),
         "AWS::S3::Bucket": ("BucketName", lambda n: [n]),
         "AWS::ECR::Repository": ("RepositoryName", lambda n: [n]),
-        "AWS::SecretsManager::Secret": ("Name", lambda n: ["arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION,
-                                                         ":", Pseudo.ACCOUNT, ":secret:", n]),
+        "AWS::SecretsManager::Secret": ("Name", lambda n: [*SECRET_ARN, n, SECRET_SUFFIX]),
     }
     GET_ATTS = {
         ("AWS::Logs::LogGroup", "Arn"): ("LogGroupName", lambda n: ["arn:", Pseudo.PARTITION, ":logs:", Pseudo.REGION, ":",
@@ -202,8 +205,7 @@ class Template:
         ("AWS::ECR::Repository", "Arn"): ("RepositoryName", lambda n: ["arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":",
                                                                        Pseudo.ACCOUNT, ":repository/", n]),
         ("AWS::SSM::Parameter", "Name"): ("Name", lambda n: [n]),
-        ("AWS::SecretsManager::Secret", "Id"): ("Name", lambda n: ["arn:", Pseudo.PARTITION, ":secretsmanager:",
-                                                                  Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:", n]),
+        ("AWS::SecretsManager::Secret", "Id"): ("Name", lambda n: [*SECRET_ARN, n, SECRET_SUFFIX]),
     }
 
     def _resource_ref(self, name: str, at: Span) -> Node:

@@ -19,7 +19,7 @@ from ..aws.ecr import parse_image, split_reference
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
 from ..sources import Bindings, Hole, Node, Span
-from ..spec.names import environment_file, s3_object
+from ..spec.names import SECRET_SUFFIX_MARKER, environment_file, s3_object
 from ..features import catalog
 from ..spec.types import Invalid, Str
 from ..text import Pseudo
@@ -232,6 +232,10 @@ class _Mapper:
         name = parts["resource"].removeprefix("secret:").split(":")[0]
         if not parts["resource"].startswith("secret:") or not name:
             self.error(node.at, f"{path} {text!r}: expected arn:<partition>:secretsmanager:<region>:<account>:secret:<name>")
+            return
+        if name.endswith(SECRET_SUFFIX_MARKER):  # a secret of the same template or module: its name, suffix unknown
+            name = name.removesuffix(SECRET_SUFFIX_MARKER)
+            self.add_arn(feature, key, parts, f"secret:{name}{SECRET_SUFFIX_MARKER}", name, node, container, path)
             return
         if _SUFFIX.search(name) and not re.search(r"[A-Z0-9]", name[-6:]):
             self.error(node.at, f"{path} {text!r}: rolec cannot tell whether '{name[-7:]}' is Secrets Manager's "

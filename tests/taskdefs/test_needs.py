@@ -56,3 +56,28 @@ def test_what_infer_writes_passes_validate(tmp_path, value_from):
     spec = tmp_path / "web.yaml"
     spec.write_text(inferred.yaml())
     load_spec(spec, str(spec))
+
+
+def test_a_ref_to_a_secret_of_the_template_is_that_secret_whatever_its_name_ends_in(tmp_path):
+    """AWS::SecretsManager::Secret: "Ref returns the ARN of the secret, such as
+    arn:aws:secretsmanager:us-west-2:123456789012:secret:MySecret-a1b2c3": the name plus a suffix, never a
+    partial ARN whose end rolec would have to guess (`-master`, `-Pass01`)."""
+    path = tmp_path / "template.yaml"
+    path.write_text("""\
+Resources:
+  Master: {Type: AWS::SecretsManager::Secret, Properties: {Name: prod/db-master}}
+  Token: {Type: AWS::SecretsManager::Secret, Properties: {Name: prod/api-Pass01}}
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Secrets:
+            - {Name: A, ValueFrom: !Ref Master}
+            - {Name: B, ValueFrom: !Sub "${Token}:password::"}
+""")
+    inferred = infer([str(path)], {})
+    assert inferred.document["features"]["secrets"]["secrets_manager"] == ["prod/api-Pass01", "prod/db-master"]
