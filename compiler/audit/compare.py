@@ -205,9 +205,22 @@ def _exec_services(action: str) -> bool:
     return action.split(":", 1)[0].lower() in EXECUTION_ROLE_SERVICES
 
 
-def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], int, int, int]:
-    """Excess per statement × action pattern × resource pattern; and counts of the granted pairs."""
-    found = []
+ENCRYPTED_READS = frozenset({"secretsmanager:getsecretvalue", "ssm:getparameters", "s3:getobject"})
+KEY_DECRYPT = "kms:decrypt"
+
+
+def _key_the_tasks_may_need(item: Excess, needs: Needs) -> bool:
+    """kms:Decrypt alone on named keys, when the tasks read what a customer managed key may encrypt and the needs
+    cannot say which key does (Needs.keys_unknown)."""
+    return needs.keys_unknown and item.resource != "*" and not item.wider \
+        and [a.lower() for a in item.unneeded] == [KEY_DECRYPT] \
+        and any(n.action.lower() in ENCRYPTED_READS for n in needs.needs)
+
+
+def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], int, int, int, list[str]]:
+    """Excess per statement × action pattern × resource pattern; counts of the granted pairs; and notes on the
+    grants rolec cannot judge."""
+    found, notes = [], []
     pairs = writes = stars = 0
     for policy, _, document in known:  # as written: items show ${AWS::Region}, not the deployment judged in
         for index, statement in enumerate(statements(document)):
@@ -233,10 +246,14 @@ def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], 
                 pairs += len(granted)
                 writes += sum(1 for a in granted.values() if a.writes)
                 stars += len(granted) if resource == "*" else 0
-                if item is not None:
+                if item is not None and _key_the_tasks_may_need(item, needs):
+                    notes.append(f"kms:Decrypt on {resource} ({where.path}:{where.line}:{where.col}): the tasks read "
+                                 "secrets, parameters or S3 files, which need it if this customer managed key encrypts "
+                                 "them; a task definition does not say which key does (a spec lists it under kms_keys)")
+                elif item is not None:
                     found.append(item)
     found.sort(key=lambda e: (-e.risk, e.where, e.actions, e.resource))
-    return found, pairs, writes, stars
+    return found, pairs, writes, stars, notes
 
 
 def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tuple[str, ...], granted: list[Action],
@@ -314,8 +331,9 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
 def audit_role(role: SourceRole, needs: Needs, location: Location) -> RoleAudit:
     known, unknown = effective_policies(role, location)
     missing = find_missing(needs, known, unknown, location)
-    excess, pairs, writes, stars = find_excess(needs, known, location)
+    excess, pairs, writes, stars, key_notes = find_excess(needs, known, location)
     trust = find_trust(role, needs, location)
-    notes = ("service control policies and resource policies can deny what the role allows; rolec cannot see them",)
+    notes = (*key_notes,
+             "service control policies and resource policies can deny what the role allows; rolec cannot see them")
     return RoleAudit(role.name or needs.role_id, role, needs, tuple(missing), tuple(excess), tuple(trust),
                      tuple(unknown), pairs, writes, stars, notes)

@@ -46,6 +46,10 @@ class Needs:
     trust_conditions: ConditionKey
     managed_policy_arns: tuple[str, ...]
     """AWS managed policies the spec attaches (their statements are also in `needs`)."""
+    keys_unknown: bool = False
+    """The needs come from task definitions that read secrets, parameters or S3 objects: kms:Decrypt is "required
+    only if your key uses a custom KMS key" (ECS private registry authentication and secrets pages), and a task
+    definition never names that key, so a grant of it on a named key can be neither needed nor excess."""
 
 
 def condition_key(conditions) -> ConditionKey:

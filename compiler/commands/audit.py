@@ -91,7 +91,7 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
     needs = from_role(role, origin)
     # The confused-deputy conditions infer writes are hardening, not something the tasks need: their absence
     # from the role is a note, as for any role.
-    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns)
+    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns, keys_unknown=True)
     files = sorted({o.path for o in inferred.origins.values()})
     return Wanted(needs, inferred.execution_role, ", ".join(files) or inferred.role_id), text
 

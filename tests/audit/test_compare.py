@@ -89,3 +89,21 @@ def test_ecs_tasks_principal_written_with_the_url_suffix_is_the_ecs_tasks_princi
                             "Action": "sts:AssumeRole"}]}
     result = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), trust=trust), NEEDS, Location())
     assert [t for t in result.trust if not t.note] == [] and result.exact
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_decrypt_on_a_named_key_is_a_note_when_task_definitions_cannot_say_which_key_encrypts_the_secret():
+    """Private registry authentication and secrets: "kms:Decrypt—Required only if your key uses a custom KMS key and
+    not the default key"; a task definition never names that key, so rolec cannot call the grant unneeded."""
+    from_task_definitions = Needs("app", NEEDS.needs, (), (), keys_unknown=True)
+    result = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), allow("kms:Decrypt", KEY)),
+                        from_task_definitions, Location())
+    assert result.exact and any(KEY in n and "kms:Decrypt" in n for n in result.notes), result.notes
+    every_key = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), allow("kms:Decrypt", "*")),
+                           from_task_definitions, Location())
+    assert [e.resource for e in every_key.excess] == ["*"]
+    from_a_spec = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), allow("kms:Decrypt", KEY)), NEEDS,
+                             Location())
+    assert [e.resource for e in from_a_spec.excess] == [KEY]  # a spec lists its keys: this one is not among them
