@@ -93,8 +93,26 @@ class _Mapper:
             return None
         return "".join(PLACEHOLDER[p] if isinstance(p, Pseudo) else p for p in node.value)
 
+    def typed(self, node: Node | None, what: str, *, boolean: bool = False) -> bool:
+        """A field the ECS API types as a string (or a boolean, when `boolean`): False, reported, for any other
+        value; an open value (a hole) is the caller's to judge."""
+        if node is None or node.is_string or isinstance(node.value, Hole) or (boolean and isinstance(node.value, bool)):
+            return True
+        self.error(node.at, f"{what}: expected a string, got {node.plain()!r}")
+        return False
+
     # -- task level ---------------------------------------------------------------------------
     def task_level(self) -> None:
+        for name in ("family", "executionRoleArn", "taskRoleArn", "networkMode", "taskDefinitionArn"):
+            self.typed(field(self.task.root, name), name)
+        compatibilities = field(self.task.root, "requiresCompatibilities")
+        if compatibilities is not None and not isinstance(compatibilities.value, Hole):
+            listed = compatibilities.value if isinstance(compatibilities.value, list) else None
+            if listed is None:
+                self.error(compatibilities.at, f"requiresCompatibilities: expected a list of strings such as "
+                                               f"[FARGATE], got {compatibilities.plain()!r}")
+            for item in listed or ():
+                self.typed(item, "requiresCompatibilities[]")
         for name, node in (("executionRoleArn", self.task.execution_role), ("taskRoleArn", self.task.task_role)):
             literal = node.literal if node is not None else None
             if literal is None:
@@ -107,7 +125,7 @@ class _Mapper:
     # -- containers ---------------------------------------------------------------------------
     def container(self, node: Node) -> None:
         name_node = field(node, "name")
-        name = name_node.plain() if name_node is not None else None
+        name = name_node.plain() if name_node is not None and self.typed(name_node, "name") else None
         self.image(field(node, "image"), name)
         credentials = mapping(field(node, "repositoryCredentials"), "repositoryCredentials")
         parameter = field(credentials, "credentialsParameter")
@@ -120,7 +138,8 @@ class _Mapper:
         for index, secret in enumerate(items(field(log, "secretOptions"), "logConfiguration.secretOptions")):
             self.secret(mapping(secret, f"secretOptions[{index}]"), name, f"logConfiguration.secretOptions[{index}].valueFrom")
         driver = field(log, "logDriver")
-        if driver is not None and driver.literal == "awslogs" and not self.instance_role:
+        if driver is not None and self.typed(driver, "logConfiguration.logDriver") and driver.literal == "awslogs" \
+                and not self.instance_role:
             self.awslogs(mapping(field(log, "options"), "logConfiguration.options"), log, name)
         for index, env in enumerate(items(field(node, "environment"), "environment")):
             value_from = field(mapping(env, f"environment[{index}]"), "valueFrom")
@@ -318,14 +337,15 @@ class _Mapper:
         entry = name if region == "{region}" else f"arn:{{partition}}:logs:{region}:{{account}}:log-group:{name}"
         self.add("awslogs", "log_groups", entry, group, container, "logConfiguration.options.awslogs-group")
         create = field(options, "awslogs-create-group")
-        if create is not None and str(create.plain()).lower() == "true" and self.result.create_group is None:
+        if create is not None and self.typed(create, "logConfiguration.options.awslogs-create-group", boolean=True) \
+                and str(create.plain()).lower() == "true" and self.result.create_group is None:
             self.result.create_group = Origin(create.at.path, create.at.line, create.at.col, container,
                                               "logConfiguration.options.awslogs-create-group")
 
     def environment_file(self, item: Node, container: str | None, index: int) -> None:
         path = f"environmentFiles[{index}].value"
         kind = field(item, "type")
-        if kind is not None and kind.literal != "s3":
+        if kind is not None and (not self.typed(kind, f"environmentFiles[{index}].type") or kind.literal != "s3"):
             return
         value = field(item, "value")
         text = self.text(value, path) if value is not None else None
@@ -335,7 +355,7 @@ class _Mapper:
     def firelens(self, config: Node | None, container: str | None) -> None:
         options = mapping(field(config, "options"), "firelensConfiguration.options")
         kind = field(options, "config-file-type")
-        if kind is None or kind.literal != "s3":
+        if kind is None or not self.typed(kind, "firelensConfiguration.options.config-file-type") or kind.literal != "s3":
             return
         path = "firelensConfiguration.options.config-file-value"
         value = field(options, "config-file-value")

@@ -81,3 +81,30 @@ Resources:
 """)
     inferred = infer([str(path)], {})
     assert inferred.document["features"]["secrets"]["secrets_manager"] == ["prod/api-Pass01", "prod/db-master"]
+
+
+AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web"}}
+
+
+@pytest.mark.parametrize("container, task, field", [
+    ({}, {"executionRoleArn": ["arn:aws:iam::123456789012:role/exec"]}, "executionRoleArn"),
+    ({}, {"executionRoleArn": 5}, "executionRoleArn"),
+    ({}, {"taskRoleArn": {"a": 1}}, "taskRoleArn"),
+    ({}, {"family": ["web"]}, "family"),
+    ({}, {"requiresCompatibilities": "FARGATE"}, "requiresCompatibilities"),
+    ({}, {"requiresCompatibilities": [["FARGATE"]]}, "requiresCompatibilities"),
+    ({}, {"networkMode": ["awsvpc"]}, "networkMode"),
+    ({"name": ["app"]}, {}, "name"),
+    ({"logConfiguration": {"logDriver": ["awslogs"], "options": AWSLOGS["options"]}}, {}, "logConfiguration.logDriver"),
+    ({"logConfiguration": {**AWSLOGS, "options": {**AWSLOGS["options"], "awslogs-create-group": ["true"]}}}, {},
+     "awslogs-create-group"),
+    ({"environmentFiles": [{"type": ["s3"], "value": "arn:aws:s3:::cfg/web.env"}]}, {}, "environmentFiles[0].type"),
+    ({"firelensConfiguration": {"type": "fluentbit", "options": {"config-file-type": {"s3": 1}}}}, {},
+     "config-file-type"),
+])
+def test_a_field_of_the_wrong_type_is_a_located_error_not_a_traceback(tmp_path, container, task, field):
+    """The ECS API types every field infer reads (RegisterTaskDefinition): strings, and a list of strings for
+    requiresCompatibilities; the CLI refuses anything else ("Invalid type for parameter")."""
+    path = task_file(tmp_path, {"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web", **container}, **task)
+    errors = located_errors(path)
+    assert any(e.startswith(f"{path}:") and field in e for e in errors), errors
