@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from ..errors import SpecError
+from ..errors import Diagnostic, SpecError
+from ..iam.conditions import PolicyError
+from ..iam.evaluate import identity_statements, statements
 from ..sources import Bindings, jsonfile, read_text
 from .documents import where
 from .formats import catalog
@@ -97,9 +99,26 @@ def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole
             found.extend(_read_one(path, bindings))
         except SpecError as exc:
             diagnostics.extend(exc.diagnostics)
+    for role in found:
+        diagnostics.extend(_identity_problems(role))
     if diagnostics:
         raise RoleSourceError(diagnostics)
     return [_with_bindings(role, bindings) for role in _combine(found)]
+
+
+def _identity_problems(role: SourceRole) -> list:
+    """A role's permission policies are identity policies: a statement IAM would refuse there (no Resource, a
+    Principal) is located now, not met as an internal error when a need is evaluated."""
+    problems = []
+    for policy in role.policies:
+        for index, statement in enumerate(statements(policy.document) if policy.document is not None else ()):
+            try:
+                identity_statements({"Statement": [statement]})
+            except PolicyError as exc:
+                at = policy.statement_where[index] if index < len(policy.statement_where) else policy.where
+                problems.append(Diagnostic(at.path, at.line, at.col,
+                                           f"policy {policy.name}: not a valid IAM policy statement: {exc}"))
+    return problems
 
 
 __all__ = ["load", "SourceRole", "RoleSourceError", "catalog"]
