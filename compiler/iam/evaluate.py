@@ -72,12 +72,19 @@ def statements(document: Mapping) -> list[Mapping]:
         if "Action" not in statement and "NotAction" not in statement:
             raise PolicyError("a statement has neither Action nor NotAction")
         for element in ("Action", "NotAction", "Resource", "NotResource"):
-            value = statement.get(element, "")
-            if not isinstance(value, str) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise PolicyError(f"{element} must be a string or a list of strings, got {value!r}")
+            if not _strings(statement.get(element, "")):
+                raise PolicyError(f"{element} must be a string or a list of strings, got {statement[element]!r}")
+        for element in ("Principal", "NotPrincipal"):
+            value = statement.get(element, "*")
+            if value != "*" and not (isinstance(value, Mapping) and all(_strings(v) for v in value.values())):
+                raise PolicyError(f'{element} must be "*" or an object of strings or lists of strings, got {value!r}')
         if "Condition" in statement:
             check_block(statement["Condition"])
     return found
+
+
+def _strings(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
 def identity_statements(document: Mapping) -> list[Mapping]:
