@@ -62,14 +62,16 @@ def condition_key(conditions) -> ConditionKey:
 def _origins(sources: tuple[Source, ...], spec_path: str, resolve_origin) -> tuple[Origin, ...]:
     found = []
     for source in sources:
-        origin = resolve_origin(source) if resolve_origin else None
-        found.append(origin or Origin(spec_path, source.line, 1, source.key, source.reason))
+        if resolve_origin is not None:
+            found.extend(resolve_origin(source))
+        else:
+            found.append(Origin(spec_path, source.line, 1, source.key, source.reason))
     return tuple(dict.fromkeys(found))
 
 
 def from_role(role: Role, resolve_origin=None) -> Needs:
-    """The needs of a compiled role (IR). `resolve_origin(Source) -> Origin | None` maps a spec source
-    back to the task definition it was inferred from."""
+    """The needs of a compiled role (IR). `resolve_origin(Source) -> tuple[Origin, ...]` maps a spec source
+    back to the task-definition fields it was inferred from."""
     needs: dict[tuple, Need] = {}
 
     def add(action: str, resource: str, conditions: ConditionKey, origins: tuple[Origin, ...]) -> None:

@@ -81,12 +81,14 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
         spec.write_text(text, encoding="utf-8")
         role = compile_spec(spec).role
 
-    def origin(source) -> Origin | None:
-        found = inferred.origins.get(source.key)
-        if found is None:
-            return None
-        where = f"container {found.container}, {found.field}" if found.container else found.field
-        return Origin(found.path, found.line, found.col, where, source.reason)
+    def origin(source) -> tuple[Origin, ...]:
+        """The task-definition fields behind a spec key: the entry's own, or for a key of the list as a whole
+        (`features.ecr_pull.repositories`: the auth token) its entries'. The spec is temporary, so a key infer
+        did not write (`s3_files.bucket_owner`: the default) cites nothing of it."""
+        found = [inferred.origins[source.key]] if source.key in inferred.origins else \
+            [o for key, o in inferred.origins.items() if key.startswith(source.key + "[")]
+        return tuple(Origin(o.path, o.line, o.col, f"container {o.container}, {o.field}" if o.container else o.field,
+                            source.reason) for o in found)
 
     needs = from_role(role, origin)
     # The confused-deputy conditions infer writes are hardening, not something the tasks need: their absence

@@ -129,3 +129,23 @@ def test_account_export_pairs_task_definitions_by_execution_role_and_reports_the
     assert any(e["action"] == "secretsmanager:*" and "secretsmanager:DeleteSecret" in e["risky"] for e in web["excess"])
     assert document["unpaired"]["roles"] == ["batch-exec"]
     assert document["unpaired"]["needs"] == [str(FIXTURES / "report-taskdef.json")]
+
+
+def test_every_missing_need_of_a_task_definition_is_traced_to_the_task_definition(tmp_path):
+    """issue 16: missing — 'each need the role does not grant, with the task definition's file:line, the container';
+    the auth token (asked for by the repositories as a whole) and an S3 file's bucket owner condition are too,
+    never the temporary spec audit compiles."""
+    taskdef = tmp_path / "web.json"
+    taskdef.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"],
+                                   "executionRoleArn": "arn:aws:iam::123456789012:role/web", "containerDefinitions": [
+        {"name": "app", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1",
+         "environmentFiles": [{"type": "s3", "value": "arn:aws:s3:::cfg-bucket/web.env"}]}]}, indent=1))
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::other"}]}))
+    result = run(str(role), "--task-definition", str(taskdef), "--format", "json")
+    [audited] = json.loads(result.stdout)["roles"]
+    actions = {m["action"] for m in audited["missing"]}
+    assert {"ecr:GetAuthorizationToken", "s3:GetObject", "s3:GetBucketLocation"} <= actions
+    for missing in audited["missing"]:
+        assert missing["needed_by"] and all(o["path"] == str(taskdef) for o in missing["needed_by"]), missing
