@@ -261,7 +261,9 @@ class _Mapper:
                                 f"six-character suffix or the end of the name '{name}' (a partial ARN); the grant differs, "
                                 "so write the secret's full ARN (with its suffix, e.g. -AbC123)")
             return
-        self.add_arn(feature, key, parts, f"secret:{name}", name, node, container, path)
+        suffix = _SUFFIX.search(name)  # as a name (deploying region and account), the secret is what precedes it
+        self.add_arn(feature, key, parts, f"secret:{name}", name[: suffix.start()] if suffix else name, node,
+                     container, path)
 
     def ssm_parameter(self, node: Node, text: str, container, path) -> None:
         parts = self.arn(node, text, path, "ssm")

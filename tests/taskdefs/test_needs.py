@@ -108,3 +108,27 @@ def test_a_field_of_the_wrong_type_is_a_located_error_not_a_traceback(tmp_path, 
     path = task_file(tmp_path, {"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web", **container}, **task)
     errors = located_errors(path)
     assert any(e.startswith(f"{path}:") and field in e for e in errors), errors
+
+
+
+def test_a_secret_arn_with_its_suffix_in_the_deploying_region_and_account_keeps_the_suffix_once(tmp_path):
+    """Secrets Manager appends six random characters to a secret's name in its ARN; rolec writes a secret of the
+    deploying region and account as its name and grants NAME-??????. The name is the part before the suffix:
+    `…:secret:web/api-AbC123` is the secret `web/api`, not `web/api-AbC123` (whose grant, web/api-AbC123-??????,
+    matches nothing)."""
+    path = tmp_path / "template.yaml"
+    path.write_text("""\
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Secrets:
+            - {Name: A, ValueFrom: !Sub "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:web/api-AbC123:password::"}
+""")
+    inferred = infer([str(path)], {})
+    assert inferred.document["features"]["secrets"]["secrets_manager"] == ["web/api"]
