@@ -16,6 +16,7 @@ from functools import cache
 from dataclasses import dataclass, field as dataclass_field
 
 from ..aws.ecr import parse_image, split_reference
+from ..aws.arn import PARTITIONS
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
 from ..sources import Bindings, Hole, Node, Span
@@ -310,6 +311,12 @@ class _Mapper:
         deploying partition and account may stay placeholders but the region must be literal."""
         located = (parts["partition"], parts["region"], parts["account"])
         if located == ("{partition}", "{region}", "{account}"):
+            self.add(feature, key, name, node, container, path)
+        elif located[1:] == ("{region}", "{account}") and located[0] in PARTITIONS:
+            # `!Sub arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:…`: the name's ARN wherever the ARN can be right
+            self.warning(node.at, f"{path}: the ARN writes partition '{located[0]}' with the deploying region and "
+                                  f"account; rolec grants the name in the deploying partition, which is this ARN in "
+                                  f"{located[0]} (in another partition the task definition names nothing that exists)")
             self.add(feature, key, name, node, container, path)
         elif parts["region"] == "{region}":
             self.error(node.at, f"{path}: an ARN in the deploying region but a fixed partition or account "

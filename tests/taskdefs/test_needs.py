@@ -132,3 +132,31 @@ Resources:
 """)
     inferred = infer([str(path)], {})
     assert inferred.document["features"]["secrets"]["secrets_manager"] == ["web/api"]
+
+
+@pytest.mark.parametrize("value_from, key, name", [
+    ("arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/web/db", "ssm_parameters", "/web/db"),
+    ("arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:web/api-AbC123", "secrets_manager", "web/api"),
+])
+def test_an_arn_with_a_written_partition_in_the_deploying_region_and_account_is_the_name(tmp_path, value_from, key, name):
+    """`!Sub arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/…` is the commonest way templates write these ARNs;
+    in the aws partition it is the name's ARN, and in any other partition the task definition itself names a
+    resource ECS cannot find. rolec writes the name (and warns about the written partition) rather than refusing
+    a value no --set can change."""
+    path = tmp_path / "template.yaml"
+    path.write_text(f"""\
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Secrets:
+            - {{Name: A, ValueFrom: !Sub "{value_from}"}}
+""")
+    inferred = infer([str(path)], {})
+    assert inferred.document["features"]["secrets"][key] == [name]
+    assert any("partition 'aws'" in str(w) for w in inferred.warnings), inferred.warnings
