@@ -31,6 +31,10 @@ PLACEHOLDER = {Pseudo.PARTITION: "{partition}", Pseudo.REGION: "{region}", Pseud
 _ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.+)", re.S)
 _SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 FARGATE_ONLY_PLATFORMS = {"FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}
+DEPLOYING_REGISTRY = "{account}.dkr.ecr.{region}.amazonaws.com"
+URL_SUFFIX = "AWS::URLSuffix"
+"""CloudFormation's domain of the deploying partition (amazonaws.com, amazonaws.com.cn, …): in an ECR host of the
+deploying account and region, it names DEPLOYING_REGISTRY."""
 PULL_THROUGH_CACHE_PREFIXES = ("docker-hub", "ecr-public", "quay", "kubernetes", "github")
 """The prefixes the ECR console proposes for pull through cache rules (shared/aws/EXECUTION_ROLE_FEATURES.md §3)."""
 
@@ -162,6 +166,9 @@ class _Mapper:
         rendered = "".join(next(k for k, v in marks.items() if v is p) if isinstance(p, Hole)
                            else PLACEHOLDER[p] if isinstance(p, Pseudo) else p for p in parts)
         host, path, _tag, _digest = split_reference(rendered)
+        if host in {DEPLOYING_REGISTRY.replace(".amazonaws.com", f".{mark}") for mark, hole in marks.items()
+                    if hole.written == URL_SUFFIX}:
+            host = DEPLOYING_REGISTRY  # the deploying partition's domain: this registry in every partition
         repository = f"{host}/{path}" if host else path
         open_parts = [hole for mark, hole in marks.items() if mark in repository]
         for hole in open_parts:
@@ -169,7 +176,7 @@ class _Mapper:
         if open_parts:
             return
         if host is not None and "{" in host:
-            if host == "{account}.dkr.ecr.{region}.amazonaws.com":
+            if host == DEPLOYING_REGISTRY:
                 self.add("ecr_pull", "repositories", path, node, container, "image")
             else:
                 self.error(node.at, f"image {rendered!r}: an ECR registry in the deploying account and region is "

@@ -160,3 +160,19 @@ Resources:
     inferred = infer([str(path)], {})
     assert inferred.document["features"]["secrets"][key] == [name]
     assert any("partition 'aws'" in str(w) for w in inferred.warnings), inferred.warnings
+
+
+def test_an_ecr_image_of_the_deploying_account_written_with_the_url_suffix_needs_no_binding(tmp_path):
+    """CloudFormation writes the ECR host of the deploying account and region as
+    `${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}` (the AWS CDK's Fn::Join does too): AWS::URLSuffix
+    is the deploying partition's domain, so this is the registry rolec names `{account}.dkr.ecr.{region}.amazonaws.com`
+    in every partition, and the repository is a name."""
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps({"Resources": {"Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+        "ExecutionRoleArn": EXECUTION_ROLE, "RequiresCompatibilities": ["FARGATE"], "ContainerDefinitions": [
+            {"Name": "app", "Image": {"Fn::Join": ["", [{"Ref": "AWS::AccountId"}, ".dkr.ecr.", {"Ref": "AWS::Region"}, ".",
+                                                       {"Ref": "AWS::URLSuffix"}, "/team/web:latest"]]}},
+            {"Name": "side", "Image": {"Fn::Sub": "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/side"}}]}}}},
+        indent=1))
+    inferred = infer([str(path)], {})
+    assert inferred.document["features"]["ecr_pull"]["repositories"] == ["side", "team/web"]
