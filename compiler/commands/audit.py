@@ -110,8 +110,9 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
               help="text for people, json for tools, sarif for code scanning.")
 @click.option("--write-spec", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the rolec spec that grants exactly the needs to this file.")
+@click.option("--force", is_flag=True, help="Let --write-spec replace an existing file whose text differs.")
 def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], spec: Path | None, sets: tuple[str, ...],
-          fmt: str, write_spec: Path | None) -> None:
+          fmt: str, write_spec: Path | None, force: bool) -> None:
     """Compare hand-written execution roles (ROLE_SOURCE: IAM JSON, aws iam output, CloudFormation, Terraform)
     with what their task definitions or a spec need: missing and excess permissions, trust, and the replacement.
 
@@ -132,13 +133,19 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
         _fail(sorted(diagnostics))
     if write_spec is not None and len(wanted) > 1:
         raise click.UsageError("--write-spec: the task definitions name several execution roles; audit one role at a time")
+    spec_text = wanted[0][1]
+    if write_spec is not None and spec_text is not None and not force and write_spec.exists() \
+            and write_spec.read_text(encoding="utf-8", errors="replace") != spec_text:
+        ui.failure(f"rolec: error: {write_spec} exists and differs from the spec audit would write "
+                   "(use --force to replace it)")
+        ui.failure("rolec: nothing was written")
+        sys.exit(EXIT_INVALID)
     for name in sorted(set(bindings.values) - bindings.used):
         ui.diagnostic(f"rolec: warning: --set {name} was not used", "warning")
     pairs, lone_roles, lone_needs = pair(roles, [w for w, _ in wanted])
     audits = [audit_role(role, w.for_role(role), location) for role, w in pairs]
     unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
     click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
-    spec_text = wanted[0][1]
     if write_spec is not None and spec_text is None:
         ui.diagnostic("rolec: note: the task definitions need no execution role; no spec written", "note")
     elif write_spec is not None:

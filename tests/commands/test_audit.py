@@ -149,3 +149,23 @@ def test_every_missing_need_of_a_task_definition_is_traced_to_the_task_definitio
     assert {"ecr:GetAuthorizationToken", "s3:GetObject", "s3:GetBucketLocation"} <= actions
     for missing in audited["missing"]:
         assert missing["needed_by"] and all(o["path"] == str(taskdef) for o in missing["needed_by"]), missing
+
+
+def test_write_spec_never_silently_replaces_a_different_file(tmp_path):
+    """As `rolec infer -o` (docs/task-definitions.md): an existing file with other text (a hand-edited spec with its
+    kms_keys) is refused, exit 2, nothing written, unless --force; the same text is left alone."""
+    taskdef = tmp_path / "web.json"
+    taskdef.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"], "containerDefinitions": [
+        {"name": "app", "image": "nginx", "secrets": [{"name": "A", "valueFrom": "/web/a"}]}]}))
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "*"}]}))
+    spec = tmp_path / "web.yaml"
+    spec.write_text("version: 1\n# hand-edited\n")
+    refused = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec))
+    assert refused.exit_code == 2 and "--force" in refused.output and refused.stdout == ""
+    assert spec.read_text() == "version: 1\n# hand-edited\n"
+    forced = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec), "--force")
+    assert forced.exit_code == 1 and "ssm_parameters" in spec.read_text()
+    again = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec))
+    assert again.exit_code == 1
