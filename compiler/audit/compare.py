@@ -201,6 +201,17 @@ def _risk(unneeded: list[Action], resource: str, unknown_literal: bool, task_rol
     return score, risks
 
 
+def _other_service(action: str, resource: str) -> bool:
+    """An action of one execution-role service on an ARN of another (GetSecretValue on a key ARN, in a statement
+    that lists both, as AWS's own examples do): never requested, so it grants nothing. These services' actions are
+    authorised only on their own resources."""
+    fields = resource.split(":", 3)
+    if len(fields) < 4 or fields[0] != "arn" or any(c in fields[2] for c in "*?$"):
+        return False
+    acting, owning = action.split(":", 1)[0].lower(), fields[2].lower()
+    return acting != owning and {acting, owning} <= EXECUTION_ROLE_SERVICES
+
+
 def _exec_services(action: str) -> bool:
     return action.split(":", 1)[0].lower() in EXECUTION_ROLE_SERVICES
 
@@ -241,11 +252,14 @@ def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], 
                     granted.setdefault(action.name.lower(), action)
             literal = any(expanded is None for _, expanded in patterns)
             for resource in resources:
-                item = _excess_item(needs, policy, where, tuple(p for p, _ in patterns), list(granted.values()),
+                applying = [a for a in granted.values() if not _other_service(a.name, resource)]
+                if not applying:
+                    continue
+                item = _excess_item(needs, policy, where, tuple(p for p, _ in patterns), applying,
                                     literal, resource, location, conditions)
-                pairs += len(granted)
-                writes += sum(1 for a in granted.values() if a.writes)
-                stars += len(granted) if resource == "*" else 0
+                pairs += len(applying)
+                writes += sum(1 for a in applying if a.writes)
+                stars += len(applying) if resource == "*" else 0
                 if item is not None and _key_the_tasks_may_need(item, needs):
                     notes.append(f"kms:Decrypt on {resource} ({where.path}:{where.line}:{where.col}): the tasks read "
                                  "secrets, parameters or S3 files, which need it if this customer managed key encrypts "

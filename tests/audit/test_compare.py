@@ -107,3 +107,14 @@ def test_decrypt_on_a_named_key_is_a_note_when_task_definitions_cannot_say_which
     from_a_spec = audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), allow("kms:Decrypt", KEY)), NEEDS,
                              Location())
     assert [e.resource for e in from_a_spec.excess] == [KEY]  # a spec lists its keys: this one is not among them
+
+
+def test_the_documented_one_statement_policy_is_exact_an_action_on_another_services_arn_grants_nothing():
+    """Private registry authentication's example policy: one statement, Action [kms:Decrypt,
+    secretsmanager:GetSecretValue], Resource [the secret ARN, the key ARN]. GetSecretValue on a key ARN (and Decrypt
+    on a secret ARN) is never requested, so it grants nothing: not excess."""
+    secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-??????"
+    documented = allow(["kms:Decrypt", "secretsmanager:GetSecretValue"], [secret, KEY])
+    result = audit_role(role(documented), Needs("app", NEEDS.needs, (), (), keys_unknown=True), Location())
+    assert result.exact and not result.missing, (result.excess, result.missing)
+    assert result.granted_pairs == 2
