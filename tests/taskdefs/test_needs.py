@@ -26,6 +26,25 @@ def secret(value_from: str) -> dict:
     return {"secrets": [{"name": "VALUE", "valueFrom": value_from}]}
 
 
+def cloudformation_task(tmp_path, *value_froms: str, resources: str = "") -> str:
+    """A CloudFormation template whose one container reads these secrets (YAML short forms allowed)."""
+    secrets = "".join(f"            - {{Name: S{i}, ValueFrom: {v}}}\n" for i, v in enumerate(value_froms))
+    path = tmp_path / "template.yaml"
+    path.write_text(f"""\
+Resources:
+{resources}  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ExecutionRoleArn: {EXECUTION_ROLE}
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Secrets:
+{secrets}""")
+    return str(path)
+
+
 def located_errors(path: str) -> list[str]:
     with pytest.raises(SpecError) as caught:
         infer([path], {})
@@ -62,24 +81,11 @@ def test_a_ref_to_a_secret_of_the_template_is_that_secret_whatever_its_name_ends
     """AWS::SecretsManager::Secret: "Ref returns the ARN of the secret, such as
     arn:aws:secretsmanager:us-west-2:123456789012:secret:MySecret-a1b2c3": the name plus a suffix, never a
     partial ARN whose end rolec would have to guess (`-master`, `-Pass01`)."""
-    path = tmp_path / "template.yaml"
-    path.write_text("""\
-Resources:
+    path = cloudformation_task(tmp_path, "!Ref Master", '!Sub "${Token}:password::"', resources="""\
   Master: {Type: AWS::SecretsManager::Secret, Properties: {Name: prod/db-master}}
   Token: {Type: AWS::SecretsManager::Secret, Properties: {Name: prod/api-Pass01}}
-  Task:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
-      RequiresCompatibilities: [FARGATE]
-      ContainerDefinitions:
-        - Name: app
-          Image: nginx
-          Secrets:
-            - {Name: A, ValueFrom: !Ref Master}
-            - {Name: B, ValueFrom: !Sub "${Token}:password::"}
 """)
-    inferred = infer([str(path)], {})
+    inferred = infer([path], {})
     assert inferred.document["features"]["secrets"]["secrets_manager"] == ["prod/api-Pass01", "prod/db-master"]
 
 
@@ -110,27 +116,13 @@ def test_a_field_of_the_wrong_type_is_a_located_error_not_a_traceback(tmp_path, 
     assert any(e.startswith(f"{path}:") and field in e for e in errors), errors
 
 
-
 def test_a_secret_arn_with_its_suffix_in_the_deploying_region_and_account_keeps_the_suffix_once(tmp_path):
     """Secrets Manager appends six random characters to a secret's name in its ARN; rolec writes a secret of the
     deploying region and account as its name and grants NAME-??????. The name is the part before the suffix:
     `…:secret:web/api-AbC123` is the secret `web/api`, not `web/api-AbC123` (whose grant, web/api-AbC123-??????,
     matches nothing)."""
-    path = tmp_path / "template.yaml"
-    path.write_text("""\
-Resources:
-  Task:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
-      RequiresCompatibilities: [FARGATE]
-      ContainerDefinitions:
-        - Name: app
-          Image: nginx
-          Secrets:
-            - {Name: A, ValueFrom: !Sub "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:web/api-AbC123:password::"}
-""")
-    inferred = infer([str(path)], {})
+    arn = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:web/api-AbC123:password::"
+    inferred = infer([cloudformation_task(tmp_path, f'!Sub "{arn}"')], {})
     assert inferred.document["features"]["secrets"]["secrets_manager"] == ["web/api"]
 
 
@@ -143,21 +135,7 @@ def test_an_arn_with_a_written_partition_in_the_deploying_region_and_account_is_
     in the aws partition it is the name's ARN, and in any other partition the task definition itself names a
     resource ECS cannot find. rolec writes the name (and warns about the written partition) rather than refusing
     a value no --set can change."""
-    path = tmp_path / "template.yaml"
-    path.write_text(f"""\
-Resources:
-  Task:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
-      RequiresCompatibilities: [FARGATE]
-      ContainerDefinitions:
-        - Name: app
-          Image: nginx
-          Secrets:
-            - {{Name: A, ValueFrom: !Sub "{value_from}"}}
-""")
-    inferred = infer([str(path)], {})
+    inferred = infer([cloudformation_task(tmp_path, f'!Sub "{value_from}"')], {})
     assert inferred.document["features"]["secrets"][key] == [name]
     assert any("partition 'aws'" in str(w) for w in inferred.warnings), inferred.warnings
 
