@@ -141,11 +141,31 @@ def _statement_where(policy: Policy, index: int) -> Where:
     return policy.statement_where[index] if index < len(policy.statement_where) else policy.where
 
 
-def find_missing(needs: Needs, known, unknown, location: Location) -> list[Missing]:
+def boundary_of(role: SourceRole, location: Location) -> tuple[Policy, dict] | None:
+    """The permissions boundary with its document rendered for the deployment, when rolec has the document: from
+    the source, or the managed-policy dataset for an AWS managed policy; None otherwise (or without a boundary)."""
+    policy = role.boundary_policy
+    if policy is None and role.boundary:
+        managed = managed_dataset().lookup(role.boundary)
+        policy = Policy(managed.name, AWS_MANAGED, role.where, managed.document, arn=role.boundary) if managed else None
+    return (policy, rendered(policy.document, location)) if policy is not None and policy.document is not None else None
+
+
+def find_missing(needs: Needs, known, unknown, location: Location, boundary=None) -> list[Missing]:
+    """Each need the role's policies do not allow, or (IAM: the effective permissions are the intersection of the
+    identity-based policies and the permissions boundary) its boundary does not."""
     documents = [document for _, document, _ in known]
     found = []
     for need in needs.needs:
         verdict = evaluate(documents, need.action, location.render(need.resource), _context(need, location))
+        if verdict.allowed and boundary is not None:
+            limit, document = boundary
+            bounded = evaluate([document], need.action, location.render(need.resource), _context(need, location))
+            if not bounded.allowed:
+                found.append(Missing(need.action, need.resource, need.origins, bounded.decision.value,
+                                     (f"the permissions boundary {limit.arn or limit.name} does not allow it",
+                                      *bounded.reasons), (limit.where,)))
+            continue
         if verdict.allowed:
             continue
         decision = verdict.decision
@@ -336,7 +356,7 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
     if not wanted and not present_keys & CONFUSED_DEPUTY_KEYS:
         found.append(TrustFinding("sts:AssumeRole", "aws:SourceAccount", "no aws:SourceAccount / aws:SourceArn "
                                   "condition (optional confused-deputy protection)", where, note=True))
-    if role.boundary:
+    if role.boundary and boundary_of(role, location) is None:
         found.append(TrustFinding("*", role.boundary, f"permissions boundary {role.boundary} can only narrow the role; "
                                   "rolec cannot see its document", role.where, note=True))
     return found
@@ -344,7 +364,7 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
 
 def audit_role(role: SourceRole, needs: Needs, location: Location) -> RoleAudit:
     known, unknown = effective_policies(role, location)
-    missing = find_missing(needs, known, unknown, location)
+    missing = find_missing(needs, known, unknown, location, boundary_of(role, location))
     excess, pairs, writes, stars, key_notes = find_excess(needs, known, location)
     trust = find_trust(role, needs, location)
     notes = (*key_notes,

@@ -121,7 +121,8 @@ def to_text(audits: list[RoleAudit], unpaired: Unpaired) -> str:
             origin = m.origins[0] if m.origins else None
             more = f" and {len(m.origins) - 1} more" if len(m.origins) > 1 else ""
             lines.append(f"  missing: {m.action} on {m.resource}" + (f" — needed by {origin}{more}" if origin else "")
-                         + ("" if m.decision == "implicit deny" else f" [{m.decision}{': ' + '; '.join(m.reasons) if m.reasons else ''}]"))
+                         + ("" if m.decision == "implicit deny" and not m.reasons
+                            else f" [{m.decision}{': ' + '; '.join(m.reasons) if m.reasons else ''}]"))
         for e in audit.excess:
             lines.append(f"  excess {e.where}: {excess_line(e)}")
             lines.append(f"      risk {e.risk}: {'; '.join(e.risks) or 'low'}")

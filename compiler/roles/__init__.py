@@ -46,7 +46,7 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
                               old.trust if old.trust is not None else role.trust,
                               old.trust_where if old.trust is not None else role.trust_where,
                               old.policies + role.policies, old.boundary or role.boundary, old.arn or role.arn,
-                              old.notes + role.notes)
+                              old.notes + role.notes, boundary_policy=old.boundary_policy or role.boundary_policy)
         named[role.name] = role
     if fragments:
         if len(named) > 1:
@@ -57,7 +57,7 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
                                                                 fragments[0].where)
         policies = host.policies + tuple(p for f in fragments for p in f.policies)
         named[host.name] = SourceRole(host.name, host.where, host.trust, host.trust_where, policies, host.boundary,
-                                      host.arn, host.notes)
+                                      host.arn, host.notes, boundary_policy=host.boundary_policy)
     return list(named.values())
 
 
@@ -110,7 +110,7 @@ def _identity_problems(role: SourceRole) -> list:
     """A role's permission policies are identity policies: a statement IAM would refuse there (no Resource, a
     Principal) is located now, not met as an internal error when a need is evaluated."""
     problems = []
-    for policy in role.policies:
+    for policy in role.policies + ((role.boundary_policy,) if role.boundary_policy is not None else ()):
         for index, statement in enumerate(statements(policy.document) if policy.document is not None else ()):
             try:
                 identity_statements({"Statement": [statement]})

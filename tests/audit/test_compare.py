@@ -118,3 +118,24 @@ def test_the_documented_one_statement_policy_is_exact_an_action_on_another_servi
     result = audit_role(role(documented), Needs("app", NEEDS.needs, (), (), keys_unknown=True), Location())
     assert result.exact and not result.missing, (result.excess, result.missing)
     assert result.granted_pairs == 2
+
+
+def test_a_permissions_boundary_rolec_can_read_limits_what_the_role_grants():
+    """IAM, Permissions boundaries: "the effective permissions … are the intersection of the identity-based policy
+    and the permissions boundary". A boundary whose document rolec has (a managed policy of the same template, an
+    AWS managed policy of the dataset) that does not allow a need makes it missing."""
+    grant = allow("secretsmanager:GetSecretValue", SECRET)
+    boundary = Policy("Boundary", CUSTOMER_MANAGED, Where("role.json", 30, 3),
+                      {"Statement": [{"Effect": "Allow", "Action": ["ecr:*", "logs:*"], "Resource": "*"}]},
+                      (Where("role.json", 33, 7),))
+    bounded = SourceRole("app", HERE, TRUST, HERE, role(grant).policies, "Boundary", boundary_policy=boundary)
+    [missing] = audit_role(bounded, NEEDS, Location()).missing
+    assert missing.action == "secretsmanager:GetSecretValue" and missing.where == (Where("role.json", 30, 3),)
+    assert "permissions boundary" in missing.reasons[0]
+    managed = SourceRole("app", HERE, TRUST, HERE, role(grant).policies,
+                         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly")
+    assert [m.action for m in audit_role(managed, NEEDS, Location()).missing] == ["secretsmanager:GetSecretValue"]
+    wide = SourceRole("app", HERE, TRUST, HERE, role(grant).policies, "arn:aws:iam::aws:policy/SecretsManagerReadWrite")
+    assert audit_role(wide, NEEDS, Location()).exact
+    unknown = SourceRole("app", HERE, TRUST, HERE, role(grant).policies, "arn:aws:iam::123456789012:policy/b")
+    assert audit_role(unknown, NEEDS, Location()).exact  # a boundary rolec cannot see stays a note

@@ -150,14 +150,17 @@ def read(root, bindings, outer_text: str | None = None) -> list[SourceRole]:
                 raise fail(item.at, f"{logical_id}: ManagedPolicyArns: expected a policy ARN, got {arn!r}")
             policies.append(Policy(arn.rsplit("/", 1)[-1], AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED,
                                    where(item.at), arn=arn))
-        boundary = None
-        if "PermissionsBoundary" in props:
+        boundary, boundary_policy = None, None
+        if _ref(props.get("PermissionsBoundary", Node(None, resource.at))) in managed_ids:
+            boundary = _ref(props["PermissionsBoundary"])
+            boundary_policy = _managed_policy(template, boundary, props["PermissionsBoundary"].at)
+        elif "PermissionsBoundary" in props:
             boundary = iam_json(template.resolve(props["PermissionsBoundary"]), f"the permissions boundary of {logical_id}")
             if not isinstance(boundary, str):
                 raise fail(props["PermissionsBoundary"].at, f"{logical_id}: PermissionsBoundary: expected a policy ARN, "
                                                             f"got {boundary!r}")
         found.append(SourceRole(names[logical_id], where(resource.at), trust, where(trust_node.at),
-                                tuple(policies) + tuple(attached[logical_id]), boundary))
+                                tuple(policies) + tuple(attached[logical_id]), boundary, boundary_policy=boundary_policy))
     for name in sorted(set(attached) - {logical_id for logical_id, _ in roles}):
         found.append(SourceRole(name, attached[name][0].where, policies=tuple(attached[name]),
                                 notes=(f"role {name} is not created by this template; its trust policy and other "

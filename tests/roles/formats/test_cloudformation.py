@@ -45,3 +45,19 @@ def test_a_property_of_the_wrong_shape_is_located(tmp_path, principal, propertie
         load([path])
     [diagnostic] = caught.value.diagnostics
     assert diagnostic.line == line and fragment in diagnostic.message, diagnostic
+
+
+def test_a_permissions_boundary_of_the_same_template_is_read_with_its_document(tmp_path):
+    """PermissionsBoundary: !Ref Boundary (an AWS::IAM::ManagedPolicy of the template) is the usual form: its ARN is
+    CloudFormation's to make, but its document is in the template."""
+    path = tmp_path / "role.yaml"
+    path.write_text(ROLE.format(principal=TRUST, properties="      PermissionsBoundary: !Ref Boundary") + """\
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: "ecr:*", Resource: "*"}]
+""")
+    [role] = load([path])
+    assert role.boundary == "Boundary" and role.boundary_policy.document["Statement"][0]["Action"] == "ecr:*"
+    assert role.policies == ()  # the boundary limits the role; it grants nothing
