@@ -32,6 +32,8 @@ _ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*
 _SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 FARGATE_ONLY_PLATFORMS = {"FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}
 DEPLOYING_REGISTRY = "{account}.dkr.ecr.{region}.amazonaws.com"
+_DEPLOYING_ACCOUNT_HOST = re.compile(r"\{account\}\.dkr\.ecr\.(?P<region>\{region\}|[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?")
+"""An ECR host of the deploying account (aws/aws-us-gov, or China's), in the deploying region or a written one."""
 URL_SUFFIX = "AWS::URLSuffix"
 """CloudFormation's domain of the deploying partition (amazonaws.com, amazonaws.com.cn, …): in an ECR host of the
 deploying account and region, it names DEPLOYING_REGISTRY."""
@@ -176,11 +178,18 @@ class _Mapper:
         if open_parts:
             return
         if host is not None and "{" in host:
-            if host == DEPLOYING_REGISTRY:
+            registry = _DEPLOYING_ACCOUNT_HOST.fullmatch(host)
+            if registry and registry["region"] == "{region}":
                 self.add("ecr_pull", "repositories", path, node, container, "image")
+            elif registry and registry["region"] in PARTITION_OF \
+                    and (PARTITION_OF[registry["region"]] == "aws-cn") == host.endswith(".cn"):
+                # R106's form: a written region of the deploying partition and account
+                self.add("ecr_pull", "repositories", f"arn:{{partition}}:ecr:{registry['region']}:{{account}}:repository/"
+                         f"{path}", node, container, "image")
             else:
-                self.error(node.at, f"image {rendered!r}: an ECR registry in the deploying account and region is "
-                                    "written {account}.dkr.ecr.{region}.amazonaws.com; rolec cannot express this host")
+                self.error(node.at, f"image {rendered!r}: an ECR registry of the deploying account is written "
+                                    "{account}.dkr.ecr.REGION.amazonaws.com, REGION a region or the deploying one; "
+                                    "rolec cannot express this host")
             return
         repository = self.bind_host(repository)
         try:

@@ -154,3 +154,20 @@ def test_an_ecr_image_of_the_deploying_account_written_with_the_url_suffix_needs
         indent=1))
     inferred = infer([str(path)], {})
     assert inferred.document["features"]["ecr_pull"]["repositories"] == ["side", "team/web"]
+
+
+@pytest.mark.parametrize("image, entry", [
+    ("${AWS::AccountId}.dkr.ecr.eu-west-1.amazonaws.com/team/web:1", "arn:{partition}:ecr:eu-west-1:{account}:repository/team/web"),
+    ("${AWS::AccountId}.dkr.ecr.cn-north-1.amazonaws.com.cn/web", "arn:{partition}:ecr:cn-north-1:{account}:repository/web"),
+    ("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com.cn/web", "web"),
+])
+def test_an_ecr_image_of_the_deploying_account_in_a_written_region_is_that_repository(tmp_path, image, entry):
+    """`!Sub ${AWS::AccountId}.dkr.ecr.eu-west-1.amazonaws.com/…` is the deploying account's repository in eu-west-1,
+    which a spec writes arn:{partition}:ecr:eu-west-1:{account}:repository/… (docs/features.md, ARN placeholders);
+    a China host of the deploying account and region is the deploying registry, as the standard one is."""
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps({"Resources": {"Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+        "ExecutionRoleArn": EXECUTION_ROLE, "RequiresCompatibilities": ["FARGATE"],
+        "ContainerDefinitions": [{"Name": "app", "Image": {"Fn::Sub": image}}]}}}}))
+    inferred = infer([str(path)], {})
+    assert inferred.document["features"]["ecr_pull"]["repositories"] == [entry]
