@@ -64,6 +64,7 @@ def to_dict(audits: list[RoleAudit], unpaired: Unpaired) -> dict:
                        "note": t.note} for t in audit.trust],
             "unknown_policies": [{"name": p.name, "arn": p.arn, "location": _where(p.where)} for p in audit.unknown_policies],
             "permissions": _summary(audit),
+            "notes": list(audit.source.notes + audit.notes),
         })
     actions, managed = actions_dataset(), managed_dataset()
     return {"version": JSON_VERSION, "rolec": __version__,

@@ -169,3 +169,20 @@ def test_write_spec_never_silently_replaces_a_different_file(tmp_path):
     assert forced.exit_code == 1 and "ssm_parameters" in spec.read_text()
     again = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec))
     assert again.exit_code == 1
+
+
+def test_the_json_report_carries_the_notes_the_text_report_prints(tmp_path):
+    """A note (here: kms:Decrypt on a key a task definition cannot name) does not change the exit code, but a tool
+    reading --format json must see it as a person reading the text does."""
+    taskdef = tmp_path / "web.json"
+    taskdef.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"], "containerDefinitions": [
+        {"name": "app", "image": "nginx", "secrets": [{"name": "A", "valueFrom": "/web/a"}]}]}))
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/web/a"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}]}))
+    result = run(str(role), "--task-definition", str(taskdef), "--format", "json")
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, OUTPUT_SCHEMA)
+    assert result.exit_code == 0 and any(key in note for note in document["roles"][0]["notes"])
