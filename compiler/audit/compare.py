@@ -157,6 +157,8 @@ def find_missing(needs: Needs, known, unknown, location: Location, boundary=None
     documents = [document for _, document, _ in known]
     found = []
     for need in needs.needs:
+        if need.optional:
+            continue
         verdict = evaluate(documents, need.action, location.render(need.resource), _context(need, location))
         if verdict.allowed and boundary is not None:
             limit, document = boundary

@@ -37,6 +37,8 @@ class Need:
     origins: tuple[Origin, ...]
     equivalents: tuple[str, ...] = ()
     """Other ways a role may name this resource for this action and grant exactly the need (see log_group_needs)."""
+    optional: bool = False
+    """rolec grants it, so it is never excess, but a role without it still works (OPTIONAL_ACTIONS)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ def from_role(role: Role, resolve_origin=None) -> Needs:
     def add(action: str, resource: str, conditions: ConditionKey, origins: tuple[Origin, ...]) -> None:
         key = (action.lower(), resource, conditions)
         old = needs.get(key)
-        needs[key] = Need(action, resource, conditions, tuple(dict.fromkeys((old.origins if old else ()) + origins)))
+        needs[key] = Need(action, resource, conditions, tuple(dict.fromkeys((old.origins if old else ()) + origins)),
+                          optional=action.lower() in OPTIONAL_ACTIONS)
 
     for statement in role.statements:
         origins = _origins(statement.sources, role.spec_path, resolve_origin)
@@ -97,6 +100,10 @@ def from_role(role: Role, resolve_origin=None) -> Needs:
     return Needs(role.id, log_group_needs(tuple(needs.values())), condition_key(role.trust_conditions), arns)
 
 
+OPTIONAL_ACTIONS = frozenset({"ecr:batchchecklayeravailability"})
+"""Granted by rolec (and AmazonECSTaskExecutionRolePolicy) but not needed to pull: the ECS page's custom ECR policy
+example ("Amazon ECR permissions") and AmazonEC2ContainerRegistryPullOnly grant only BatchGetImage,
+GetDownloadUrlForLayer and GetAuthorizationToken."""
 LOG_GROUP_ACTIONS = frozenset({"logs:createlogstream", "logs:putlogevents", "logs:createloggroup"})
 STREAMS = ":log-stream:*"
 
@@ -116,6 +123,6 @@ def log_group_needs(needs: tuple[Need, ...]) -> tuple[Need, ...]:
             continue
         if action in LOG_GROUP_ACTIONS and need.resource.endswith(STREAMS):
             group = need.resource[: -len(STREAMS)]
-            need = Need(need.action, need.resource, need.conditions, need.origins, (group, group + ":*"))
+            need = Need(need.action, need.resource, need.conditions, need.origins, (group, group + ":*"), need.optional)
         kept.append(need)
     return tuple(kept)

@@ -54,3 +54,25 @@ def test_the_bare_group_arn_alone_is_missing_the_streams():
 def test_another_group_with_colon_star_is_still_missing_and_excess():
     result = _audit(_role([GROUP + "x:*"]))
     assert len(result.missing) == 2 and len(result.excess) == 1
+
+
+def test_the_minimal_ecr_policy_aws_documents_is_not_missing_batch_check_layer_availability():
+    """ECS task execution IAM role, "Amazon ECR permissions": the custom policy example grants only
+    ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken (so does
+    AmazonEC2ContainerRegistryPullOnly); rolec also grants BatchCheckLayerAvailability, as the managed policy does,
+    but a role without it still pulls, and one with it is not over-granted."""
+    repository = "arn:aws:ecr:us-east-1:123456789012:repository/web"
+    spec = "version: 1\nfeatures:\n  ecr_pull:\n    repositories: [web]\n"
+    needs = from_role(compile_text(spec, "web").role)
+
+    def audited(*layer_actions):
+        document = {"Statement": [{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+                                  {"Effect": "Allow", "Action": list(layer_actions), "Resource": repository}]}
+        return audit_role(SourceRole("web", HERE, TRUST, HERE, (Policy("p", INLINE, HERE, document, (HERE, HERE)),)),
+                          needs, Location())
+
+    minimal = audited("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+    assert minimal.exact, (minimal.missing, minimal.excess)
+    assert audited("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability").exact
+    assert [m.action for m in audited("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer").missing] == \
+        ["ecr:BatchGetImage"]
