@@ -193,7 +193,8 @@ def render(inferred: Inferred) -> str:
     return "\n".join(lines) + "\n"
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9/_.@+=-](?:[A-Za-z0-9/_.:@+=, -]*[A-Za-z0-9/_.@+=-])?")
+_PLAIN = re.compile(r"[A-Za-z0-9/_.+=-](?:[A-Za-z0-9/_.:@+=, -]*[A-Za-z0-9/_.@+=-])?")
+"""What YAML reads back as the same string unquoted ('@' and '`' are reserved at the start of a plain scalar)."""
 _SPECIAL = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 

@@ -36,3 +36,17 @@ def test_ec2_task_told_to_name_an_execution_role_gets_the_ecr_and_awslogs_grants
     assert features["secrets"]["ssm_parameters"] == ["/web/db"]
     [warning] = inferred.warnings
     assert "names no executionRoleArn, but it needs one for secrets " in str(warning)
+
+
+@pytest.mark.parametrize("name", ["@svc/db", "@", "=x", "-x", "+x", ".x", "a@b", "x-", "_x"])
+def test_every_secret_name_is_written_as_yaml_that_reads_back_as_itself(tmp_path, name):
+    """Secrets Manager names may hold letters, digits and /_+=.@- anywhere; YAML reserves '@' at the start of a plain
+    scalar ("found character that cannot start any token"), so such a name is quoted."""
+    import yaml
+
+    document = {"family": "web", "requiresCompatibilities": ["FARGATE"], "executionRoleArn": "arn:aws:iam::123456789012:role/x",
+                "containerDefinitions": [{"name": "app", "image": "nginx", "repositoryCredentials": {"credentialsParameter": name}}]}
+    path = tmp_path / "taskdef.json"
+    path.write_text(json.dumps(document))
+    inferred = infer([str(path)], {})
+    assert yaml.safe_load(inferred.yaml())["features"]["private_registry_auth"]["secrets"] == [name]
