@@ -172,6 +172,11 @@ def find_missing(needs: Needs, known, unknown, location: Location, boundary=None
             continue
         decision = verdict.decision
         reasons = verdict.reasons
+        suffixed = _granted_with_a_suffix(need, documents, location) if decision is Decision.IMPLICIT_DENY else None
+        if suffixed is not None:
+            decision, reasons = Decision.UNDECIDED, (
+                f"the role grants the secret only with the suffix -{suffixed}, and the task names it without its "
+                "suffix: it works only if Secrets Manager gave the secret that suffix",)
         if decision is Decision.IMPLICIT_DENY and unknown:
             decision = Decision.UNDECIDED
             reasons = tuple(f"policy {p.arn or p.name} is attached but its document is not in the source or the "
@@ -180,6 +185,25 @@ def find_missing(needs: Needs, known, unknown, location: Location, boundary=None
         where = tuple(_statement_where(known[p][0], s) for p, s in cited)
         found.append(Missing(need.action, need.resource, need.origins, decision.value, reasons, where))
     return found
+
+
+SECRET_SUFFIX = "-??????"
+
+
+def _granted_with_a_suffix(need: Need, documents: list[dict], location: Location) -> str | None:
+    """For a secret the task names without its six-character suffix (`NAME-??????`): a suffix with which the role
+    grants it (`NAME-AbC123`), or None."""
+    if not need.resource.endswith(SECRET_SUFFIX):
+        return None
+    prefix = location.render(need.resource[: -len(SECRET_SUFFIX) + 1])
+    for document in documents:
+        for statement in statements(document):
+            for pattern in as_list(statement.get("Resource")) if statement["Effect"] == "Allow" else ():
+                suffix = str(pattern)[len(prefix):] if str(pattern).startswith(prefix) else ""
+                if len(suffix) == 6 and suffix.isalnum() and evaluate(
+                        documents, need.action, prefix + suffix, _context(need, location)).allowed:
+                    return suffix
+    return None
 
 
 def _expand(pattern: str) -> tuple[Action, ...] | None:

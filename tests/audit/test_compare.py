@@ -139,3 +139,15 @@ def test_a_permissions_boundary_rolec_can_read_limits_what_the_role_grants():
     assert audit_role(wide, NEEDS, Location()).exact
     unknown = SourceRole("app", HERE, TRUST, HERE, role(grant).policies, "arn:aws:iam::123456789012:policy/b")
     assert audit_role(unknown, NEEDS, Location()).exact  # a boundary rolec cannot see stays a note
+
+
+def test_a_secret_granted_with_its_suffix_for_a_task_naming_it_without_is_undecided_not_missing():
+    """The task names the secret `db` (a name or partial ARN: rolec needs `db-??????`, whatever six characters
+    Secrets Manager added); a role granting `db-AbC123` works exactly when those characters are AbC123, which only
+    the account knows: undecided, with the reason, never a plain "missing"."""
+    granted = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"
+    [missing] = audit_role(role(allow("secretsmanager:GetSecretValue", granted)), NEEDS, Location()).missing
+    assert missing.decision == "undecided" and "AbC123" in missing.reasons[0]
+    other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dbx-AbC123"
+    [missing] = audit_role(role(allow("secretsmanager:GetSecretValue", other)), NEEDS, Location()).missing
+    assert missing.decision == "implicit deny"
