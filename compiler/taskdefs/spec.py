@@ -57,13 +57,17 @@ def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *
     unused = tuple(sorted(set(bindings) - bound.used))
     inferred = []
     notes = []
-    for key, members in groups.items():
+    taken: dict[str, int] = {}
+    for key, members in sorted(groups.items(), key=lambda group: str(group[0])):
         kept, note = _without_instance_role_duties(members, warnings)
         if note:
             notes.append(note)
         if not any(r.needs for _, r in kept):
             continue
         ident = role_id or _default_id(kept)
+        taken[ident] = taken.get(ident, 0) + 1
+        if taken[ident] > 1:  # one spec per role (-o FOLDER): roles of task definitions with the same family or file
+            ident = f"{ident[:60]}-{taken[ident]}"
         inferred.append(_inferred(kept, ident, key, sorted(set(warnings)), tuple(paths), unused))
     if not inferred:
         raise NothingNeeded("; ".join(notes) or "the task definitions need nothing from an execution role "

@@ -50,3 +50,18 @@ def test_every_secret_name_is_written_as_yaml_that_reads_back_as_itself(tmp_path
     path.write_text(json.dumps(document))
     inferred = infer([str(path)], {})
     assert yaml.safe_load(inferred.yaml())["features"]["private_registry_auth"]["secrets"] == [name]
+
+
+def test_one_spec_per_role_gets_distinct_ids_when_task_definitions_name_no_family(tmp_path):
+    """Two task definitions of one template (no Family) with different execution roles: `-o FOLDER` writes one spec
+    per role, so each needs its own id; both defaulting to the file's stem left the user nothing to do (--id names
+    one role, and one file cannot be inferred 'separately')."""
+    from rolec.taskdefs import infer_each
+
+    path = tmp_path / "stack.json"
+    tasks = {name: {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+        "ExecutionRoleArn": f"arn:aws:iam::123456789012:role/{name}", "RequiresCompatibilities": ["FARGATE"],
+        "ContainerDefinitions": [{"Name": name, "Image": "nginx", "Secrets": [{"Name": "X", "ValueFrom": f"/{name}"}]}]}}
+        for name in ("a", "b")}
+    path.write_text(json.dumps({"Resources": tasks}))
+    assert sorted(i.role_id for i in infer_each([str(path)], {})) == ["stack", "stack-2"]
