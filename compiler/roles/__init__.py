@@ -46,7 +46,8 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
                               old.trust if old.trust is not None else role.trust,
                               old.trust_where if old.trust is not None else role.trust_where,
                               old.policies + role.policies, old.boundary or role.boundary, old.arn or role.arn,
-                              old.notes + role.notes, boundary_policy=old.boundary_policy or role.boundary_policy)
+                              old.notes + role.notes, logical_id=old.logical_id or role.logical_id,
+                              boundary_policy=old.boundary_policy or role.boundary_policy)
         named[role.name] = role
     if fragments:
         if len(named) > 1:
@@ -57,7 +58,7 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
                                                                 fragments[0].where)
         policies = host.policies + tuple(p for f in fragments for p in f.policies)
         named[host.name] = SourceRole(host.name, host.where, host.trust, host.trust_where, policies, host.boundary,
-                                      host.arn, host.notes, boundary_policy=host.boundary_policy)
+                                      host.arn, host.notes, logical_id=host.logical_id, boundary_policy=host.boundary_policy)
     return list(named.values())
 
 

@@ -160,7 +160,8 @@ def read(root, bindings, outer_text: str | None = None) -> list[SourceRole]:
                 raise fail(props["PermissionsBoundary"].at, f"{logical_id}: PermissionsBoundary: expected a policy ARN, "
                                                             f"got {boundary!r}")
         found.append(SourceRole(names[logical_id], where(resource.at), trust, where(trust_node.at),
-                                tuple(policies) + tuple(attached[logical_id]), boundary, boundary_policy=boundary_policy))
+                                tuple(policies) + tuple(attached[logical_id]), boundary, logical_id=logical_id,
+                                boundary_policy=boundary_policy))
     for name in sorted(set(attached) - {logical_id for logical_id, _ in roles}):
         found.append(SourceRole(name, attached[name][0].where, policies=tuple(attached[name]),
                                 notes=(f"role {name} is not created by this template; its trust policy and other "
