@@ -12,16 +12,16 @@ account becomes a name; a literal region with the deploying partition and accoun
 from __future__ import annotations
 
 import re
-from functools import cache
 from dataclasses import dataclass, field as dataclass_field
+from functools import cache
 
-from ..aws.ecr import parse_image, split_reference
 from ..aws.arn import PARTITIONS
+from ..aws.ecr import parse_image, split_reference
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
+from ..features import catalog
 from ..sources import Bindings, Hole, Node, Span
 from ..spec.names import SECRET_SUFFIX_MARKER, environment_file, s3_object
-from ..features import catalog
 from ..spec.types import Invalid, Str
 from ..text import Pseudo
 from . import Origin
