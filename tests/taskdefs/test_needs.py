@@ -171,3 +171,19 @@ def test_an_ecr_image_of_the_deploying_account_in_a_written_region_is_that_repos
         "ContainerDefinitions": [{"Name": "app", "Image": {"Fn::Sub": image}}]}}}}))
     inferred = infer([str(path)], {})
     assert inferred.document["features"]["ecr_pull"]["repositories"] == [entry]
+
+
+def test_a_cdk_container_asset_image_is_the_deploying_accounts_assets_repository(tmp_path):
+    """`ContainerImage.fromAsset` synthesises `${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/
+    cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}:HASH`."""
+    image = ("${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/"
+             "cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}:0123abcd")
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps({"Resources": {"Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+        "ExecutionRoleArn": EXECUTION_ROLE, "RequiresCompatibilities": ["FARGATE"],
+        "ContainerDefinitions": [{"Name": "app", "Image": {"Fn::Sub": image}}]}}}}))
+    inferred = infer([str(path)], {})
+    assert inferred.document["features"]["ecr_pull"]["repositories"] == ["cdk-hnb659fds-container-assets-{account}-{region}"]
+    spec = tmp_path / "app.yaml"
+    spec.write_text(inferred.yaml())
+    load_spec(spec, str(spec))
