@@ -99,8 +99,8 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
 
 
 @click.command()
-@click.argument("role_sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--task-definition", "task_definitions", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.argument("role_sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--task-definition", "task_definitions", multiple=True, type=click.Path(path_type=Path),
               help="A task definition the role serves (repeatable); its needs are inferred as by `rolec infer`.")
 @click.option("--spec", type=click.Path(path_type=Path, dir_okay=False), help="A rolec spec whose compiled role is the need.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",

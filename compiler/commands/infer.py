@@ -29,7 +29,7 @@ def _bindings(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command()
-@click.argument("taskdefs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("taskdefs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--id", "role_id", help="The role id, i.e. the spec file's stem (default: the task definition's family).")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value: a CloudFormation parameter, ImportValue:EXPORT (an Fn::ImportValue by its "

@@ -135,8 +135,10 @@ def read_text(path: Path, display: str, what: str) -> str:
     """The file's text, refusing huge files and bytes that are not UTF-8, with their location. Only a regular file
     is read (a device such as /dev/zero never ends, a pipe waits for a writer), and never past the limit."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise fail(Span(display, 1, 1), f"cannot read {what}: not a regular file")
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            kind = "it is a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise fail(Span(display, 1, 1), f"cannot read {what}: {kind}")
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)
             size = os.fstat(file.fileno()).st_size

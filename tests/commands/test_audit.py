@@ -186,3 +186,13 @@ def test_the_json_report_carries_the_notes_the_text_report_prints(tmp_path):
     document = json.loads(result.stdout)
     jsonschema.validate(document, OUTPUT_SCHEMA)
     assert result.exit_code == 0 and any(key in note for note in document["roles"][0]["notes"])
+
+
+def test_a_folder_given_as_a_role_source_or_task_definition_is_a_located_error(tmp_path):
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": []}))
+    for args, what in (((str(tmp_path), "--task-definition", str(role)), "the role source"),
+                       ((str(role), "--task-definition", str(tmp_path)), "the task definition")):
+        result = run(*args)
+        assert result.exit_code == 2 and f"{tmp_path}:1:1: error: cannot read {what}: it is a folder" in result.output, \
+            result.output

@@ -151,3 +151,9 @@ def test_an_output_rolec_cannot_write_is_an_environment_failure_not_an_internal_
     blocker.write_text("x")
     result = run("infer", T10, "-o", str(blocker / "spec.yaml"))
     assert result.exit_code == 3 and "cannot write" in result.output, result.output
+
+
+def test_a_folder_given_as_a_task_definition_is_a_located_error(tmp_path):
+    """Bad input is `file:line:col: error: …`, exit 2, like a missing file (not a usage message)."""
+    result = run("infer", str(tmp_path))
+    assert result.exit_code == 2 and f"{tmp_path}:1:1: error: cannot read the task definition: it is a folder" in result.output
