@@ -161,7 +161,7 @@ class Template:
             return DROPPED
         bound = self.bindings.get(name)
         if bound is not None:
-            return Node.string([bound], at)
+            return self._list(bound, at) if self._listed(name) else Node.string([bound], at)
         if name in self.parameters:
             return self._parameter(name, at)
         if name in self.resources:
@@ -179,11 +179,24 @@ class Template:
         default = spec.get("Default")
         if default is None:
             return Node(Hole(f"parameter {name}", name, at), at)
+        if default.literal is not None and self._listed(name):
+            return self._list(default.literal, at)
         if default.is_string:
             return Node(default.value, at)
         if isinstance(default.value, (int, float)) and not isinstance(default.value, bool):
             return Node.string([str(default.value)], at)
         return Node(default.value, at)
+
+    def _listed(self, name: str) -> bool:
+        """A CommaDelimitedList or List<…> parameter: "an array of literal strings that are separated by commas",
+        which Ref returns as a list (a default or a --set binding is written with the commas)."""
+        spec = self.parameters[name].value if name in self.parameters and isinstance(self.parameters[name].value, dict) else {}
+        type_name = _literal(spec.get("Type")) or ""
+        return type_name == "CommaDelimitedList" or type_name.startswith("List<")
+
+    @staticmethod
+    def _list(text: str, at: Span) -> Node:
+        return Node([Node.string([item], at) for item in text.split(",")], at)
 
     def _named(self, name: str, key: str, at: Span) -> Node | None:
         """The resolved literal name property of resource `name`, or None when CloudFormation generates it."""

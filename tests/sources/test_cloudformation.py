@@ -164,3 +164,14 @@ Resources:
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"
     needs = Needs("app", (Need("secretsmanager:GetSecretValue", arn, (), (Origin("t.json", 1, 1, "secrets[0]"),)),), (), ())
     assert audit_role(role, needs, Location()).missing == ()
+
+
+def test_a_list_parameter_is_a_list():
+    """CloudFormation parameter types: CommaDelimitedList (and List<…>) is 'an array of literal strings that are
+    separated by commas'; Ref returns the list (RequiresCompatibilities: !Ref Compat)."""
+    root = parse("Parameters:\n  Compat: {Type: CommaDelimitedList, Default: 'FARGATE,EC2'}\n"
+                 "Resources: {}\nOutputs:\n  V:\n    Value: !Ref Compat\n", "t.yaml")
+    value = Template(root, Bindings({})).resolve(root.value["Outputs"].value["V"].value["Value"])
+    assert [item.literal for item in value.value] == ["FARGATE", "EC2"]
+    bound = Template(root, Bindings({"Compat": "EC2"})).resolve(root.value["Outputs"].value["V"].value["Value"])
+    assert [item.literal for item in bound.value] == ["EC2"]
