@@ -19,6 +19,7 @@ from ..iam.managed import dataset as managed_dataset
 from ..iam.wildcards import UnknownVariable, action_matches, resource_matches
 from ..aws.iam import ECS_TASKS_PRINCIPAL as TRUST_PRINCIPAL
 from ..roles.model import AWS_MANAGED, Policy, SourceRole, Where
+from ..spec.names import SECRET_SUFFIX_MARKER
 from .needs import Need, Needs, Origin
 
 EXECUTION_ROLE_SERVICES = frozenset({"ecr", "logs", "ssm", "secretsmanager", "kms", "s3"})
@@ -187,15 +188,12 @@ def find_missing(needs: Needs, known, unknown, location: Location, boundary=None
     return found
 
 
-SECRET_SUFFIX = "-??????"
-
-
 def _granted_with_a_suffix(need: Need, documents: list[dict], location: Location) -> str | None:
     """For a secret the task names without its six-character suffix (`NAME-??????`): a suffix with which the role
     grants it (`NAME-AbC123`), or None."""
-    if not need.resource.endswith(SECRET_SUFFIX):
+    if not need.resource.endswith(SECRET_SUFFIX_MARKER):
         return None
-    prefix = location.render(need.resource[: -len(SECRET_SUFFIX) + 1])
+    prefix = location.render(need.resource[: -len(SECRET_SUFFIX_MARKER) + 1])
     for document in documents:
         for statement in statements(document):
             for pattern in as_list(statement.get("Resource")) if statement["Effect"] == "Allow" else ():
