@@ -155,6 +155,8 @@ class _Mapper:
                                             "in environment, so this value is never injected; move the entry to secrets")
         for index, item in enumerate(items(field(node, "environmentFiles"), "environmentFiles")):
             self.environment_file(mapping(item, f"environmentFiles[{index}]"), name, index)
+        for index, item in enumerate(items(field(node, "credentialSpecs"), "credentialSpecs")):
+            self.credential_spec(item, name, f"credentialSpecs[{index}]")
         self.firelens(mapping(field(node, "firelensConfiguration"), "firelensConfiguration"), name)
 
     def image(self, node: Node | None, container: str | None) -> None:
@@ -376,6 +378,27 @@ class _Mapper:
         text = self.text(value, path) if value is not None else None
         if text is not None and self.s3_file(value, text, path, environment_file):
             self.add("s3_files", "environment_files", text, value, container, path)
+
+    def credential_spec(self, node: Node, container: str | None, path: str) -> None:
+        """A gMSA CredSpec, `credentialspec:ARN` or `credentialspecdomainless:ARN`, read by the agent with the execution
+        role from Parameter Store or S3 (ContainerDefinition.credentialSpecs; FEATURES G1)."""
+        text = self.text(node, path)
+        if text is None:
+            return
+        kind, _, arn = text.partition(":")
+        if kind not in ("credentialspec", "credentialspecdomainless") or not arn.startswith("arn:"):
+            self.error(node.at, f"{path} {text!r}: expected credentialspec:ARN or credentialspecdomainless:ARN, the ARN "
+                                "of an SSM parameter or S3 object")
+            return
+        if arn.split(":")[2:3] != ["ssm"]:
+            self.error(node.at, f"{path} {text!r}: rolec has no feature for a credential spec in S3 (the execution role "
+                                "reads it with s3:GetObject); store it in Parameter Store, or write the role by hand")
+            return
+        self.ssm_parameter(node, arn, container, path)
+        if kind == "credentialspecdomainless":
+            self.warning(node.at, f"{path}: a domainless CredSpec names a Secrets Manager secret inside the file "
+                                  "(HostAccountConfig.PluginInput.CredentialArn), which the execution role reads too; the "
+                                  "task definition cannot show it: add it under features.secrets.secrets_manager")
 
     def firelens(self, config: Node | None, container: str | None) -> None:
         options = mapping(field(config, "options"), "firelensConfiguration.options")

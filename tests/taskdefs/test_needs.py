@@ -187,3 +187,24 @@ def test_a_cdk_container_asset_image_is_the_deploying_accounts_assets_repository
     spec = tmp_path / "app.yaml"
     spec.write_text(inferred.yaml())
     load_spec(spec, str(spec))
+
+
+def test_a_gmsa_credential_spec_in_parameter_store_is_read_with_the_execution_role(tmp_path):
+    """ContainerDefinition.credentialSpecs: "A list of ARNs in SSM or Amazon S3 to a credential spec (CredSpec) file",
+    written credentialspec:ARN or credentialspecdomainless:ARN; the execution role reads it (FEATURES G1:
+    ssm:GetParameters on the parameter). A domainless CredSpec also names a secret inside the file, which the task
+    definition cannot show: a warning says where to list it."""
+    arn = "arn:aws:ssm:us-east-1:123456789012:parameter/gmsa/credspec"
+    inferred = infer([task_file(tmp_path, {"credentialSpecs": [f"credentialspecdomainless:{arn}"]})], {})
+    assert inferred.document["features"]["secrets"]["ssm_parameters"] == [arn]
+    assert any("features.secrets.secrets_manager" in str(w) for w in inferred.warnings), inferred.warnings
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    ("credentialspec:arn:aws:s3:::bucket/credspec.json", "rolec has no feature"),
+    ("arn:aws:ssm:us-east-1:123456789012:parameter/gmsa", "expected credentialspec:ARN or credentialspecdomainless:ARN"),
+])
+def test_a_credential_spec_rolec_cannot_grant_is_a_located_error(tmp_path, spec, fragment):
+    path = task_file(tmp_path, {"credentialSpecs": [spec]})
+    errors = located_errors(path)
+    assert any("credentialSpecs[0]" in e and fragment in e for e in errors), errors
