@@ -9,6 +9,7 @@ need's own wildcards included.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..iam.actions import Action, dataset as actions_dataset
@@ -129,8 +130,12 @@ def effective_policies(role: SourceRole, location: Location) -> tuple[list[tuple
 
 
 def _context(need: Need, location: Location) -> RequestContext:
-    """The request the task makes carries the values rolec's conditions on this need require."""
+    """The request the task makes carries the values rolec's conditions on this need require, and the owner of a
+    resource whose ARN names its account (aws:ResourceAccount, "the AWS account ID of the resource owner")."""
     values = {}
+    owner = location.render(need.resource).split(":")
+    if len(owner) > 5 and owner[0] == "arn" and re.fullmatch(r"\d{12}", owner[4]):
+        values["aws:ResourceAccount"] = owner[4]
     for operator, key, wanted in need.conditions:
         rendered_values = [location.render(v) for v in wanted]
         if rendered_values:

@@ -151,3 +151,14 @@ def test_a_secret_granted_with_its_suffix_for_a_task_naming_it_without_is_undeci
     other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dbx-AbC123"
     [missing] = audit_role(role(allow("secretsmanager:GetSecretValue", other)), NEEDS, Location()).missing
     assert missing.decision == "implicit deny"
+
+
+def test_a_resource_account_condition_is_judged_by_the_account_in_the_resources_arn():
+    """Global condition keys: aws:ResourceAccount is "the AWS account ID of the resource owner" — for a secret, the
+    account in its ARN — so a data-perimeter condition on it is decidable, not undecided."""
+    def audited(account):
+        statement = allow("secretsmanager:GetSecretValue", "*", Condition={"StringEquals": {"aws:ResourceAccount": account}})
+        return audit_role(role(statement), NEEDS, Location())
+    assert audited("123456789012").missing == ()
+    [missing] = audited("999988887777").missing
+    assert missing.decision == "implicit deny"
