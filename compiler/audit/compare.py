@@ -130,9 +130,10 @@ def effective_policies(role: SourceRole, location: Location) -> tuple[list[tuple
 
 
 def _context(need: Need, location: Location) -> RequestContext:
-    """The request the task makes carries the values rolec's conditions on this need require, and the owner of a
-    resource whose ARN names its account (aws:ResourceAccount, "the AWS account ID of the resource owner")."""
-    values = {}
+    """The request the task makes carries the values rolec's conditions on this need require, the owner of a
+    resource whose ARN names its account (aws:ResourceAccount, "the AWS account ID of the resource owner"), and
+    aws:SecureTransport: the agents call AWS's HTTPS endpoints."""
+    values = {"aws:SecureTransport": "true"}
     owner = location.render(need.resource).split(":")
     if len(owner) > 5 and owner[0] == "arn" and re.fullmatch(r"\d{12}", owner[4]):
         values["aws:ResourceAccount"] = owner[4]

@@ -162,3 +162,10 @@ def test_a_resource_account_condition_is_judged_by_the_account_in_the_resources_
     assert audited("123456789012").missing == ()
     [missing] = audited("999988887777").missing
     assert missing.decision == "implicit deny"
+
+
+def test_a_deny_of_insecure_transport_does_not_make_the_agents_requests_undecided():
+    """The ECS and Fargate agents call AWS over HTTPS (the TLS service endpoints), so aws:SecureTransport is true in
+    their requests: the common hardening `Deny * if aws:SecureTransport is false` leaves every need granted."""
+    deny_insecure = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    assert audit_role(role(allow("secretsmanager:GetSecretValue", SECRET), deny_insecure), NEEDS, Location()).missing == ()
