@@ -160,6 +160,8 @@ def _inferred(members, role_id: str, execution_role, warnings, sources, unused) 
 
 
 def _printable(text: str) -> str:
+    """Text copied from the task definitions into the YAML (a description, a comment): one line, never YAML syntax
+    of its own (a line break in a container name would start a spec entry)."""
     return re.sub(r"[^\x20-\x7e]", "?", text)
 
 
@@ -169,7 +171,7 @@ def render(inferred: Inferred) -> str:
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_PATH}",
         f"# ECS task execution role '{inferred.role_id}', inferred by `rolec infer` from "
-        f"{', '.join(inferred.sources)}.",
+        f"{_printable(', '.join(inferred.sources))}.",
         "# Each entry names the task-definition field it comes from. Build with `rolec build`;",
         "# see why each permission exists with `rolec explain`. A customer managed KMS key that",
         "# encrypts a secret is not in the task definition: add it under kms_keys.",
@@ -190,10 +192,11 @@ def render(inferred: Inferred) -> str:
             if isinstance(value, list):
                 lines.append(f"    {key}:")
                 for index, entry in enumerate(value):
-                    lines.append(f"      - {_scalar(entry)}  # {inferred.origins[f'features.{feature}.{key}[{index}]']}")
+                    origin = inferred.origins[f"features.{feature}.{key}[{index}]"]
+                    lines.append(f"      - {_scalar(entry)}  # {_printable(str(origin))}")
             else:
                 origin = inferred.origins.get(f"features.{feature}.{key}")
-                lines.append(f"    {key}: {str(value).lower()}" + (f"  # {origin}" if origin else ""))
+                lines.append(f"    {key}: {str(value).lower()}" + (f"  # {_printable(str(origin))}" if origin else ""))
     return "\n".join(lines) + "\n"
 
 

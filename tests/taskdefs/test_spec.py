@@ -65,3 +65,18 @@ def test_one_spec_per_role_gets_distinct_ids_when_task_definitions_name_no_famil
         for name in ("a", "b")}
     path.write_text(json.dumps({"Resources": tasks}))
     assert sorted(i.role_id for i in infer_each([str(path)], {})) == ["stack", "stack-2"]
+
+
+def test_text_copied_into_comments_cannot_add_spec_entries(tmp_path):
+    """The comment after each entry names the container; a name with a line break (ECS allows only letters, digits,
+    _ and - there, but infer reads any file) must stay inside its comment, never start a line of YAML: here it would
+    grant the repository evil/repo."""
+    import yaml
+
+    path = tmp_path / "taskdef.json"
+    path.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"],
+                                "executionRoleArn": "arn:aws:iam::123456789012:role/x", "containerDefinitions": [
+        {"name": "app\n      - evil/repo  #", "image": IMAGE}]}))
+    inferred = infer([str(path)], {})
+    assert yaml.safe_load(inferred.yaml())["features"]["ecr_pull"]["repositories"] == \
+        ["123456789012.dkr.ecr.us-east-1.amazonaws.com/web"]
