@@ -81,17 +81,19 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
         spec.write_text(text, encoding="utf-8")
         role = compile_spec(spec).role
 
-    def origin(source) -> Origin | None:
-        found = inferred.origins.get(source.key)
-        if found is None:
-            return None
-        where = f"container {found.container}, {found.field}" if found.container else found.field
-        return Origin(found.path, found.line, found.col, where, source.reason)
+    def origin(source) -> tuple[Origin, ...]:
+        """The task-definition fields behind a spec key: the entry's own, or for a key of the list as a whole
+        (`features.ecr_pull.repositories`: the auth token) its entries'. The spec is temporary, so a key infer
+        did not write (`s3_files.bucket_owner`: the default) cites nothing of it."""
+        found = [inferred.origins[source.key]] if source.key in inferred.origins else \
+            [o for key, o in inferred.origins.items() if key.startswith(source.key + "[")]
+        return tuple(Origin(o.path, o.line, o.col, f"container {o.container}, {o.field}" if o.container else o.field,
+                            source.reason) for o in found)
 
     needs = from_role(role, origin)
     # The confused-deputy conditions infer writes are hardening, not something the tasks need: their absence
     # from the role is a note, as for any role.
-    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns)
+    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns, keys_unknown=True)
     files = sorted({o.path for o in inferred.origins.values()})
     return Wanted(needs, inferred.execution_role, ", ".join(files) or inferred.role_id), text
 
@@ -111,8 +113,9 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
               help="text for people, json for tools, sarif for code scanning.")
 @click.option("--write-spec", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the rolec spec that grants exactly the needs to this file.")
+@click.option("--force", is_flag=True, help="Let --write-spec replace an existing file whose text differs.")
 def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], spec: Path | None, sets: tuple[str, ...],
-          var_files: tuple[Path, ...], fmt: str, write_spec: Path | None) -> None:
+          var_files: tuple[Path, ...], fmt: str, write_spec: Path | None, force: bool) -> None:
     """Compare hand-written execution roles (ROLE_SOURCE: IAM JSON, aws iam output, CloudFormation, Terraform)
     with what their task definitions or a spec need: missing and excess permissions, trust, and the replacement.
 
@@ -137,13 +140,19 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
         _fail(sorted(diagnostics))
     if write_spec is not None and len(wanted) > 1:
         raise click.UsageError("--write-spec: the task definitions name several execution roles; audit one role at a time")
+    spec_text = wanted[0][1]
+    if write_spec is not None and spec_text is not None and not force and write_spec.exists() \
+            and write_spec.read_text(encoding="utf-8", errors="replace") != spec_text:
+        ui.failure(f"rolec: error: {write_spec} exists and differs from the spec audit would write "
+                   "(use --force to replace it)")
+        ui.failure("rolec: nothing was written")
+        sys.exit(EXIT_INVALID)
     for name in sorted(set(bindings.values) - bindings.used):
         ui.diagnostic(f"rolec: warning: --set {name} was not used", "warning")
     pairs, lone_roles, lone_needs = pair(roles, [w for w, _ in wanted])
     audits = [audit_role(role, w.for_role(role), location) for role, w in pairs]
     unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
     click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
-    spec_text = wanted[0][1]
     if write_spec is not None and spec_text is None:
         ui.diagnostic("rolec: note: the task definitions need no execution role; no spec written", "note")
     elif write_spec is not None:

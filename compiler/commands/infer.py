@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .. import ui
-from ..errors import EXIT_INVALID, SpecError
+from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, SpecError
 from ..sources import terraform_variables
 from ..spec.role_id import ROLE_ID_RE
 from ..taskdefs import Inferred, NothingNeeded, infer as infer_spec, infer_each
@@ -94,16 +94,21 @@ def _write(targets: list[tuple[Path, str]], force: bool) -> None:
     if len(set(names)) != len(names):
         ui.failure("rolec: error: two execution roles would get the same spec file; infer them separately with --id")
         sys.exit(EXIT_INVALID)
-    refused = [t for t, text in targets if t.exists() and t.read_text(encoding="utf-8", errors="replace") != text and not force]
-    if refused:
-        for target in refused:
-            ui.failure(f"rolec: error: {target} exists and differs from the inferred spec (use --force to replace it)")
-        ui.failure("rolec: nothing was written")
-        sys.exit(EXIT_INVALID)
-    for target, text in targets:
-        if target.exists() and target.read_text(encoding="utf-8", errors="replace") == text:
-            ui.info(f"{target} unchanged")
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        ui.info(f"wrote {target}; next: rolec build")
+    try:
+        existing = {t: t.read_text(encoding="utf-8", errors="replace") if t.exists() else None for t, _ in targets}
+        refused = [t for t, text in targets if existing[t] not in (None, text) and not force]
+        if refused:
+            for target in refused:
+                ui.failure(f"rolec: error: {target} exists and differs from the inferred spec (use --force to replace it)")
+            ui.failure("rolec: nothing was written")
+            sys.exit(EXIT_INVALID)
+        for target, text in targets:
+            if existing[target] == text:
+                ui.info(f"{target} unchanged")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            ui.info(f"wrote {target}; next: rolec build")
+    except OSError as exc:  # a path that is a folder, under a file, or not writable: the environment, not the input
+        ui.failure(f"rolec: error: cannot write {exc.filename or 'the spec'}: {exc.strerror}")
+        sys.exit(EXIT_ENVIRONMENT)

@@ -144,3 +144,17 @@ def test_pull_through_cache_prefix_and_runtime_monitoring_are_pointed_out(tmp_pa
     body["requiresCompatibilities"] = ["EC2"]
     Path(fargate).write_text(json.dumps(body, indent=2))
     assert "runtime_monitoring" not in run("infer", fargate).stdout
+
+
+def test_an_output_rolec_cannot_write_is_an_environment_failure_not_an_internal_error(tmp_path):
+    """The project's exit codes: 3 for an environment failure (a file that cannot be written), 70 only for a bug."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("infer", T10, "-o", str(blocker / "spec.yaml"))
+    assert result.exit_code == 3 and "cannot write" in result.output, result.output
+
+
+def test_a_folder_given_as_a_task_definition_is_a_located_error(tmp_path):
+    """Bad input is `file:line:col: error: …`, exit 2, like a missing file (not a usage message)."""
+    result = run("infer", str(tmp_path))
+    assert result.exit_code == 2 and f"{tmp_path}:1:1: error: cannot read the task definition: it is a folder" in result.output
