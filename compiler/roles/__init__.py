@@ -17,8 +17,6 @@ from .model import RoleSourceError, SourceRole, Where, error
 def _read_one(path: Path, bindings: Bindings) -> list[SourceRole]:
     name = path.as_posix()
     formats = catalog()
-    if path.is_dir():
-        raise error(Where(name, 1, 1), "cannot read the role source: it is a folder")
     if name.endswith(".json") and not name.endswith(".tf.json"):
         root = jsonfile.parse(read_text(path, name, "the role source"), name)
         for module in formats:

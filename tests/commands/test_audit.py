@@ -188,11 +188,12 @@ def test_the_json_report_carries_the_notes_the_text_report_prints(tmp_path):
     assert result.exit_code == 0 and any(key in note for note in document["roles"][0]["notes"])
 
 
-def test_a_folder_given_as_a_role_source_or_task_definition_is_a_located_error(tmp_path):
+def test_a_folder_that_is_no_terraform_module_given_as_a_role_source_or_task_definition_is_a_located_error(tmp_path):
+    """A folder is read as a Terraform module; one without .tf files is bad input, located (not a usage message)."""
     role = tmp_path / "role.json"
     role.write_text(json.dumps({"Version": "2012-10-17", "Statement": []}))
-    for args, what in (((str(tmp_path), "--task-definition", str(role)), "the role source"),
-                       ((str(role), "--task-definition", str(tmp_path)), "the task definition")):
+    for args in ((str(tmp_path), "--task-definition", str(role)), (str(role), "--task-definition", str(tmp_path))):
         result = run(*args)
-        assert result.exit_code == 2 and f"{tmp_path}:1:1: error: cannot read {what}: it is a folder" in result.output, \
+        assert result.exit_code == 2 and \
+            f"{tmp_path}:1:1: error: {tmp_path} holds no .tf or .tf.json file: it is not a Terraform module" in result.output, \
             result.output

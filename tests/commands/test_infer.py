@@ -154,7 +154,9 @@ def test_an_output_rolec_cannot_write_is_an_environment_failure_not_an_internal_
     assert result.exit_code == 3 and "cannot write" in result.output, result.output
 
 
-def test_a_folder_given_as_a_task_definition_is_a_located_error(tmp_path):
-    """Bad input is `file:line:col: error: …`, exit 2, like a missing file (not a usage message)."""
+def test_a_folder_that_is_no_terraform_module_given_as_a_task_definition_is_a_located_error(tmp_path):
+    """Bad input is `file:line:col: error: …`, exit 2, like a missing file (not a usage message); a folder is read
+    as a Terraform module."""
     result = run("infer", str(tmp_path))
-    assert result.exit_code == 2 and f"{tmp_path}:1:1: error: cannot read the task definition: it is a folder" in result.output
+    assert result.exit_code == 2 and \
+        f"{tmp_path}:1:1: error: {tmp_path} holds no .tf or .tf.json file: it is not a Terraform module" in result.output
