@@ -14,13 +14,14 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Mapping, Union
 
 from ..errors import Diagnostic, LintError, SpecError
 from .discover import display
 
 if TYPE_CHECKING:
     from .cache import BuildCache
+    from .index import Index
     from ..ir import Role
     from ..taskdefs.link import Link
     from ..validate.cfnlint import CfnLint, Finding
@@ -68,7 +69,10 @@ class Output:
 
     role_id: str
     spec_file: Path
-    files: dict[str, str]
+    files: Mapping[str, str]
+    """A dict from the cache entry, or the index's StoredFiles, which reads the entry only when a text is asked for."""
+    record_head: dict | None = None
+    """The `existing` and `name` of its permissions record, when the index knows them (targets/record.py)."""
 
 
 Built = Union[Compiled, Output]
@@ -246,19 +250,25 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
     return f"{number} {noun}{'' if number == 1 else plural}"
 
 
-def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
+def linked_bytes(spec_file: Path, spec_bytes: bytes, statuses: dict | None = None) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
-    invalidates exactly the specs that link it. Read without validating the spec; the compile validates it."""
+    invalidates exactly the specs that link it. Read without validating the spec; the compile validates it.
+    `statuses` gets each linked file's status, taken before it is read (None when missing), for the index."""
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)
     linked = b""
     for path in _linked_paths(spec_bytes):
+        where = os.path.join(folder, path)
         try:
-            with open(os.path.join(folder, path), "rb") as handle:
+            with open(where, "rb") as handle:
+                if statuses is not None:
+                    statuses[where] = os.fstat(handle.fileno())
                 content = handle.read()
         except OSError:
             content = b"\0missing"
+            if statuses is not None:
+                statuses[where] = None
         linked += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
     return linked
 
@@ -298,27 +308,34 @@ def _parsed_paths(spec_bytes: bytes) -> list[str]:
 
 def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,
           terraform_validate: bool = False, jobs: int = 1, stats: BuildStats | None = None,
-          strict: bool = False) -> list[Built]:
-    """Compile and validate every spec, taking unchanged ones from the cache; all or nothing.
+          strict: bool = False, index: Index | None = None) -> list[Built]:
+    """Compile and validate every spec, taking unchanged ones from the index or the cache; all or nothing.
 
     Raises SpecError with the problems of all specs, or LintError with every finding (a need of a linked
     task definition that the spec does not grant is one; with `strict`, so is a grant none needs). Fills in
-    `stats` when given.
+    `stats` when given; tells `index` (which needs `cache`) what each spec read now produces.
     """
     ids = _check_ids(spec_files)
     results: dict[Path, Built] = {}
     keys: dict[Path, str] = {}
     misses: list[Path] = []
     diagnostics: list[Diagnostic] = []
+    read: dict[Path, tuple[os.stat_result, dict]] = {}
     for path in spec_files:
         try:
+            status = os.stat(path)
+            stored = index.stored(path, status) if index is not None else None
+            if stored is not None:
+                results[path] = Output(ids[path], path, index.files(path, stored), stored["head"])
+                continue
             data = path.read_bytes()
         except OSError as exc:
             diagnostics.append(Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}"))
             continue
         files = None
         if cache is not None:
-            keys[path] = cache.key(ids[path], data + linked_bytes(path, data))
+            read[path] = status, {}
+            keys[path] = cache.key(ids[path], data + linked_bytes(path, data, read[path][1]))
             files = cache.get(keys[path])
         if files is None:
             misses.append(path)
@@ -348,6 +365,12 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
     if cache is not None:
         for item in fresh:
             cache.put(keys[item.spec_file], item.files)
+    if index is not None:
+        from ..targets import record
+
+        for path, (status, linked) in read.items():
+            files = results[path].files
+            index.record_spec(path, status, linked, keys[path], files, record.head(files[record.path(ids[path])]))
     return [results[p] for p in spec_files]
 
 
