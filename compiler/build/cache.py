@@ -69,13 +69,14 @@ class BuildCache:
     def key(self, role_id: str, spec_bytes: bytes) -> str:
         return hashlib.sha256(self.salt + role_id.encode() + b"\0" + spec_bytes).hexdigest()
 
-    def _path(self, key: str) -> str:
+    def path(self, key: str) -> str:
+        """Where the entry of `key` is stored."""
         return os.path.join(self.root, key[:2], f"{key}.json")
 
     def get(self, key: str) -> dict[str, str] | None:
         """The cached files for `key`, or None when absent, unreadable or corrupted."""
         try:
-            with open(self._path(key), "rb") as handle:
+            with open(self.path(key), "rb") as handle:
                 header, _, body = handle.read().partition(b"\n")
             if header != _header(key, body):
                 return None
@@ -86,7 +87,7 @@ class BuildCache:
 
     def put(self, key: str, files: dict[str, str]) -> None:
         """Store an entry through a temporary file and a rename; a failure to cache is not an error."""
-        path = Path(self._path(key))
+        path = Path(self.path(key))
         try:
             self.make_root()
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -97,6 +97,8 @@ class Index:
         self._outputs: dict[str, list[int]] = {}
         self._vouched: dict[Path, dict[str, list]] = {}
         """The recorded outputs of the specs taken from the index in this build: only they may be found clean by status."""
+        self._changed = False
+        """Whether this build learnt anything the index does not say (else it is not written again)."""
 
     def _read(self) -> dict:
         try:
@@ -114,11 +116,12 @@ class Index:
         return os.path.join(self._cwd, spec_file)
 
     def stored(self, spec_file: Path, status: os.stat_result) -> dict | None:
-        """The recorded entry of a spec whose file and linked task definitions have the recorded status, else None."""
+        """The recorded entry of a spec whose file, linked task definitions and cache entry have the recorded
+        status, else None. The cache entry is intact then, so its texts can be read if an output changed."""
         entry = self._old.get("specs", {}).get(self._key(spec_file))
         if entry is None or entry["status"] != signature(status):
             return None
-        for path, recorded in entry["linked"]:
+        for path, recorded in [*entry["linked"], [self.cache.path(entry["key"]), entry["entry"]]]:
             try:
                 current = signature(os.stat(path))
             except OSError:
@@ -135,33 +138,50 @@ class Index:
 
     def record_spec(self, spec_file: Path, status: os.stat_result, linked: dict[str, os.stat_result | None],
                     key: str, files: Mapping[str, str], head: dict) -> None:
-        """A spec read (and its outputs found or made) in this build; kept if its file and linked ones are settled."""
-        if not settled(status, self.started) or not all(s is None or settled(s, self.started) for s in linked.values()):
+        """A spec read (and its outputs found or made) in this build; kept if its file, the linked ones and its
+        cache entry are settled."""
+        self._changed = True
+        try:
+            entry = os.stat(self.cache.path(key))
+        except OSError:
+            return
+        if not all(s is None or settled(s, self.started) for s in [status, entry, *linked.values()]):
             return
         self._specs[self._key(spec_file)] = {
             "status": signature(status),
             "linked": [[os.path.join(self._cwd, path), None if s is None else signature(s)] for path, s in linked.items()],
-            "key": key, "head": head,
+            "key": key, "entry": signature(entry), "head": head,
             "files": {path: [len(text.encode()), None] for path, text in files.items()},
         }
 
-    def clean(self, spec_file: Path, path: str, status: os.stat_result) -> bool:
-        """Whether an output of a spec the index vouches for still has the status recorded once its bytes matched."""
-        recorded = self._vouched.get(spec_file, {}).get(path)
-        return recorded is not None and recorded[1] == signature(status)
+    def clean(self, spec_file: Path | None, path: str, status: os.stat_result) -> bool:
+        """Whether an output of a spec the index vouches for (or the manifest: no spec) still has the status
+        recorded once its bytes were the ones wanted; it stays recorded then."""
+        recorded = self._old.get("manifest") if spec_file is None else self._vouched.get(spec_file, {}).get(path, [0, None])[1]
+        current = signature(status)
+        if recorded is None or recorded != current:
+            self._changed = True
+            return False
+        self._outputs[path] = current
+        return True
 
     def verified(self, path: str, status: os.stat_result) -> None:
-        """An output (or the manifest) whose bytes are what the build wants, with the status taken before they
-        were compared, or found clean by status."""
+        """An output (or the manifest) whose bytes were compared with what the build wants and matched, with
+        a status taken after the build started."""
         if settled(status, self.started):
             self._outputs[path] = signature(status)
+            self._changed = True
 
-    def manifest_clean(self, status: os.stat_result) -> bool:
-        """Whether the manifest still has the status recorded once its bytes were the ones a build wanted."""
-        return self._old.get("manifest") == signature(status)
+    def forget(self, path: str) -> None:
+        """An output the build writes (a new file: its status is recorded once a later build verified it)."""
+        self._outputs.pop(path, None)
+        self._changed = True
 
     def save(self) -> None:
-        """Write what this build verified (atomically); failing to is not an error, as for the cache."""
+        """Write what this build verified (atomically), unless the index says it already; failing to write is
+        not an error, as for the cache."""
+        if not self._changed and self._specs.keys() == self._old.get("specs", {}).keys():
+            return
         specs = {}
         for key, entry in self._specs.items():
             files = {path: [size, self._outputs.get(path)] for path, (size, _) in entry["files"].items()}

@@ -164,3 +164,15 @@ def test_settled_leaves_a_margin_above_the_timestamp_granularity():
     whole_second = (started - 1_000_000_000) // 1_000_000_000 * 1_000_000_000  # a file system with 1 s (or 2 s) timestamps
     assert not index_module.settled(status_with(whole_second), started)
     assert index_module.settled(status_with(whole_second - 2_000_000_000), started)
+
+
+def test_a_cache_entry_damaged_since_the_index_recorded_it_is_not_trusted(tmp_path, later):
+    """An output edited and its spec's cache entry damaged: the spec is compiled again, not taken from either."""
+    settled_build(tmp_path)
+    before = snapshot(tmp_path / "out")
+    for entry in (tmp_path / "cache").glob("??/*.json"):
+        entry.write_bytes(entry.read_bytes().replace(b"Allow", b"Deny", 1))
+    target = tmp_path / "out" / "cloudformation" / "web-frontend.yaml"
+    target.write_text(target.read_text().replace("Allow", "Deny", 1))
+    assert run(tmp_path) == SPEC_COUNT
+    assert snapshot(tmp_path / "out") == before
