@@ -63,6 +63,7 @@ def compiler_fingerprint(package: Path = PACKAGE) -> str:
 class BuildCache:
     def __init__(self, root: Path, options: str = ""):
         self.root = root
+        self._root = os.fspath(root)
         self.salt = f"{compiler_fingerprint()}\0{options}\0".encode()
         """What every key depends on besides the spec: the compiler fingerprint and the build options."""
 
@@ -71,7 +72,7 @@ class BuildCache:
 
     def path(self, key: str) -> str:
         """Where the entry of `key` is stored."""
-        return os.path.join(self.root, key[:2], f"{key}.json")
+        return f"{self._root}/{key[:2]}/{key}.json"
 
     def get(self, key: str) -> dict[str, str] | None:
         """The cached files for `key`, or None when absent, unreadable or corrupted."""

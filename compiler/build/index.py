@@ -113,12 +113,14 @@ class Index:
         return document
 
     def _key(self, spec_file: Path) -> str:
+        """A spec's absolute path as written (not resolved: a symlink's target is in its status)."""
         return os.path.join(self._cwd, spec_file)
 
     def stored(self, spec_file: Path, status: os.stat_result) -> dict | None:
         """The recorded entry of a spec whose file, linked task definitions and cache entry have the recorded
         status, else None. The cache entry is intact then, so its texts can be read if an output changed."""
-        entry = self._old.get("specs", {}).get(self._key(spec_file))
+        key = self._key(spec_file)
+        entry = self._old.get("specs", {}).get(key)
         if entry is None or entry["status"] != signature(status):
             return None
         for path, recorded in [*entry["linked"], [self.cache.path(entry["key"]), entry["entry"]]]:
@@ -129,7 +131,7 @@ class Index:
             if current != recorded:
                 return None
         self._vouched[spec_file] = entry["files"]
-        self._specs[self._key(spec_file)] = entry
+        self._specs[key] = entry
         return entry
 
     def files(self, spec_file: Path, entry: dict) -> StoredFiles:

@@ -204,7 +204,7 @@ class Inside:
             safe = self._folder(parts[:-1])
             if safe:
                 try:
-                    safe = not stat.S_ISLNK(os.lstat(self._out_dir.joinpath(*parts)).st_mode)
+                    safe = not stat.S_ISLNK(os.lstat(os.path.join(self._out_dir, "/".join(parts))).st_mode)
                 except (FileNotFoundError, NotADirectoryError):
                     pass  # created by the writer, as a real folder
             self._folders[parts] = safe
