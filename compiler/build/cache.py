@@ -2,7 +2,7 @@
 
 An entry is keyed by the spec's bytes, its role id and a fingerprint of everything
 else that shapes the output: the source of the compiler modules that compile and validate
-a spec (not the commands, `audit`, or the IAM evaluator), the versions of troposphere,
+a spec (not the commands, `audit`, the IAM evaluator or the writer), the versions of troposphere,
 cfn-lint and PyYAML, and the build options. Entries are written atomically; their first line
 holds the key and a digest of the rest (the files, as JSON), so a corrupted or half-written
 entry is detected and ignored by hashing bytes, without re-serializing anything.
@@ -28,7 +28,7 @@ NOT_SHAPING = frozenset({
 })
 """Parts of the package (paths relative to it) that never run while a spec is compiled and validated, so
 they do not shape a cache entry: tests/build/test_cache_fingerprint.py checks that compiling and linting
-the examples imports none of them."""
+every spec of specs/ (and one linked to a task definition) imports none of them."""
 _TOOLS = ("troposphere", "cfn-lint", "PyYAML")
 
 

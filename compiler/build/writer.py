@@ -118,8 +118,9 @@ def _plan(out_dir: Path, compiled: list[Built], find_unlisted: bool, index: Inde
             status = None
         if not inside(path) or (status is not None and not stat.S_ISREG(status.st_mode)):
             raise UnsafeOutput(f"{target}: refusing to write through a symlink or over a folder")
-        if index is not None and status is not None and (item is not None or old == manifest) and \
-                index.clean(item and item.spec_file, path, status):
+        spec_file = item.spec_file if item is not None else None  # None: the manifest
+        if index is not None and status is not None and (item is not None or old == manifest) \
+                and index.clean(spec_file, path, status):
             result.unchanged.append(path)  # as an earlier build verified it: not read
             continue
         data = item.files[path].encode() if item is not None else (json.dumps(manifest, indent=2) + "\n").encode()
