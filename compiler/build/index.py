@@ -98,7 +98,8 @@ class Index:
         self._vouched: dict[Path, dict[str, list]] = {}
         """The recorded outputs of the specs taken from the index in this build: only they may be found clean by status."""
         self._changed = False
-        """Whether this build learnt anything the index does not say (else it is not written again)."""
+        """Whether this build recorded a status the index does not hold (else it is not written again: a
+        recorded status that no longer matches is harmless, since a file changed since never matches it)."""
 
     def _read(self) -> dict:
         try:
@@ -142,13 +143,13 @@ class Index:
                     key: str, files: Mapping[str, str], head: dict) -> None:
         """A spec read (and its outputs found or made) in this build; kept if its file, the linked ones and its
         cache entry are settled."""
-        self._changed = True
         try:
             entry = os.stat(self.cache.path(key))
         except OSError:
             return
         if not all(s is None or settled(s, self.started) for s in [status, entry, *linked.values()]):
             return
+        self._changed = True
         self._specs[self._key(spec_file)] = {
             "status": signature(status),
             "linked": [[os.path.join(self._cwd, path), None if s is None else signature(s)] for path, s in linked.items()],
@@ -162,7 +163,6 @@ class Index:
         recorded = self._old.get("manifest") if spec_file is None else self._vouched.get(spec_file, {}).get(path, [0, None])[1]
         current = signature(status)
         if recorded is None or recorded != current:
-            self._changed = True
             return False
         self._outputs[path] = current
         return True
@@ -174,15 +174,10 @@ class Index:
             self._outputs[path] = signature(status)
             self._changed = True
 
-    def forget(self, path: str) -> None:
-        """An output the build writes (a new file: its status is recorded once a later build verified it)."""
-        self._outputs.pop(path, None)
-        self._changed = True
-
     def save(self) -> None:
-        """Write what this build verified (atomically), unless the index says it already; failing to write is
-        not an error, as for the cache."""
-        if not self._changed and self._specs.keys() == self._old.get("specs", {}).keys():
+        """Write what this build verified (atomically), unless it recorded nothing new; failing to write is not
+        an error, as for the cache. Files the build wrote are left for the next build to verify and record."""
+        if not self._changed:
             return
         specs = {}
         for key, entry in self._specs.items():

@@ -130,8 +130,6 @@ def _plan(out_dir: Path, compiled: list[Built], find_unlisted: bool, index: Inde
                 index.verified(path, status)
         else:
             result.write[path] = data
-            if index is not None:
-                index.forget(path)
     paths = {path for path, _ in wanted}
     # Files of specs that are gone, and files a spec no longer produces (e.g. its stackset section was removed).
     for role_id in sorted(gone | (built & set(old["roles"]))):
