@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Union
 
 from ..errors import Diagnostic, LintError, SpecError
+from ..targets import record
 from .discover import display
 
 if TYPE_CHECKING:
@@ -377,8 +378,6 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         for item in fresh:
             cache.put(keys[item.spec_file], item.files)
     if index is not None:
-        from ..targets import record
-
         for path, (status, linked) in read.items():
             files = results[path].files
             index.record_spec(path, status, linked, keys[path], files, record.head(files[record.path(ids[path])]))
