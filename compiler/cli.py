@@ -21,6 +21,7 @@ from .errors import EXIT_BUG, EXIT_FINDINGS, Diagnostic, Findings, LintError, Ro
 from .build.cache import DEFAULT_DIR, BuildCache
 from .build.clashes import check_clashes
 from .build.discover import discover
+from .build.index import Index
 from .build.template_size import large_templates
 from .build.pipeline import BuildStats, build as build_outputs
 from .build.writer import apply, locked, plan
@@ -89,23 +90,29 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_c
 
 
 def _compile(inputs: tuple[Path, ...], out_dir: Path, options: dict, stats: BuildStats | None = None):
-    """Everything up to the writer; the warnings of linked task definitions are printed here."""
+    """Everything up to the writer, and the out folder's index (None without a cache); the warnings of linked
+    task definitions are printed here."""
     terraform_validate, strict = options["terraform_validate"], options["strict"]
     cache = None if options["no_cache"] else BuildCache(options["cache_dir"],
                                                         f"terraform_validate={terraform_validate} strict={strict}")
+    index = Index(cache, out_dir) if cache is not None else None
     built = build_outputs(discover(list(inputs) or [Path("specs")]), out_dir, cache=cache,
-                          terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict)
+                          terraform_validate=terraform_validate, jobs=options["jobs"], stats=stats, strict=strict,
+                          index=index)
     check_clashes(out_dir, built)
     _report(d for item in built for d in (item.link.diagnostics(strict) if getattr(item, "link", None) else ()))
-    return built
+    return built, index
 
 
-def _sync(out_dir: Path, compiled, *, write: bool):
-    """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave."""
+def _sync(out_dir: Path, compiled, index: Index | None, *, write: bool):
+    """Plan (and for a build, apply) under the out directory's lock, so concurrent runs never interleave;
+    then record in the index what was verified."""
     with locked(out_dir, exclusive=write):
-        changes = plan(out_dir, compiled, find_unlisted=not write)
+        changes = plan(out_dir, compiled, find_unlisted=not write, index=index)
         if write:
             apply(out_dir, changes)
+        if index is not None:
+            index.save()
         return changes
 
 
@@ -118,12 +125,16 @@ def _warn_of_replacements(out_dir: Path, compiled) -> None:
     """Warn when a recompiled role with a fixed name gets another name or path: a deploy replaces it. The old
     side is the permissions record the last build wrote (specs taken from the cache did not change)."""
     from .build.pipeline import Compiled
+
+    fresh = [item for item in compiled if isinstance(item, Compiled)]
+    if not fresh:
+        return
     from .reports.effective import from_json, from_role
     from .reports.permdiff import replacement
     from .targets import record
 
-    for item in compiled:
-        for role in item.roles if isinstance(item, Compiled) else ():
+    for item in fresh:
+        for role in item.roles:
             new = from_role(role)
             path = out_dir / record.path(role.id, new.deployment)
             if path.is_file():
@@ -147,16 +158,16 @@ def build(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Compile specs (default: specs/) and write the outputs (default: out/)."""
     started = time.perf_counter()
     stats = BuildStats()
-    compiled = _compile(inputs, out_dir, options, stats)
+    compiled, index = _compile(inputs, out_dir, options, stats)
     _report(large_templates(out_dir, compiled))
     ui.detail(str(stats))
     _warn_of_replacements(out_dir, compiled)
-    changes = _sync(out_dir, compiled, write=True)
+    changes = _sync(out_dir, compiled, index, write=True)
     for path in changes.write:
         ui.detail(f"wrote {out_dir / path}")
     for path in changes.remove:
         ui.detail(f"removed {out_dir / path}")
-    for item in compiled:
+    for item in compiled if ui.level() >= ui.VERBOSE else ():  # the texts of cached specs are read only for this
         listing = item.files.get(owner_policies_path(item.role_id))
         if listing:
             count = len(json.loads(listing)["owners"])
@@ -178,7 +189,7 @@ def build_summary(compiled, changes, seconds: float) -> str:
 @build_options
 def check(inputs: tuple[Path, ...], out_dir: Path, **options) -> None:
     """Exit 1 and name the stale files when the outputs do not match the specs."""
-    changes = _sync(out_dir, _compile(inputs, out_dir, options), write=False)
+    changes = _sync(out_dir, *_compile(inputs, out_dir, options), write=False)
     if not changes.changed and not changes.unlisted:
         ui.info("out/ is up to date" if out_dir == Path("out") else f"{out_dir} is up to date")
         return

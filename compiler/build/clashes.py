@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -51,23 +50,10 @@ def role_name(item: Built) -> tuple[str, bool] | None:
     if isinstance(item, Compiled):
         role = item.role
         return (role.existing.name, False) if role.existing else (role.name, True) if role.name else None
-    head = _record_head(item.files[record.path(item.role_id)])
+    head = item.record_head or record.head(item.files[record.path(item.role_id)])
     if head["existing"] is not None:
         return head["existing"].rsplit("/", 1)[-1], False
     return (head["name"], True) if head["name"] is not None else None
-
-
-def _record_head(text: str) -> dict:
-    """The `existing` and `name` lines of a permissions record (targets/record.py writes one key a line),
-    read without parsing its list of grants: a no-op build reads one per spec."""
-    head = {}
-    for line in text.splitlines()[1:]:
-        key, _, value = line.strip().rstrip(",").partition(": ")
-        if key in ('"existing"', '"name"'):
-            head[json.loads(key)] = json.loads(value)
-        if len(head) == 2:
-            return head
-    raise ValueError("a permissions record without its existing and name lines")
 
 
 def check_role_names(compiled: list[Built]) -> None:

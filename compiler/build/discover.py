@@ -60,17 +60,17 @@ def discover(inputs: list[Path]) -> list[Path]:
 def _folder(folder: Path, problems: list[Diagnostic]) -> list[Path]:
     try:
         with os.scandir(folder) as entries:
-            names = sorted(entry.name for entry in entries)
+            regular = {entry.name: entry.is_file(follow_symlinks=False) for entry in entries}
     except OSError as exc:
         problems.append(Diagnostic(display(folder), 0, 0, f"cannot read the spec folder: {exc.strerror}"))
         return []
-    generated = MANIFEST in names
+    generated = MANIFEST in regular
     specs = []
-    for name in names:
+    for name in sorted(regular):
         if name.startswith("."):
             continue
         path = folder / name
-        kind = _kind(path)
+        kind = "file" if regular[name] else _kind(path)  # the folder listing knows a regular file: no stat
         if name.endswith(".yaml") and kind == "file":
             specs.append(path)
         elif kind == "folder":

@@ -9,19 +9,20 @@ from __future__ import annotations
 import functools
 import gc
 import json
-import multiprocessing
 import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Mapping, Union
 
 from ..errors import Diagnostic, LintError, SpecError
+from ..targets import record
 from .discover import display
 
 if TYPE_CHECKING:
     from .cache import BuildCache
+    from .index import Index
     from ..ir import Role
     from ..taskdefs.link import Link
     from ..validate.cfnlint import CfnLint, Finding
@@ -69,7 +70,10 @@ class Output:
 
     role_id: str
     spec_file: Path
-    files: dict[str, str]
+    files: Mapping[str, str]
+    """A dict from the cache entry, or the index's StoredFiles, which reads the entry only when a text is asked for."""
+    record_head: dict | None = None
+    """The `existing` and `name` of its permissions record, when the index knows them (targets/record.py)."""
 
 
 Built = Union[Compiled, Output]
@@ -216,7 +220,19 @@ def _compile_and_lint(path: Path) -> Verdict:
 
 def _compile_and_lint_many(paths: list[Path], jobs: int) -> tuple[list[Verdict], int]:
     """Every spec's verdict, and how many processes worked on them."""
-    if jobs <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    import multiprocessing  # here: a build with nothing to compile does not pay for importing it
+
+    if len(paths) < PARALLEL_FROM:
+        # A few specs leave little cyclic garbage, while the collector's passes over the objects that compiling
+        # and linting allocate cost a one-spec rebuild ~0.05 s of CPU: it is paused until they are done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return [_compile_and_lint(p) for p in paths], 1
+        finally:
+            if collecting:
+                gc.enable()
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [_compile_and_lint(p) for p in paths], 1
     # Import the heavy modules and build the lint runner once, before forking, so workers share them.
     from .. import lower, passes  # noqa: F401
@@ -247,12 +263,14 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
     return f"{number} {noun}{'' if number == 1 else plural}"
 
 
-def linked_bytes(spec_file: Path, spec_bytes: bytes, memo: dict | None = None) -> bytes:
+def linked_bytes(spec_file: Path, spec_bytes: bytes, memo: dict | None = None, statuses: dict | None = None) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
     invalidates exactly the specs that link it. A Terraform file reads what it references from its folder, and any
     file of it may hold (or, added, duplicate) a declaration it looks up, so every `.tf` and `.tf.json` file of its
-    folder counts (editing, adding or removing a sibling is drift), as for a linked module folder. Read without validating the spec; the compile validates it. `memo` (one build's) keeps what was read
-    for the next spec that links the same files."""
+    folder counts (editing, adding or removing a sibling is drift), as for a linked module folder. Read without
+    validating the spec; the compile validates it. `memo` (one build's) keeps what was read for the next spec that
+    links the same files; `statuses` gets the status of each file read, taken before it is read (None when
+    missing), and of a module's folder (an added or removed file changes it), for the index."""
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)
@@ -268,9 +286,11 @@ def linked_bytes(spec_file: Path, spec_bytes: bytes, memo: dict | None = None) -
                 listed = [str(p) for p in module_files(Path(target))]
                 if memo is not None:
                     memo[module] = listed
-            linked += _contents(listed or [target], memo)
+            if statuses is not None:
+                statuses[module] = _status(module)
+            linked += _contents(listed or [target], memo, statuses)
         else:
-            linked += _contents([target])
+            linked += _contents([target], None, statuses)
     return linked
 
 
@@ -280,21 +300,33 @@ def _is_folder(path: str) -> bool:
     return not path.endswith((".json", ".yaml", ".yml", ".template", ".jsonnet")) and os.path.isdir(path)
 
 
-def _contents(paths: list[str], memo: dict | None = None) -> bytes:
-    """Each file's name, length and bytes (a missing file as such), for a cache key."""
+def _status(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _contents(paths: list[str], memo: dict | None = None, statuses: dict | None = None) -> bytes:
+    """Each file's name, length and bytes (a missing file as such), for a cache key; its status (taken before
+    reading it) into `statuses`."""
     joined = b""
     for path in paths:
-        chunk = memo.get(("file", path)) if memo is not None else None
-        if chunk is None:
+        kept = memo.get(("file", path)) if memo is not None else None
+        if kept is None:
+            status = None
             try:
                 with open(path, "rb") as handle:
+                    status = os.fstat(handle.fileno())
                     content = handle.read()
             except OSError:
                 content = b"\0missing"
-            chunk = b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+            kept = b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content, status
             if memo is not None:
-                memo[("file", path)] = chunk
-        joined += chunk
+                memo[("file", path)] = kept
+        joined += kept[0]
+        if statuses is not None:
+            statuses[path] = kept[1]
     return joined
 
 
@@ -303,23 +335,28 @@ READS = "\0reads"
 (`file()`/`templatefile()`), and its outputs are kept under a second key that adds their bytes."""
 
 
-def _cached(cache: BuildCache, role_id: str, key: str) -> dict[str, str] | None:
+def _cached(cache: BuildCache, role_id: str, key: str, statuses: dict) -> tuple[dict[str, str] | None, str]:
+    """A spec's cached outputs and the key they are kept under (the second key when its link read more files,
+    whose statuses go into `statuses` too)."""
     files = cache.get(key)
     if files is not None and READS in files:
-        files = cache.get(_reads_key(cache, role_id, key, json.loads(files[READS])))
-    return files
+        key = _reads_key(cache, role_id, key, json.loads(files[READS]), statuses)
+        files = cache.get(key)
+    return files, key
 
 
-def _cache(cache: BuildCache, role_id: str, key: str, compiled: Compiled) -> None:
+def _cache(cache: BuildCache, role_id: str, key: str, compiled: Compiled, statuses: dict) -> str:
+    """Keep a compiled spec's outputs; the key they are kept under."""
     reads = compiled.link.reads if compiled.link is not None else ()
     if reads:
         cache.put(key, {READS: json.dumps(reads)})
-        key = _reads_key(cache, role_id, key, reads)
+        key = _reads_key(cache, role_id, key, reads, statuses)
     cache.put(key, compiled.files)
+    return key
 
 
-def _reads_key(cache: BuildCache, role_id: str, key: str, reads) -> str:
-    return cache.key(role_id, key.encode() + _contents(list(reads)))
+def _reads_key(cache: BuildCache, role_id: str, key: str, reads, statuses: dict) -> str:
+    return cache.key(role_id, key.encode() + _contents(list(reads), None, statuses))
 
 
 _TOP_LEVEL_KEY = re.compile(rb"\n(?=[^\s#-])")
@@ -357,12 +394,12 @@ def _parsed_paths(spec_bytes: bytes) -> list[str]:
 
 def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = None,
           terraform_validate: bool = False, jobs: int = 1, stats: BuildStats | None = None,
-          strict: bool = False) -> list[Built]:
-    """Compile and validate every spec, taking unchanged ones from the cache; all or nothing.
+          strict: bool = False, index: Index | None = None) -> list[Built]:
+    """Compile and validate every spec, taking unchanged ones from the index or the cache; all or nothing.
 
     Raises SpecError with the problems of all specs, or LintError with every finding (a need of a linked
     task definition that the spec does not grant is one; with `strict`, so is a grant none needs). Fills in
-    `stats` when given.
+    `stats` when given; tells `index` (which needs `cache`) what each spec read now produces.
     """
     ids = _check_ids(spec_files)
     results: dict[Path, Built] = {}
@@ -370,16 +407,23 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
     misses: list[Path] = []
     diagnostics: list[Diagnostic] = []
     linked: dict = {}
+    read: dict[Path, tuple[os.stat_result, dict]] = {}
     for path in spec_files:
         try:
+            status = os.stat(path)
+            stored = index.stored(path, status) if index is not None else None
+            if stored is not None:
+                results[path] = Output(ids[path], path, index.files(path, stored), stored["head"])
+                continue
             data = path.read_bytes()
         except OSError as exc:
             diagnostics.append(Diagnostic(display(path), 1, 1, f"cannot read spec: {exc.strerror}"))
             continue
         files = None
         if cache is not None:
-            keys[path] = cache.key(ids[path], data + linked_bytes(path, data, linked))
-            files = _cached(cache, ids[path], keys[path])
+            read[path] = status, {}
+            keys[path] = cache.key(ids[path], data + linked_bytes(path, data, linked, read[path][1]))
+            files, keys[path] = _cached(cache, ids[path], keys[path], read[path][1])
         if files is None:
             misses.append(path)
         else:
@@ -406,7 +450,11 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         terraform_validate_all(fresh, out_dir)
     if cache is not None:
         for item in fresh:
-            _cache(cache, ids[item.spec_file], keys[item.spec_file], item)
+            keys[item.spec_file] = _cache(cache, ids[item.spec_file], keys[item.spec_file], item, read[item.spec_file][1])
+    if index is not None:
+        for path, (status, linked_statuses) in read.items():
+            files = results[path].files
+            index.record_spec(path, status, linked_statuses, keys[path], files, record.head(files[record.path(ids[path])]))
     return [results[p] for p in spec_files]
 
 

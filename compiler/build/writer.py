@@ -17,11 +17,14 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..errors import EnvironmentFailure
 from .layout import GENERATED_FOLDERS, MANIFEST, OUTPUT_FOLDERS
 from .pipeline import Built
+
+if TYPE_CHECKING:
+    from .index import Index
 
 
 
@@ -75,55 +78,66 @@ class SpecEntries:
         return posixpath.normpath(posixpath.join(self.folders[folder], name))
 
 
-def _manifest(out_dir: Path, old: dict, compiled: list[Built], gone: set[str]) -> bytes:
+def _manifest(out_dir: Path, old: dict, compiled: list[Built], gone: set[str]) -> dict:
     roles = {k: v for k, v in old["roles"].items() if k not in gone}
     entry = SpecEntries(out_dir)
     for item in compiled:
         roles[item.role_id] = {"spec": entry(item.spec_file), "files": sorted(item.files)}
-    document = {"generator": "rolec", "roles": dict(sorted(roles.items()))}
-    return (json.dumps(document, indent=2) + "\n").encode()
+    return {"generator": "rolec", "roles": dict(sorted(roles.items()))}
 
 
-def plan(out_dir: Path, compiled: list[Built], *, find_unlisted: bool = True) -> Plan:
+def plan(out_dir: Path, compiled: list[Built], *, find_unlisted: bool = True, index: Index | None = None) -> Plan:
     """Compare what the specs produce with what is on disk; with `find_unlisted`, also list the files in the
-    generated folders that no manifest entry names (`check` fails on them; a build leaves them alone)."""
+    generated folders that no manifest entry names (`check` fails on them; a build leaves them alone).
+    With an `index`, an output it vouches for is unchanged when its status is, without reading it; every
+    output found unchanged is told to the index."""
     try:
-        return _plan(out_dir, compiled, find_unlisted)
+        return _plan(out_dir, compiled, find_unlisted, index)
     except OSError as exc:
         raise EnvironmentFailure(f"cannot read {exc.filename or out_dir}: {exc.strerror or exc}") from None
 
 
-def _plan(out_dir: Path, compiled: list[Built], find_unlisted: bool) -> Plan:
+def _plan(out_dir: Path, compiled: list[Built], find_unlisted: bool, index: Index | None) -> Plan:
     old = read_manifest(out_dir)
     built = {item.role_id for item in compiled}
     gone = {
         role_id for role_id, entry in old["roles"].items()
         if role_id not in built and not (out_dir / str(entry.get("spec", ""))).is_file()
     }
-    wanted = {path: text.encode() for item in compiled for path, text in item.files.items()}
-    wanted[MANIFEST] = _manifest(out_dir, old, compiled, gone)
     inside = Inside(out_dir)
     result = Plan()
     root = str(out_dir)
-    for path, data in sorted(wanted.items()):
-        target = os.path.join(root, path)
+    wanted = [(path, item) for item in compiled for path in item.files]
+    wanted.append((MANIFEST, None))
+    manifest = _manifest(out_dir, old, compiled, gone)
+    for path, item in sorted(wanted, key=lambda pair: pair[0]):
+        target = f"{root}/{path}"  # joined as a string: os.path.join costs 10 ms per 1000 outputs (`inside` checks the path)
         try:
             status = os.lstat(target)
         except (FileNotFoundError, NotADirectoryError):
             status = None
         if not inside(path) or (status is not None and not stat.S_ISREG(status.st_mode)):
             raise UnsafeOutput(f"{target}: refusing to write through a symlink or over a folder")
+        spec_file = item.spec_file if item is not None else None  # None: the manifest
+        if index is not None and status is not None and (item is not None or old == manifest) \
+                and index.clean(spec_file, path, status):
+            result.unchanged.append(path)  # as an earlier build verified it: not read
+            continue
+        data = item.files[path].encode() if item is not None else (json.dumps(manifest, indent=2) + "\n").encode()
         if status is not None and status.st_size == len(data) and _read(target) == data:
             result.unchanged.append(path)
+            if index is not None:
+                index.verified(path, status)
         else:
             result.write[path] = data
+    paths = {path for path, _ in wanted}
     # Files of specs that are gone, and files a spec no longer produces (e.g. its stackset section was removed).
     for role_id in sorted(gone | (built & set(old["roles"]))):
         for path in old["roles"][role_id].get("files", []):
-            if path not in wanted and inside(path) and (out_dir / path).is_file():
+            if path not in paths and inside(path) and (out_dir / path).is_file():
                 result.remove.append(path)
     if find_unlisted:
-        listed = set(wanted) | {path for entry in old["roles"].values() for path in entry.get("files", [])}
+        listed = paths | {path for entry in old["roles"].values() for path in entry.get("files", [])}
         result.unlisted = [path for path in _generated_files(out_dir) if path not in listed]
     removed = set(result.remove)
     result.changed_roles = [item.role_id for item in compiled
@@ -136,14 +150,26 @@ def _plan(out_dir: Path, compiled: list[Built], find_unlisted: bool) -> Plan:
 def _generated_files(out_dir: Path) -> list[str]:
     """Files in the generated folders: anything rolec did not write there is deployed by whoever includes the
     folder, so `check` names it. Hidden files (`.terraform/`, lock files) are not counted: Terraform does not
-    load them and no template is read from them."""
-    found = []
+    load them and no template is read from them. A symbolic link is named, never followed; paths are built
+    as strings (Path objects for 1000 role folders cost `check` 40 ms)."""
+    found: list[str] = []
+
+    def walk(relative: str) -> None:
+        try:
+            with os.scandir(os.path.join(out_dir, relative)) as entries:
+                listed = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries]
+        except OSError:
+            return
+        for name, folder in listed:
+            if name.startswith("."):
+                continue
+            if folder:
+                walk(f"{relative}/{name}")
+            else:
+                found.append(f"{relative}/{name}")
+
     for folder in GENERATED_FOLDERS:
-        for root, folders, files in os.walk(out_dir / folder):
-            relative = Path(root).relative_to(out_dir).as_posix()
-            linked = {name for name in folders if os.path.islink(os.path.join(root, name))}  # never walked into
-            folders[:] = sorted(name for name in set(folders) - linked if not name.startswith("."))
-            found += [f"{relative}/{name}" for name in {*files, *linked} if not name.startswith(".")]
+        walk(folder)
     return sorted(found)
 
 
@@ -160,19 +186,24 @@ class Inside:
     def __init__(self, out_dir: Path):
         self._out_dir = out_dir
         self._folders: dict[tuple[str, ...], bool] = {(): True}
+        self._named: dict[str, bool] = {}
+        """The same answers by the folder's path as written: one look-up per output."""
 
     def __call__(self, path: str) -> bool:
         parts = path.split("/")
-        if any(part in ("", ".", "..") for part in parts):  # also an absolute path: its first part is ""
+        if "" in parts or "." in parts or ".." in parts:  # also an absolute path: its first part is ""
             return False
-        return self._folder(tuple(parts[:-1]))
+        folder = path[:-len(parts[-1])]
+        if folder not in self._named:
+            self._named[folder] = self._folder(tuple(parts[:-1]))
+        return self._named[folder]
 
     def _folder(self, parts: tuple[str, ...]) -> bool:
         if parts not in self._folders:
             safe = self._folder(parts[:-1])
             if safe:
                 try:
-                    safe = not stat.S_ISLNK(os.lstat(self._out_dir.joinpath(*parts)).st_mode)
+                    safe = not stat.S_ISLNK(os.lstat(os.path.join(self._out_dir, "/".join(parts))).st_mode)
                 except (FileNotFoundError, NotADirectoryError):
                     pass  # created by the writer, as a real folder
             self._folders[parts] = safe

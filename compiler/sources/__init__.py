@@ -20,6 +20,7 @@ from ..errors import Diagnostic, SpecError
 from ..text import Lookup, Pseudo, Text
 
 MAX_BYTES = 1024 * 1024
+"""The largest file rolec reads as input (a spec, a task definition, a role), refused before it is parsed."""
 
 
 @dataclass(frozen=True, order=True)

@@ -12,8 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Diagnostic, SpecError
-
-MAX_SPEC_BYTES = 1024 * 1024
+from ..sources import MAX_BYTES as MAX_SPEC_BYTES
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STANDARD_TAGS = {
