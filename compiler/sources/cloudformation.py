@@ -20,15 +20,11 @@ from pathlib import Path
 
 from ..aws.lookups import LOOKUPS
 from ..text import Pseudo
-from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
+from . import SECRET_ARN, SECRET_SUFFIX, TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import cfnyaml, jsonfile
 
 LOOKUP_KEY = "Value"
 """The second-level key of rolec's lookup Mappings (targets/cloudformation.LOOKUP_KEY)."""
-SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
-SECRET_SUFFIX = "-??????"
-"""A secret's Ref (and Id) is its ARN, "such as …:secret:MySecret-a1b2c3" (AWS::SecretsManager::Secret return
-values): the six characters Secrets Manager adds are known only once it exists, so they stay `??????`."""
 PSEUDO = {"AWS::Partition": Pseudo.PARTITION, "AWS::Region": Pseudo.REGION, "AWS::AccountId": Pseudo.ACCOUNT}
 NO_VALUE = "AWS::NoValue"
 IMPORT_BINDING = "ImportValue:"

@@ -75,7 +75,7 @@ def test_evaluated(module):
     v = values(module())
     assert v["a"].literal == "/ecs/orders-prod"
     assert v["b"].value == ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT,
-                            ":secret:orders-prod/db")
+                            ":secret:orders-prod/db-??????")  # the secret's ARN, with the suffix Secrets Manager adds
     assert v["c"].value[-1] == ":parameter/orders-prod/p"
     assert v["d"].value == (Pseudo.ACCOUNT, ".dkr.ecr.", Pseudo.REGION, ".amazonaws.com/orders-prod:1")
     assert v["e"].value == (Pseudo.REGION, "-", Pseudo.PARTITION)
@@ -123,3 +123,66 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path):
     with pytest.raises(SpecError, match="nested too deeply"):
         module = read(tmp_path / "deep.tf", "deep.tf", Bindings())
         module.evaluate(module.find("output", "x").attributes["value"])
+
+
+SECRETS = """\
+resource "aws_secretsmanager_secret" "master" {
+  name = "prod/db-master"
+}
+data "aws_secretsmanager_secret" "token" {
+  name = "prod/api-Pass01"
+}
+"""
+
+
+def test_a_secret_of_the_module_is_its_full_arn_whatever_its_name_ends_in(tmp_path):
+    """The AWS provider's aws_secretsmanager_secret (resource and data source): `arn` and `id` are the "ARN of the
+    secret", which is the name plus the six characters Secrets Manager adds (its import example:
+    `…:secret:example-123456`): never a partial ARN whose end rolec would have to guess (`-master`, `-Pass01`)."""
+    from rolec.taskdefs import infer
+
+    (tmp_path / "secrets.tf").write_text(SECRETS)
+    (tmp_path / "ecs.tf").write_text("""\
+resource "aws_ecs_task_definition" "web" {
+  family                   = "web"
+  execution_role_arn       = "arn:aws:iam::123456789012:role/exec"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "nginx"
+    secrets = [
+      { name = "A", valueFrom = aws_secretsmanager_secret.master.arn },
+      { name = "B", valueFrom = "${data.aws_secretsmanager_secret.token.id}:password::" },
+    ]
+  }])
+}
+""")
+    inferred = infer([str(tmp_path / "ecs.tf")], {})
+    assert inferred.document["features"]["secrets"]["secrets_manager"] == ["prod/api-Pass01", "prod/db-master"]
+
+
+def test_a_role_granting_its_secret_by_arn_grants_that_secret(tmp_path):
+    """`Resource = [aws_secretsmanager_secret.db.arn]` grants the secret a task names by its full ARN."""
+    from rolec.audit.compare import audit_role
+    from rolec.audit.needs import Need, Needs, Origin
+    from rolec.iam.location import Location
+    from rolec.roles import load
+
+    (tmp_path / "role.tf").write_text(SECRETS + """\
+resource "aws_secretsmanager_secret" "db" {
+  name = "prod/db"
+}
+resource "aws_iam_role" "exec" {
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  inline_policy {
+    name   = "p"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue",
+                                         Resource = [aws_secretsmanager_secret.db.arn, data.aws_secretsmanager_secret.token.arn] }] })
+  }
+}
+""")
+    [role] = load([tmp_path / "role.tf"])
+    arns = [f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}" for name in ("prod/db-AbC123", "prod/api-Pass01-XyZ789")]
+    needs = Needs("app", tuple(Need("secretsmanager:GetSecretValue", arn, (), (Origin("t.json", 1, 1, "secrets[0]"),))
+                               for arn in arns), (), ())
+    assert audit_role(role, needs, Location()).missing == ()
