@@ -39,7 +39,7 @@ from ..aws.lookups import LOOKUPS
 from ..errors import Diagnostic, SpecError
 from ..targets.terraform import local_name
 from ..text import Pseudo
-from . import SECRET_ARN, SECRET_SUFFIX, TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
+from . import SECRET_ARN, SECRET_SUFFIX, TOO_DEEP, URL_SUFFIX, Bindings, Hole, Node, Span, fail, read_text
 from . import jsonfile
 from .tfmodule import folder_of, is_override, module_files
 
@@ -203,6 +203,9 @@ class Module:
             pseudo = PSEUDO_DATA.get((path[1], path[3]))
             if pseudo is not None:
                 return Node((pseudo,), at)
+            if (path[1], path[3]) == ("aws_partition", "dns_suffix"):  # the provider: the partition's base DNS domain
+                bound = self.bindings.get(URL_SUFFIX)
+                return Node.string([bound], at) if bound is not None else Node(Hole(written, URL_SUFFIX, at), at)
             return self._named("data", path[1], path[2], path[3], at, written)
         if len(path) >= 3 and head.startswith("aws_"):
             return self._named("resource", head, path[1], path[2], at, written)

@@ -186,3 +186,36 @@ resource "aws_iam_role" "exec" {
     needs = Needs("app", tuple(Need("secretsmanager:GetSecretValue", arn, (), (Origin("t.json", 1, 1, "secrets[0]"),))
                                for arn in arns), (), ())
     assert audit_role(role, needs, Location()).missing == ()
+
+
+def test_the_partition_dns_suffix_in_an_ecr_host_is_the_deploying_registry(tmp_path):
+    """The AWS provider's aws_partition `dns_suffix`: "Base DNS domain name for the current partition (e.g.,
+    amazonaws.com in AWS Commercial, amazonaws.com.cn in AWS China)", CloudFormation's AWS::URLSuffix: with the
+    deploying account and region it names the deploying registry in every partition."""
+    from rolec.taskdefs import infer
+
+    (tmp_path / "ecs.tf").write_text("""\
+data "aws_caller_identity" "c" {}
+data "aws_region" "r" {}
+data "aws_partition" "p" {}
+resource "aws_ecs_task_definition" "web" {
+  family                   = "web"
+  execution_role_arn       = "arn:aws:iam::123456789012:role/exec"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "${data.aws_caller_identity.c.account_id}.dkr.ecr.${data.aws_region.r.name}.${data.aws_partition.p.dns_suffix}/app:1"
+  }])
+}
+""")
+    inferred = infer([str(tmp_path / "ecs.tf")], {})
+    assert inferred.document["features"]["ecr_pull"]["repositories"] == ["app"]
+
+
+def test_the_partition_dns_suffix_elsewhere_is_a_hole_bound_as_aws_url_suffix(tmp_path):
+    (tmp_path / "main.tf").write_text('data "aws_partition" "p" {}\noutput "x" {\n  value = "logs.${data.aws_partition.p.dns_suffix}"\n}\n')
+    module = read(tmp_path / "main.tf", "main.tf", Bindings())
+    [_, hole] = module.evaluate(module.find("output", "x").attributes["value"]).value
+    assert (hole.written, hole.binding, hole.at) == ("data.aws_partition.p.dns_suffix", "AWS::URLSuffix", Span("main.tf", 3, 19))
+    module = read(tmp_path / "main.tf", "main.tf", Bindings({"AWS::URLSuffix": "amazonaws.com.cn"}))
+    assert module.evaluate(module.find("output", "x").attributes["value"]).literal == "logs.amazonaws.com.cn"
