@@ -229,14 +229,21 @@ def read_module(module: tf.Module, bindings) -> list[SourceRole]:
             listed = module.evaluate(block.attributes["managed_policy_arns"])
             for item in listed.value if isinstance(listed.value, list) else [listed]:
                 policies.append(_attached(module, block, item, bindings))
-        boundary = None
+        boundary, boundary_policy = None, None
         if "permissions_boundary" in block.attributes:
-            boundary_node = module.evaluate(block.attributes["permissions_boundary"])
-            boundary = iam_json(boundary_node, f"the permissions boundary of {key}")
+            expression = block.attributes["permissions_boundary"]
+            boundary_node = module.evaluate(expression)
+            reference = _reference(boundary_node, expression)
+            if reference and reference[1] == "aws_iam_policy":  # a policy of the module, or data "aws_iam_policy"
+                limit = replace(_attached(module, block, boundary_node, bindings, expression), where=where(boundary_node.at))
+                boundary = limit.arn or ".".join(reference[1:3])
+                boundary_policy = limit if limit.document is not None else None
+            else:
+                boundary = iam_json(boundary_node, f"the permissions boundary of {key}")
             if not isinstance(boundary, str):
                 raise fail(boundary_node.at, f"aws_iam_role.{key}: permissions_boundary: expected a policy ARN, got {boundary!r}")
         found.append(SourceRole(roles[key], where(block.at), trust, where(trust_at), tuple(policies) + tuple(attached[key]),
-                                boundary, notes=elsewhere.get(key, ())))
+                                boundary, notes=elsewhere.get(key, ()), boundary_policy=boundary_policy))
     for block in existing:
         name = roles[f"data.{block.labels[1]}"]
         found.append(SourceRole(name, where(block.at), policies=tuple(attached[f"data.{block.labels[1]}"]),

@@ -65,3 +65,53 @@ def test_an_inline_policy_in_terraform_json_is_read(tmp_path):
     [role] = load([path])
     [policy] = role.policies
     assert (policy.name, policy.document["Statement"][0]["Action"]) == ("p", "ecr:*")
+
+
+def _audited(path, *actions_on):
+    from rolec.audit.compare import audit_role
+    from rolec.audit.needs import Need, Needs, Origin
+    from rolec.iam.location import Location
+
+    [role] = load([path])
+    needs = Needs("app", tuple(Need(action, arn, (), (Origin("t.json", 1, 1, "secrets[0]"),)) for action, arn in actions_on),
+                  (), ())
+    return role, audit_role(role, needs, Location())
+
+
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"
+GRANTS_SECRET = ('  inline_policy {\n    name = "p"\n    policy = jsonencode({ Statement = [{ Effect = "Allow", '
+                 'Action = "secretsmanager:GetSecretValue", Resource = "*" }] })\n  }\n')
+
+
+def test_a_permissions_boundary_of_the_same_module_is_applied(tmp_path):
+    """aws_iam_role `permissions_boundary`: "ARN of the policy that is used to set the permissions boundary for the
+    role"; `aws_iam_policy.boundary.arn` is known only after apply, but the policy's document is in the module. IAM:
+    the effective permissions are the intersection of the role's policies and its boundary."""
+    path = tmp_path / "role.tf"
+    path.write_text(ROLE.format(inside=GRANTS_SECRET + "  permissions_boundary = aws_iam_policy.boundary.arn", outside="""\
+resource "aws_iam_policy" "boundary" {
+  name   = "boundary"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["ecr:*", "logs:*"], Resource = "*" }] })
+}
+"""))
+    role, audit = _audited(path, ("secretsmanager:GetSecretValue", SECRET))
+    assert role.boundary_policy.document["Statement"][0]["Action"] == ["ecr:*", "logs:*"]
+    assert [p.name for p in role.policies] == ["p"]  # the boundary limits the role; it grants nothing
+    [missing] = audit.missing
+    assert missing.action == "secretsmanager:GetSecretValue" and "permissions boundary" in missing.reasons[0]
+
+
+@pytest.mark.parametrize("boundary", ['"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"',
+                                      '"arn:${data.aws_partition.p.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"',
+                                      "data.aws_iam_policy.ecr.arn"])
+def test_an_aws_managed_permissions_boundary_is_applied(tmp_path, boundary):
+    path = tmp_path / "role.tf"
+    path.write_text(ROLE.format(inside=GRANTS_SECRET + f"  permissions_boundary = {boundary}", outside="""\
+data "aws_partition" "p" {}
+data "aws_iam_policy" "ecr" {
+  arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+}
+"""))
+    _, audit = _audited(path, ("secretsmanager:GetSecretValue", SECRET))
+    [missing] = audit.missing
+    assert "AmazonEC2ContainerRegistryReadOnly" in missing.reasons[0]
