@@ -190,9 +190,14 @@ def read_module(module: tf.Module, bindings) -> list[SourceRole]:
         targets = [(module.evaluate(block.attributes["role"]), block.attributes["role"])] if "role" in block.attributes else []
         if "roles" in block.attributes:
             listed = module.evaluate(block.attributes["roles"])
+            if isinstance(listed.value, Hole):  # which roles it attaches the policy to is not known
+                raise fail(listed.value.at, listed.value.message(f"the roles of {'.'.join(block.labels)}"))
+            if not isinstance(listed.value, list):
+                raise fail(listed.at, f"{'.'.join(block.labels)}: roles: expected a list of role names (the AWS provider's "
+                                      "set of strings)")
             raw = block.attributes["roles"]
-            raw_items = raw.value if isinstance(raw, Node) and isinstance(raw.value, list) else [None] * len(listed.value or [])
-            targets = list(zip(listed.value, raw_items)) if isinstance(listed.value, list) else []
+            raw_items = raw.value if isinstance(raw, Node) and isinstance(raw.value, list) else [None] * len(listed.value)
+            targets = list(zip(listed.value, raw_items))
         role_names = [r for r in (_role_of(value, roles, raw) for value, raw in targets) if r is not None]
         if not role_names:
             continue

@@ -28,6 +28,10 @@ STATEMENT = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "ecr:*", Res
          'resource "aws_iam_role_policy_attachment" "a" {\n  role       = aws_iam_role.exec.name\n'
          '  policy_arn = aws_iam_policy.p.arn\n}', 6, "policy"),
     ('  inline_policy {\n    name = "p"\n  }', "", 4, "policy"),
+    ("", 'variable "roles" {}\nresource "aws_iam_policy_attachment" "a" {\n  name = "a"\n  roles = var.roles\n'
+         '  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}', 9, "var.roles"),
+    ("", 'resource "aws_iam_policy_attachment" "a" {\n  name = "a"\n  roles = "exec"\n'
+         '  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}', 8, "expected a list of role names"),
     ("  managed_policy_arns = [5]", "", 4, "policy ARN"),
     ("  permissions_boundary = 5", "", 4, "permissions_boundary"),
     ('  inline_policy {\n    name = "p"\n    policy = data.aws_iam_policy_document.d.json\n  }',
