@@ -4,7 +4,6 @@ diagnostics; never any other exception (an internal error, exit 70)."""
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -14,10 +13,10 @@ from hypothesis import strategies as st
 from rolec.roles import RoleSourceError, load
 
 from tests.support.examples import count
+from tests.support.mutation import DIAGNOSTIC, damage
 
 CORPUS = Path(__file__).parents[1] / "taskdefs" / "corpus"
 ROLES = sorted(p for p in CORPUS.iterdir() if ".role." in p.name)
-DIAGNOSTIC = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): (error|warning): \S.*$")
 NOISE = [b":", b"- ", b"\n", b"  ", b"[", b"{", b"}", b"]", b",", b'"', b"${", b"!Ref ", b"= ", b"5", b"[5]", b"{}",
          b"jsonencode(", b"#"]
 
@@ -29,17 +28,7 @@ def damaged(draw) -> tuple[str, bytes]:
     for _ in range(draw(st.integers(0, 3))):  # whole lines: what a reader requires goes missing
         if lines:
             del lines[draw(st.integers(0, len(lines) - 1))]
-    data = bytearray(b"".join(lines))
-    for _ in range(draw(st.integers(0, 2))):
-        at = draw(st.integers(0, len(data)))
-        kind = draw(st.sampled_from(["flip", "insert", "cut"]))
-        if kind == "insert" or not data:
-            data[at:at] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from(NOISE))
-        elif kind == "flip":
-            data[min(at, len(data) - 1)] = draw(st.integers(0, 255))
-        else:
-            del data[at:at + draw(st.integers(1, 16))]
-    return source.name, bytes(data)
+    return source.name, damage(draw, bytearray(b"".join(lines)), draw(st.integers(0, 2)), NOISE)
 
 
 @settings.get_profile("mutation")

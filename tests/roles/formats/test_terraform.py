@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from rolec.roles import RoleSourceError, load
+from rolec.roles import load
+
+from tests.support.role_sources import audited, located_error
 
 ROLE = """\
 resource "aws_iam_role" "exec" {{
@@ -44,9 +46,7 @@ STATEMENT = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "ecr:*", Res
 def test_a_resource_without_a_required_argument_is_a_located_error(tmp_path, inside, outside, line, fragment):
     path = tmp_path / "role.tf"
     path.write_text(ROLE.format(inside=inside, outside=outside))
-    with pytest.raises(RoleSourceError) as caught:
-        load([path])
-    [diagnostic] = caught.value.diagnostics
+    diagnostic = located_error(path)
     assert diagnostic.line == line and fragment in diagnostic.message, diagnostic
 
 
@@ -71,17 +71,6 @@ def test_an_inline_policy_in_terraform_json_is_read(tmp_path):
     assert (policy.name, policy.document["Statement"][0]["Action"]) == ("p", "ecr:*")
 
 
-def _audited(path, *actions_on):
-    from rolec.audit.compare import audit_role
-    from rolec.audit.needs import Need, Needs, Origin
-    from rolec.iam.location import Location
-
-    [role] = load([path])
-    needs = Needs("app", tuple(Need(action, arn, (), (Origin("t.json", 1, 1, "secrets[0]"),)) for action, arn in actions_on),
-                  (), ())
-    return role, audit_role(role, needs, Location())
-
-
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"
 GRANTS_SECRET = ('  inline_policy {\n    name = "p"\n    policy = jsonencode({ Statement = [{ Effect = "Allow", '
                  'Action = "secretsmanager:GetSecretValue", Resource = "*" }] })\n  }\n')
@@ -98,7 +87,7 @@ resource "aws_iam_policy" "boundary" {
   policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["ecr:*", "logs:*"], Resource = "*" }] })
 }
 """))
-    role, audit = _audited(path, ("secretsmanager:GetSecretValue", SECRET))
+    role, audit = audited(path, ("secretsmanager:GetSecretValue", SECRET))
     assert role.boundary_policy.document["Statement"][0]["Action"] == ["ecr:*", "logs:*"]
     assert [p.name for p in role.policies] == ["p"]  # the boundary limits the role; it grants nothing
     [missing] = audit.missing
@@ -116,6 +105,6 @@ data "aws_iam_policy" "ecr" {
   arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 """))
-    _, audit = _audited(path, ("secretsmanager:GetSecretValue", SECRET))
+    _, audit = audited(path, ("secretsmanager:GetSecretValue", SECRET))
     [missing] = audit.missing
     assert "AmazonEC2ContainerRegistryReadOnly" in missing.reasons[0]
