@@ -94,6 +94,14 @@ def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = F
     def value(expression):
         return iam_json(module.evaluate(expression), what, keep_holes)
 
+    def text(nested, name: str, kind: str) -> str:
+        """A string argument the provider requires (a principal's type, a condition's test or variable)."""
+        node = module.evaluate(_required(nested, name, f"a {kind} block of {what}"))
+        plain = iam_json(node, what, keep_holes)
+        if not isinstance(plain, str):
+            raise fail(node.at, f"a {kind} block of {what}: {name}: expected a string, got {plain!r}")
+        return plain
+
     statements, positions = [], []
     elements = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
                 "resources": "Resource", "not_resources": "NotResource"}
@@ -104,12 +112,13 @@ def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = F
                 item[element] = value(statement.attributes[attribute])
         for kind, element in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
             for principal in _Nested.of(statement, kind):
+                principal_type = text(principal, "type", kind)
                 identifiers = value(_required(principal, "identifiers", f"a {kind} block of {what}"))
-                item.setdefault(element, {}).setdefault(value(_required(principal, "type", f"a {kind} block of {what}")), []).extend(
+                item.setdefault(element, {}).setdefault(principal_type, []).extend(
                     identifiers if isinstance(identifiers, list) else [identifiers])
         for condition in _Nested.of(statement, "condition"):
-            test, variable, values = (value(_required(condition, name, f"a condition block of {what}"))
-                                      for name in ("test", "variable", "values"))
+            test, variable = text(condition, "test", "condition"), text(condition, "variable", "condition")
+            values = value(_required(condition, "values", f"a condition block of {what}"))
             item.setdefault("Condition", {}).setdefault(test, {})[variable] = values
         statements.append(item)
         positions.append(where(statement.at))

@@ -42,6 +42,13 @@ STATEMENT = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "ecr:*", Res
     ('  inline_policy {\n    name = "p"\n    policy = data.aws_iam_policy_document.d.json\n  }',
      'data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["ecr:*"]\n    resources = ["*"]\n'
      '    condition {\n      test = "Bool"\n    }\n  }\n}', 13, "variable"),
+    ('  inline_policy {\n    name = "p"\n    policy = data.aws_iam_policy_document.d.json\n  }',
+     'data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["ecr:*"]\n    resources = ["*"]\n'
+     '    principals {\n      type = ["AWS"]\n      identifiers = ["*"]\n    }\n  }\n}', 14, "type: expected a string"),
+    ('  inline_policy {\n    name = "p"\n    policy = data.aws_iam_policy_document.d.json\n  }',
+     'data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["ecr:*"]\n    resources = ["*"]\n'
+     '    condition {\n      test = "Bool"\n      variable = ["aws:SecureTransport"]\n      values = ["true"]\n'
+     '    }\n  }\n}', 15, "variable: expected a string"),
 ])
 def test_a_resource_without_a_required_argument_is_a_located_error(tmp_path, inside, outside, line, fragment):
     path = tmp_path / "role.tf"
