@@ -13,8 +13,8 @@ from ..errors import SpecError
 from ..iam.conditions import PolicyError
 from ..iam.evaluate import statements
 from ..iam.location import PSEUDO_NAMES
-from ..sources import Hole, Node, Span, fail, jsonfile
-from ..text import Lookup, Pseudo
+from ..sources import URL_SUFFIX, Hole, Node, Span, fail, jsonfile
+from ..text import Pseudo
 from .model import Policy, Where
 
 
@@ -29,22 +29,27 @@ def iam_json(node: Node, what: str, keep_holes: bool = False) -> Any:
     value = node.value
     if isinstance(value, Hole):
         if keep_holes:
-            return "${" + value.written + "}"
+            return _kept(value)
         raise SpecError([value.at.error(value.message(what))])
     if isinstance(value, tuple):
         parts = []
         for part in value:
             if isinstance(part, Hole) and not keep_holes:
                 raise SpecError([part.at.error(part.message(what))])
-            parts.append(part if isinstance(part, str) else "${" + (
-                PSEUDO_NAMES[part] if isinstance(part, Pseudo) else part.name if isinstance(part, Lookup)
-                else part.written) + "}")
+            parts.append(part if isinstance(part, str) else _kept(part) if isinstance(part, Hole) else "${" + (
+                PSEUDO_NAMES[part] if isinstance(part, Pseudo) else part.name) + "}")
         return "".join(parts)
     if isinstance(value, list):
         return [iam_json(item, what, keep_holes) for item in value]
     if isinstance(value, dict):
         return {key: iam_json(item, what, keep_holes) for key, item in value.items()}
     return value
+
+
+def _kept(hole: Hole) -> str:
+    """A Hole kept in a trust policy: the deploying partition's domain (`AWS::URLSuffix`, Terraform's aws_partition
+    `dns_suffix`) as `${AWS::URLSuffix}`, which the audit renders for the deployment; anything else as written."""
+    return "${" + (URL_SUFFIX if hole.binding == URL_SUFFIX else hole.written) + "}"
 
 
 def embedded(node: Node) -> Node:

@@ -143,6 +143,14 @@ def fail(at: Span, message: str) -> SpecError:
 
 
 TOO_DEEP = "values are nested too deeply for rolec (Python's recursion limit)"
+URL_SUFFIX = "AWS::URLSuffix"
+"""The deploying partition's domain (`amazonaws.com`, `amazonaws.com.cn`): CloudFormation's pseudo parameter, the AWS
+provider's `data.aws_partition.P.dns_suffix`. A Hole bound by this name; a reader resolves it with `--set`."""
+SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
+SECRET_SUFFIX = "-??????"
+"""A secret created with the template or module is named by its full ARN, "such as …:secret:MySecret-a1b2c3"
+(CloudFormation's Ref of AWS::SecretsManager::Secret; the AWS provider's `arn` of aws_secretsmanager_secret): the six
+characters Secrets Manager adds are known only once it exists, so they stay `??????`."""
 
 
 def read_text(path: Path, display: str, what: str) -> str:

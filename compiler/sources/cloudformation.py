@@ -20,15 +20,11 @@ from pathlib import Path
 
 from ..aws.lookups import LOOKUPS
 from ..text import Pseudo
-from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
+from . import SECRET_ARN, SECRET_SUFFIX, TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
 from . import cfnyaml, jsonfile
 
 LOOKUP_KEY = "Value"
 """The second-level key of rolec's lookup Mappings (targets/cloudformation.LOOKUP_KEY)."""
-SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
-SECRET_SUFFIX = "-??????"
-"""A secret's Ref (and Id) is its ARN, "such as …:secret:MySecret-a1b2c3" (AWS::SecretsManager::Secret return
-values): the six characters Secrets Manager adds are known only once it exists, so they stay `??????`."""
 PSEUDO = {"AWS::Partition": Pseudo.PARTITION, "AWS::Region": Pseudo.REGION, "AWS::AccountId": Pseudo.ACCOUNT}
 NO_VALUE = "AWS::NoValue"
 IMPORT_BINDING = "ImportValue:"
@@ -64,6 +60,8 @@ class Template:
     bindings: Bindings
     parameters: dict[str, Node] = field(init=False)
     resources: dict[str, Node] = field(init=False)
+    _open: list[str] = field(default_factory=list, init=False, repr=False)
+    """The resources, conditions and mapping entries being resolved, outermost first (a cycle is refused where it closes)."""
 
     def __post_init__(self):
         self.parameters = self._section("Parameters")
@@ -201,7 +199,19 @@ class Template:
     def _named(self, name: str, key: str, at: Span) -> Node | None:
         """The resolved literal name property of resource `name`, or None when CloudFormation generates it."""
         prop = self.properties(self.resources[name]).get(key)
-        return None if prop is None else self.resolve(prop)
+        return None if prop is None else self._within(name, at, lambda: self.resolve(prop))
+
+    def _within(self, what: str, at: Span, resolve):
+        """`resolve()` with `what` open: reached again before it is done, `what` refers to itself, which CloudFormation
+        refuses (a circular dependency); the error is at the reference that closes the cycle."""
+        if what in self._open:
+            cycle = " → ".join(self._open[self._open.index(what):] + [what])
+            raise fail(at, f"{what} refers to itself ({cycle}); CloudFormation refuses a circular dependency")
+        self._open.append(what)
+        try:
+            return resolve()
+        finally:
+            self._open.pop()
 
     REFS = {
         # resource type -> (name property, what Ref returns as a function of the name)
@@ -328,7 +338,7 @@ class Template:
                 return Node(Hole(f"Fn::FindInMap {_brief(arg)}", None, at,
                                  "its keys are not known until deploy time or are not in Mappings"), at)
             node = node.value[key.literal]
-        return self.resolve(node)
+        return self._within(f"Mappings {'.'.join(k.literal for k in keys)}", at, lambda: self.resolve(node))
 
     def _if(self, arg: Node, at: Span):
         if not isinstance(arg.value, list) or len(arg.value) != 3 or _literal(arg.value[0]) is None:
@@ -341,7 +351,7 @@ class Template:
     def condition(self, name: str, at: Span) -> bool | Hole:
         if name not in self.conditions:
             raise fail(at, f"Fn::If: {name!r} is not a condition of this template")
-        return self._evaluate(self.conditions[name])
+        return self._within(f"condition {name}", at, lambda: self._evaluate(self.conditions[name]))
 
     def _evaluate(self, node: Node) -> bool | Hole:
         value = node.value

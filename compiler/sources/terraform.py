@@ -39,11 +39,10 @@ from ..aws.lookups import LOOKUPS
 from ..errors import Diagnostic, SpecError
 from ..targets.terraform import local_name
 from ..text import Pseudo
-from . import TOO_DEEP, Bindings, Hole, Node, Span, fail, read_text
+from . import SECRET_ARN, SECRET_SUFFIX, TOO_DEEP, URL_SUFFIX, Bindings, Hole, Node, Span, fail, read_text
 from . import jsonfile
 from .tfmodule import folder_of, is_override, module_files
 
-SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
 PARAMETER_ARN = ("arn:", Pseudo.PARTITION, ":ssm:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":parameter")
 LOOKUP_LOCALS = {local_name(lookup): lookup for lookup in LOOKUPS.values()}
 """rolec's per-region lookups by the name of the Terraform local holding their table (targets/terraform)."""
@@ -204,6 +203,9 @@ class Module:
             pseudo = PSEUDO_DATA.get((path[1], path[3]))
             if pseudo is not None:
                 return Node((pseudo,), at)
+            if (path[1], path[3]) == ("aws_partition", "dns_suffix"):  # the provider: the partition's base DNS domain
+                bound = self.bindings.get(URL_SUFFIX)
+                return Node.string([bound], at) if bound is not None else Node(Hole(written, URL_SUFFIX, at), at)
             return self._named("data", path[1], path[2], path[3], at, written)
         if len(path) >= 3 and head.startswith("aws_"):
             return self._named("resource", head, path[1], path[2], at, written)
@@ -249,14 +251,14 @@ class Module:
             if given is not None and attribute in ("arn", "id"):
                 return string(given)
             secret_name = attr("name")
-            if secret_name is not None and attribute in ("arn", "id"):
-                return string(*SECRET_ARN, secret_name)
+            if secret_name is not None and attribute in ("arn", "id"):  # the provider's "ARN of the secret": its full ARN
+                return string(*SECRET_ARN, secret_name, SECRET_SUFFIX)
             if secret_name is not None and attribute == "name":
                 return string(secret_name)
         if type_name == "aws_secretsmanager_secret_version" and attribute in ("arn", "secret_id") and "secret_id" in block.attributes:
             secret = attr("secret_id")
             if secret.literal is not None and not secret.literal.startswith("arn:"):
-                return string(*SECRET_ARN, secret)
+                return string(*SECRET_ARN, secret, SECRET_SUFFIX)
             return secret
         if type_name == "aws_ssm_parameter" and (parameter := attr("name")) is not None:
             if attribute in ("name", "id"):

@@ -20,7 +20,7 @@ from ..aws.ecr import parse_image, split_reference
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
 from ..features import catalog
-from ..sources import Bindings, Hole, Node, Span
+from ..sources import URL_SUFFIX, Bindings, Hole, Node, Span
 from ..spec.names import SECRET_SUFFIX_MARKER, environment_file, s3_object
 from ..spec.types import Invalid, Str
 from ..text import Pseudo
@@ -34,9 +34,6 @@ FARGATE_ONLY_PLATFORMS = {"FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}
 DEPLOYING_REGISTRY = "{account}.dkr.ecr.{region}.amazonaws.com"
 _DEPLOYING_ACCOUNT_HOST = re.compile(r"\{account\}\.dkr\.ecr\.(?P<region>\{region\}|[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?")
 """An ECR host of the deploying account (aws/aws-us-gov, or China's), in the deploying region or a written one."""
-URL_SUFFIX = "AWS::URLSuffix"
-"""CloudFormation's domain of the deploying partition (amazonaws.com, amazonaws.com.cn, …): in an ECR host of the
-deploying account and region, it names DEPLOYING_REGISTRY."""
 PULL_THROUGH_CACHE_PREFIXES = ("docker-hub", "ecr-public", "quay", "kubernetes", "github")
 """The prefixes the ECR console proposes for pull through cache rules (shared/aws/EXECUTION_ROLE_FEATURES.md §3)."""
 
@@ -171,8 +168,8 @@ class _Mapper:
                            else PLACEHOLDER[p] if isinstance(p, Pseudo) else p for p in parts)
         host, path, _tag, _digest = split_reference(rendered)
         if host in {DEPLOYING_REGISTRY.replace(".amazonaws.com", f".{mark}") for mark, hole in marks.items()
-                    if hole.written == URL_SUFFIX}:
-            host = DEPLOYING_REGISTRY  # the deploying partition's domain: this registry in every partition
+                    if hole.binding == URL_SUFFIX}:
+            host = DEPLOYING_REGISTRY  # AWS::URLSuffix / aws_partition dns_suffix: this registry in every partition
         repository = f"{host}/{path}" if host else path
         open_parts = [hole for mark, hole in marks.items() if mark in repository]
         for hole in open_parts:

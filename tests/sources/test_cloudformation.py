@@ -175,3 +175,44 @@ def test_a_list_parameter_is_a_list():
     assert [item.literal for item in value.value] == ["FARGATE", "EC2"]
     bound = Template(root, Bindings({"Compat": "EC2"})).resolve(root.value["Outputs"].value["V"].value["Value"])
     assert [item.literal for item in bound.value] == ["EC2"]
+
+
+SELF_REFERENCES = """\
+Mappings:
+  M: {a: {b: !FindInMap [M, a, b]}}
+Conditions:
+  A: !Condition B
+  B: !Not [!Condition A]
+Resources:
+  Loop: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Sub "/ecs/${Loop}"}}
+  Self: {Type: AWS::SSM::Parameter, Properties: {Name: !GetAtt Self.Name}}
+  Ping: {Type: AWS::S3::Bucket, Properties: {BucketName: !Ref Pong}}
+  Pong: {Type: AWS::S3::Bucket, Properties: {BucketName: !Join ["-", [!Ref Ping, x]]}}
+Outputs:
+  Loop: {Value: !Ref Loop}
+  Self: {Value: !GetAtt Self.Name}
+  Ping: {Value: !Ref Ping}
+  Cycle: {Value: !If [A, a, b]}
+  Mapped: {Value: !FindInMap [M, a, b]}
+"""
+
+
+def test_a_self_reference_is_refused_at_the_reference_not_as_too_deep():
+    """A resource whose name refers to itself (directly, or through another resource) or a condition that does is an
+    error CloudFormation reports as a circular dependency: rolec says so where the cycle closes."""
+    import pytest
+
+    from rolec.errors import SpecError
+
+    root = parse(SELF_REFERENCES, "t.yaml")
+    outputs = root.value["Outputs"].value
+    expected = {"Loop": (7, 64, "Loop refers to itself (Loop → Loop)"),  # at the !Sub that holds ${Loop}
+                "Self": (8, 56, "Self refers to itself (Self → Self)"),
+                "Ping": (10, 71, "Ping refers to itself (Ping → Pong → Ping)"),
+                "Cycle": (5, 12, "condition A refers to itself (condition A → condition B → condition A)"),
+                "Mapped": (2, 14, "Mappings M.a.b refers to itself")}
+    for name, (line, col, message) in expected.items():
+        with pytest.raises(SpecError) as caught:
+            Template(root, Bindings()).resolve(outputs[name].value["Value"])
+        [diagnostic] = caught.value.diagnostics
+        assert (diagnostic.line, diagnostic.col) == (line, col) and message in diagnostic.message, (name, diagnostic)

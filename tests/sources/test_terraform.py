@@ -9,6 +9,8 @@ from rolec.sources import Bindings, Hole, Span
 from rolec.sources.terraform import decode_json, read
 from rolec.text import Pseudo
 
+from tests.support.role_sources import audited
+
 MODULE = """\
 variable "env" {
   default = "prod"
@@ -75,7 +77,7 @@ def test_evaluated(module):
     v = values(module())
     assert v["a"].literal == "/ecs/orders-prod"
     assert v["b"].value == ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT,
-                            ":secret:orders-prod/db")
+                            ":secret:orders-prod/db-??????")  # the secret's ARN, with the suffix Secrets Manager adds
     assert v["c"].value[-1] == ":parameter/orders-prod/p"
     assert v["d"].value == (Pseudo.ACCOUNT, ".dkr.ecr.", Pseudo.REGION, ".amazonaws.com/orders-prod:1")
     assert v["e"].value == (Pseudo.REGION, "-", Pseudo.PARTITION)
@@ -123,3 +125,85 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path):
     with pytest.raises(SpecError, match="nested too deeply"):
         module = read(tmp_path / "deep.tf", "deep.tf", Bindings())
         module.evaluate(module.find("output", "x").attributes["value"])
+
+
+def infer_task(folder, container: str):
+    """What infer reads from ecs.tf in `folder`: one Fargate task definition whose container `app` is written `container`
+    (HCL arguments), with the other files of the folder."""
+    from rolec.taskdefs import infer
+
+    (folder / "ecs.tf").write_text(f"""\
+resource "aws_ecs_task_definition" "web" {{
+  family                   = "web"
+  execution_role_arn       = "arn:aws:iam::123456789012:role/exec"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions = jsonencode([{{
+    name  = "app"
+{container}
+  }}])
+}}
+""")
+    return infer([str(folder / "ecs.tf")], {})
+
+
+SECRETS = """\
+resource "aws_secretsmanager_secret" "master" {
+  name = "prod/db-master"
+}
+data "aws_secretsmanager_secret" "token" {
+  name = "prod/api-Pass01"
+}
+"""
+
+
+def test_a_secret_of_the_module_is_its_full_arn_whatever_its_name_ends_in(tmp_path):
+    """The AWS provider's aws_secretsmanager_secret (resource and data source): `arn` and `id` are the "ARN of the
+    secret", which is the name plus the six characters Secrets Manager adds (its import example:
+    `…:secret:example-123456`): never a partial ARN whose end rolec would have to guess (`-master`, `-Pass01`)."""
+    (tmp_path / "secrets.tf").write_text(SECRETS)
+    inferred = infer_task(tmp_path, """\
+    image = "nginx"
+    secrets = [
+      { name = "A", valueFrom = aws_secretsmanager_secret.master.arn },
+      { name = "B", valueFrom = "${data.aws_secretsmanager_secret.token.id}:password::" },
+    ]""")
+    assert inferred.document["features"]["secrets"]["secrets_manager"] == ["prod/api-Pass01", "prod/db-master"]
+
+
+def test_a_role_granting_its_secret_by_arn_grants_that_secret(tmp_path):
+    """`Resource = [aws_secretsmanager_secret.db.arn]` grants the secret a task names by its full ARN."""
+    (tmp_path / "role.tf").write_text(SECRETS + """\
+resource "aws_secretsmanager_secret" "db" {
+  name = "prod/db"
+}
+resource "aws_iam_role" "exec" {
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  inline_policy {
+    name   = "p"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue",
+                                         Resource = [aws_secretsmanager_secret.db.arn, data.aws_secretsmanager_secret.token.arn] }] })
+  }
+}
+""")
+    _, audit = audited(tmp_path / "role.tf", *(("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:us-east-1:123456789012:"
+                                                 f"secret:{name}") for name in ("prod/db-AbC123", "prod/api-Pass01-XyZ789")))
+    assert audit.missing == ()
+
+
+def test_the_partition_dns_suffix_in_an_ecr_host_is_the_deploying_registry(tmp_path):
+    """The AWS provider's aws_partition `dns_suffix`: "Base DNS domain name for the current partition (e.g.,
+    amazonaws.com in AWS Commercial, amazonaws.com.cn in AWS China)", CloudFormation's AWS::URLSuffix: with the
+    deploying account and region it names the deploying registry in every partition."""
+    (tmp_path / "data.tf").write_text('data "aws_caller_identity" "c" {}\ndata "aws_region" "r" {}\ndata "aws_partition" "p" {}\n')
+    inferred = infer_task(tmp_path, '    image = "${data.aws_caller_identity.c.account_id}.dkr.ecr.${data.aws_region.r.name}.'
+                                    '${data.aws_partition.p.dns_suffix}/app:1"')
+    assert inferred.document["features"]["ecr_pull"]["repositories"] == ["app"]
+
+
+def test_the_partition_dns_suffix_elsewhere_is_a_hole_bound_as_aws_url_suffix(tmp_path):
+    (tmp_path / "main.tf").write_text('data "aws_partition" "p" {}\noutput "x" {\n  value = "logs.${data.aws_partition.p.dns_suffix}"\n}\n')
+    module = read(tmp_path / "main.tf", "main.tf", Bindings())
+    [_, hole] = module.evaluate(module.find("output", "x").attributes["value"]).value
+    assert (hole.written, hole.binding, hole.at) == ("data.aws_partition.p.dns_suffix", "AWS::URLSuffix", Span("main.tf", 3, 19))
+    module = read(tmp_path / "main.tf", "main.tf", Bindings({"AWS::URLSuffix": "amazonaws.com.cn"}))
+    assert module.evaluate(module.find("output", "x").attributes["value"]).literal == "logs.amazonaws.com.cn"

@@ -39,7 +39,7 @@ def test_values_come_from_every_file_of_the_module(tmp_path):
     value = output(module).value
     assert value["group"].literal == "/ecs/orders-eu-west-1"
     assert value["region"].literal == "eu-west-1" and value["region"].at == Span("m/variables.tf", 2, 13)
-    assert value["secret"].value[-1] == ":secret:orders-eu-west-1/db"
+    assert value["secret"].value[-1] == ":secret:orders-eu-west-1/db-??????"
     assert value["open"].value == Hole("var.open", "var.open", Span("m/main.tf", 6, 12))
     assert {b.at.path for b in module.blocks} == {"m/main.tf"} and sorted(module.files) == [
         "m/locals.tf", "m/logs.tf.json", "m/main.tf", "m/secrets.tf", "m/variables.tf"]

@@ -3,7 +3,6 @@ need nothing, or raise SpecError with `file:line:col: error:` diagnostics; never
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -14,10 +13,10 @@ from rolec.errors import SpecError
 from rolec.taskdefs import NothingNeeded, infer
 
 from tests.support.examples import count
+from tests.support.mutation import DIAGNOSTIC, damage
 
 CORPUS = Path(__file__).parent / "corpus"
 INPUTS = sorted(p for p in CORPUS.iterdir() if p.name.startswith("t") and ".role." not in p.name)
-DIAGNOSTIC = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): (error|warning): \S.*$")
 NOISE = [b":", b"- ", b"\n", b"  ", b"[", b"{", b"}", b"]", b",", b'"', b"${", b"!Ref ", b"&a ", b"*a", b"!!python/object ",
          b"\t", b"\xff", b"'", b"= ", b"jsonencode(", b"<<EOF\n", b"#"]
 
@@ -25,17 +24,7 @@ NOISE = [b":", b"- ", b"\n", b"  ", b"[", b"{", b"}", b"]", b",", b'"', b"${", b
 @st.composite
 def damaged(draw) -> tuple[str, bytes]:
     source = draw(st.sampled_from(INPUTS))
-    data = bytearray(source.read_bytes())
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, len(data)))
-        kind = draw(st.sampled_from(["flip", "insert", "cut"]))
-        if kind == "insert" or not data:
-            data[at:at] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from(NOISE))
-        elif kind == "flip":
-            data[min(at, len(data) - 1)] = draw(st.integers(0, 255))
-        else:
-            del data[at:at + draw(st.integers(1, 16))]
-    return source.name, bytes(data)
+    return source.name, damage(draw, bytearray(source.read_bytes()), draw(st.integers(1, 4)), NOISE)
 
 
 @settings.get_profile("mutation")

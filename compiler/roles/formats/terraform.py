@@ -47,6 +47,13 @@ def _reference(node: Node, expression=None) -> tuple[str, str, str, str] | None:
     return None
 
 
+def _required(block, name: str, what: str):
+    """The expression of an argument the AWS provider requires (Terraform refuses the block without it)."""
+    if name not in block.attributes:
+        raise fail(block.at, f"{what} has no {name}, which the AWS provider requires")
+    return block.attributes[name]
+
+
 def _label(module: tf.Module, block) -> str:
     """A role's name as written (`${var.name}-exec`), or its resource name."""
     if "name" in block.attributes:
@@ -87,6 +94,14 @@ def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = F
     def value(expression):
         return iam_json(module.evaluate(expression), what, keep_holes)
 
+    def text(nested, name: str, kind: str) -> str:
+        """A string argument the provider requires (a principal's type, a condition's test or variable)."""
+        node = module.evaluate(_required(nested, name, f"a {kind} block of {what}"))
+        plain = iam_json(node, what, keep_holes)
+        if not isinstance(plain, str):
+            raise fail(node.at, f"a {kind} block of {what}: {name}: expected a string, got {plain!r}")
+        return plain
+
     statements, positions = [], []
     elements = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
                 "resources": "Resource", "not_resources": "NotResource"}
@@ -97,12 +112,14 @@ def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = F
                 item[element] = value(statement.attributes[attribute])
         for kind, element in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
             for principal in _Nested.of(statement, kind):
-                identifiers = value(principal.attributes["identifiers"])
-                item.setdefault(element, {}).setdefault(value(principal.attributes["type"]), []).extend(
+                principal_type = text(principal, "type", kind)
+                identifiers = value(_required(principal, "identifiers", f"a {kind} block of {what}"))
+                item.setdefault(element, {}).setdefault(principal_type, []).extend(
                     identifiers if isinstance(identifiers, list) else [identifiers])
         for condition in _Nested.of(statement, "condition"):
-            item.setdefault("Condition", {}).setdefault(value(condition.attributes["test"]), {})[
-                value(condition.attributes["variable"])] = value(condition.attributes["values"])
+            test, variable = text(condition, "test", "condition"), text(condition, "variable", "condition")
+            values = value(_required(condition, "values", f"a condition block of {what}"))
+            item.setdefault("Condition", {}).setdefault(test, {})[variable] = values
         statements.append(item)
         positions.append(where(statement.at))
     return {"Version": "2012-10-17", "Statement": statements}, tuple(positions)
@@ -146,15 +163,18 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
     if reference and reference[1] == "aws_iam_policy" and reference[3] in ("arn", "id"):
         if reference[0] == "resource":
             policy = module.find("resource", "aws_iam_policy", reference[2], at=arn_node.at)
-            if policy is None or "policy" not in policy.attributes:
+            if policy is None:
                 raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not declared in any file of the module")
-            doc, positions = _document(module, policy.attributes["policy"], f"aws_iam_policy.{reference[2]}", bindings)
+            doc, positions = _document(module, _required(policy, "policy", f"aws_iam_policy.{reference[2]}"),
+                                       f"aws_iam_policy.{reference[2]}", bindings)
             return Policy(_label(module, policy), CUSTOMER_MANAGED, at, doc, positions)
         data = module.find("data", "aws_iam_policy", reference[2], at=arn_node.at)
         if data is None or "arn" not in data.attributes:
             raise fail(arn_node.at, f"data.aws_iam_policy.{reference[2]}: rolec reads it only when it gives a literal arn")
         arn_node = module.evaluate(data.attributes["arn"])
     arn = iam_json(arn_node, f"the policy_arn of {'.'.join(block.labels)}")
+    if not isinstance(arn, str):
+        raise fail(arn_node.at, f"{'.'.join(block.labels)}: expected a policy ARN, got {arn!r}")
     return Policy(arn.rsplit("/", 1)[-1], AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED, at, arn=arn)
 
 
@@ -172,19 +192,25 @@ def read_module(module: tf.Module, bindings) -> list[SourceRole]:
             if "role" in block.attributes else None
         if role is not None:
             name = _label(module, block)
-            doc, positions = _document(module, block.attributes["policy"], f"aws_iam_role_policy.{block.labels[1]}", bindings)
+            what = f"aws_iam_role_policy.{block.labels[1]}"
+            doc, positions = _document(module, _required(block, "policy", what), what, bindings)
             attached[role].append(Policy(name, INLINE, where(block.at), doc, positions))
     for block in module.resources("aws_iam_role_policy_attachment") + module.resources("aws_iam_policy_attachment"):
         targets = [(module.evaluate(block.attributes["role"]), block.attributes["role"])] if "role" in block.attributes else []
         if "roles" in block.attributes:
             listed = module.evaluate(block.attributes["roles"])
+            if isinstance(listed.value, Hole):  # which roles it attaches the policy to is not known
+                raise fail(listed.value.at, listed.value.message(f"the roles of {'.'.join(block.labels)}"))
+            if not isinstance(listed.value, list):
+                raise fail(listed.at, f"{'.'.join(block.labels)}: roles: expected a list of role names (the AWS provider's "
+                                      "set of strings)")
             raw = block.attributes["roles"]
-            raw_items = raw.value if isinstance(raw, Node) and isinstance(raw.value, list) else [None] * len(listed.value or [])
-            targets = list(zip(listed.value, raw_items)) if isinstance(listed.value, list) else []
+            raw_items = raw.value if isinstance(raw, Node) and isinstance(raw.value, list) else [None] * len(listed.value)
+            targets = list(zip(listed.value, raw_items))
         role_names = [r for r in (_role_of(value, roles, raw) for value, raw in targets) if r is not None]
         if not role_names:
             continue
-        arn_value = module.evaluate(block.attributes["policy_arn"])
+        arn_value = module.evaluate(_required(block, "policy_arn", ".".join(block.labels)))
         if isinstance(arn_value.value, Hole) and arn_value.value.written in ("each.value", "each.key"):
             if "for_each" not in block.attributes:
                 raise fail(arn_value.at, f"{'.'.join(block.labels)}: {arn_value.value.written} without for_each, "
@@ -206,20 +232,32 @@ def read_module(module: tf.Module, bindings) -> list[SourceRole]:
                              bindings, keep_holes=True)
         trust_at = module.evaluate(block.attributes["assume_role_policy"]).at
         policies = []
-        for inline in (b for b in block.blocks if b.kind == "inline_policy"):
-            if "policy" in inline.attributes:
-                doc, positions = _document(module, inline.attributes["policy"], f"an inline_policy of aws_iam_role.{key}", bindings)
-                policies.append(Policy(_label(module, inline) if "name" in inline.attributes else key, INLINE,
-                                       where(inline.at), doc, positions))
+        for inline in _Nested.of(block, "inline_policy"):
+            if not inline.attributes:
+                continue  # `inline_policy {}` removes the inline policies added out of band: it grants nothing
+            what = f"an inline_policy of aws_iam_role.{key}"
+            doc, positions = _document(module, _required(inline, "policy", what), what, bindings)
+            policies.append(Policy(_label(module, inline) if "name" in inline.attributes else key, INLINE,
+                                   where(inline.at), doc, positions))
         if "managed_policy_arns" in block.attributes:
             listed = module.evaluate(block.attributes["managed_policy_arns"])
             for item in listed.value if isinstance(listed.value, list) else [listed]:
                 policies.append(_attached(module, block, item, bindings))
-        boundary = None
+        boundary, boundary_policy = None, None
         if "permissions_boundary" in block.attributes:
-            boundary = iam_json(module.evaluate(block.attributes["permissions_boundary"]), f"the permissions boundary of {key}")
+            expression = block.attributes["permissions_boundary"]
+            boundary_node = module.evaluate(expression)
+            reference = _reference(boundary_node, expression)
+            if reference and reference[1] == "aws_iam_policy":  # a policy of the module, or data "aws_iam_policy"
+                limit = replace(_attached(module, block, boundary_node, bindings, expression), where=where(boundary_node.at))
+                boundary = limit.arn or ".".join(reference[1:3])
+                boundary_policy = limit if limit.document is not None else None
+            else:
+                boundary = iam_json(boundary_node, f"the permissions boundary of {key}")
+            if not isinstance(boundary, str):
+                raise fail(boundary_node.at, f"aws_iam_role.{key}: permissions_boundary: expected a policy ARN, got {boundary!r}")
         found.append(SourceRole(roles[key], where(block.at), trust, where(trust_at), tuple(policies) + tuple(attached[key]),
-                                boundary, notes=elsewhere.get(key, ())))
+                                boundary, notes=elsewhere.get(key, ()), boundary_policy=boundary_policy))
     for block in existing:
         name = roles[f"data.{block.labels[1]}"]
         found.append(SourceRole(name, where(block.at), policies=tuple(attached[f"data.{block.labels[1]}"]),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from rolec.roles import RoleSourceError, load
+from rolec.roles import load
+
+from tests.support.role_sources import located_error
 
 ROLE = """\
 Resources:
@@ -41,9 +43,7 @@ POLICY = """\
 def test_a_property_of_the_wrong_shape_is_located(tmp_path, principal, properties, line, fragment):
     path = tmp_path / "role.yaml"
     path.write_text(ROLE.format(principal=principal, properties=properties))
-    with pytest.raises(RoleSourceError) as caught:
-        load([path])
-    [diagnostic] = caught.value.diagnostics
+    diagnostic = located_error(path)
     assert diagnostic.line == line and fragment in diagnostic.message, diagnostic
 
 
