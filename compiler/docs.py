@@ -19,7 +19,7 @@ import yaml
 from .features import Feature, catalog
 from .ir import Role
 from .rules import rules
-from .spec.starter import EXAMPLES
+from .spec.starter import DEFAULT_FEATURES, EXAMPLES, starter
 from .spec.types import Bool
 
 BLOCK = re.compile(r"(?P<begin><!-- begin generated: (?P<name>[a-z-]+) -->\n).*?(?P<end><!-- end generated -->)", re.S)
@@ -89,7 +89,12 @@ def invariant_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-TABLES = {"features": feature_tables, "invariants": invariant_table}
+def starter_block() -> str:
+    """What `rolec new orders-api` writes, so the page cannot drift from the command."""
+    return f"```yaml\n{starter('orders-api', DEFAULT_FEATURES)}```\n"
+
+
+TABLES = {"features": feature_tables, "invariants": invariant_table, "starter": starter_block}
 """Generated block name -> what writes it."""
 
 

@@ -82,7 +82,9 @@ def starter(name: str, features: tuple[str, ...], schema_path: str = SCHEMA_PATH
     lines += [
         "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",
         "trust:",
-        "  source_account: true  # aws:SourceAccount/aws:SourceArn: prevents the confused deputy problem",
+        "  # true adds aws:SourceAccount/aws:SourceArn against the confused deputy; AWS documents them for",
+        "  # task roles, not for the execution role: turn it on once a deployed task proves it works.",
+        "  source_account: false",
         "features:",
     ]
     body = "\n".join(lines) + "\n"

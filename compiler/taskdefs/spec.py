@@ -155,7 +155,7 @@ def _inferred(members, role_id: str, execution_role, warnings, sources, unused) 
     description = (f"Execution role for {', '.join(families)}" if families
                    else f"Execution role inferred from {', '.join(sorted({t.path for t, _ in members}))}")
     document = {"version": 1, "description": _printable(description)[:1000], "managed_policy": False,
-                "trust": {"source_account": True}, "features": features}
+                "trust": {"source_account": False}, "features": features}
     platforms = tuple(sorted({p for t, _ in members for p in t.compatibilities or ()}))
     return Inferred(document, origins, execution_role, warnings, role_id, sources, unused, platforms)
 
@@ -183,7 +183,9 @@ def render(inferred: Inferred) -> str:
         f"description: {_scalar(document['description'])}",
         "managed_policy: false  # true attaches AmazonECSTaskExecutionRolePolicy",
         "trust:",
-        "  source_account: true  # aws:SourceAccount/aws:SourceArn: prevents the confused deputy problem",
+        "  # true adds aws:SourceAccount/aws:SourceArn against the confused deputy; AWS documents them for",
+        "  # task roles, not for the execution role: turn it on once a deployed task proves it works.",
+        "  source_account: false",
         "features:",
     ]
     for feature, block in document["features"].items():

@@ -9,6 +9,7 @@ from rolec.iam.conditions import RequestContext
 from rolec.iam.evaluate import Decision, evaluate
 from rolec.iam.wildcards import action_matches
 
+from .iam_eval import trust_allows
 from .outputs import AWS, Policies
 
 ACCOUNT = AWS.account
@@ -86,3 +87,5 @@ def assert_exactly(role: Policies, needs) -> None:
         granted.update(listed if isinstance(listed, list) else [listed])
     assert {a for a in granted if not any(action_matches(a, n) for n in needed)} == set(), granted
     assert not role.managed_policy_arns
+    assert trust_allows(role.trust, "ecs-tasks.amazonaws.com", {}), \
+        "ECS assumes the execution role as its page documents: no aws:SourceAccount/aws:SourceArn in the request"

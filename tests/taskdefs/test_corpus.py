@@ -22,6 +22,7 @@ from rolec.errors import SpecError
 from rolec.taskdefs import NothingNeeded, infer
 
 from ..support.corpus import CORPUS
+from ..support.files import matches_file
 from ..support.outputs import AWS, AWS_CN, TARGETS, Deployment, policies
 from ..support.taskdef_needs import ACCOUNT, Need, assert_exactly, cdk_asset, ecr, logs, parameter, s3, secret
 
@@ -232,7 +233,7 @@ def test_built_role_allows_exactly_what_the_task_needs(name, target, tmp_path):
 
 
 # --------------------------------------------------------------------------- #
-# The corpus table of docs/task-definitions.md is what rolec does with each file (ROLEC_REGENERATE=1 rewrites it).
+# The corpus table of docs/task-definitions.md is what rolec does with each file (ROLEC_UPDATE_GOLDEN=1 rewrites it).
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "task-definitions.md"
 START, END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
@@ -269,12 +270,8 @@ def corpus_table() -> str:
 
 
 def test_docs_corpus_table_is_what_rolec_does():
-    import os
-
     text = DOCS.read_text()
     before, rest = text.split(START)
     _, after = rest.split(END)
     expected = f"{before}{START}\n{corpus_table()}\n{END}{after}"
-    if os.environ.get("ROLEC_REGENERATE"):
-        DOCS.write_text(expected)
-    assert text == expected
+    matches_file(DOCS, expected)

@@ -1,10 +1,9 @@
 """The task-definition format catalog (compiler/taskdefs/formats/): every format has good fixtures (good/, each with
 the spec `rolec infer` must write, good/NAME.spec.yaml) and bad ones (bad/, each with its exact diagnostics,
-bad/NAME.err). Regenerate the expected files with ROLEC_REGENERATE=1 and read the diff."""
+bad/NAME.err). Regenerate the expected files with ROLEC_UPDATE_GOLDEN=1 and read the diff."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from click.testing import CliRunner
 
 from rolec.cli import main
 from rolec.taskdefs.formats import catalog
+
+from tests.support.files import matches_file
 
 HERE = Path(__file__).parent
 GOOD = sorted(p.name for p in (HERE / "good").iterdir() if not p.name.endswith(".spec.yaml"))
@@ -34,10 +35,6 @@ def _infer(folder: Path, name: str, monkeypatch, *extra: str):
     return CliRunner().invoke(main, args)
 
 
-def _expect(path: Path, text: str) -> None:
-    if os.environ.get("ROLEC_REGENERATE"):
-        path.write_text(text)
-    assert text == path.read_text()
 
 
 def test_every_format_has_good_and_bad_fixtures():
@@ -51,7 +48,7 @@ def test_every_format_has_good_and_bad_fixtures():
 def test_good_fixture_infers_its_spec(name, monkeypatch):
     result = _infer(HERE / "good", name, monkeypatch)
     assert result.exit_code == 0, result.output
-    _expect(HERE / "good" / f"{name}.spec.yaml", result.stdout)
+    matches_file(HERE / "good" / f"{name}.spec.yaml", result.stdout)
 
 
 @pytest.mark.parametrize("name", GOOD)
@@ -69,7 +66,7 @@ def test_bad_fixture_is_refused_with_its_location(name, monkeypatch):
     result = _infer(HERE / "bad", name, monkeypatch)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    _expect(HERE / "bad" / f"{name}.err", result.stderr)
+    matches_file(HERE / "bad" / f"{name}.err", result.stderr)
 
 
 def test_huge_file_is_refused_before_parsing(tmp_path, monkeypatch):
