@@ -1,5 +1,7 @@
 """Hypothesis strategies over spec format v1: every feature present or not, names and ARNs,
-slashes, Secrets Manager references, every KMS key form, VPC endpoint conditions, role settings."""
+slashes, Secrets Manager references, every KMS key form, VPC endpoint conditions, S3 objects, prefixes and
+bucket owners, pull through cache prefixes, the GuardDuty agent switch, role settings; and `refused_specs`,
+valid specs with one value the schema or a feature's `validate` refuses."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import re
 
 import yaml
 from hypothesis import strategies as st
+
+from rolec.spec.names import PULL_THROUGH_CACHE_PREFIX_RE
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]
 PARTITION_OF = {"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov"}
@@ -73,8 +77,57 @@ secrets_feature = st.one_of(
     st.fixed_dictionaries({"ssm_parameters": _unique(parameters)}, optional={"secrets_manager": _unique(secrets), "kms_keys": _unique(kms_keys, 3)}),
     st.fixed_dictionaries({"secrets_manager": _unique(secrets)}, optional={"kms_keys": _unique(kms_keys, 3)}),
 )
+
+# s3_files (compiler/spec/names.py `_s3`, `s3_object`, `environment_file`, `s3_prefix`): an ARN without region or
+# account, its partition literal (moved to the spec's partition below) or `{partition}`; only then may the bucket
+# name hold `{account}` and `{region}`, and it must stay a bucket name with a 12-digit account and the longest region.
+S3_FILE_LISTS = ("environment_files", "firelens_config", "prefixes")
+_bucket_words = st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)
+_plain_buckets = st.builds(lambda first, rest: first + "".join(rest), _bucket_words,
+                           st.lists(st.tuples(st.sampled_from("-."), _bucket_words).map("".join), max_size=2)
+                           ).filter(lambda b: len(b) >= 3)
+_located_buckets = st.builds(lambda lead, parts: lead + "-".join(parts), _bucket_words.map(lambda w: w + "-"),
+                             st.lists(st.sampled_from(["{account}", "{region}", "assets"]), min_size=1, max_size=3)
+                             ).filter(lambda b: "{" in b and len(b.replace("{account}", "0" * 12)
+                                                               .replace("{region}", "us-isof-south-1")) <= 63)
+# Characters S3 keys may hold that are not the ARN wildcards (refused) nor `{` (placeholders): including those
+# the targets escape or quote ($ % ' " \ #), spaces and a non-ASCII letter.
+_ascii_segments = st.from_regex("[A-Za-z0-9!_.'()=+@,;&$%#\"\\\\ -]{1,10}", fullmatch=True)
+_key_segments = st.one_of(_ascii_segments, _ascii_segments, _ascii_segments, st.from_regex("é[a-z]{0,3}", fullmatch=True))
+_keys = st.lists(_key_segments, min_size=1, max_size=3).map("/".join)
+_env_keys = _keys.map(lambda k: k + ".env")
+_folders = st.lists(_key_segments, max_size=2).map(lambda parts: "".join(p + "/" for p in parts))
+
+
+def _s3_arns(keys: st.SearchStrategy) -> st.SearchStrategy:
+    literal = st.builds(lambda b, k: f"arn:aws:s3:::{b}/{k}", _plain_buckets, keys)
+    deploying = st.builds(lambda b, k: f"arn:{{partition}}:s3:::{b}/{k}", st.one_of(_plain_buckets, _located_buckets), keys)
+    return st.one_of(literal, deploying)
+
+
+s3_owners = st.one_of(st.just("any"), accounts,
+                      # bucket_owner also takes an unquoted YAML number (allow_number): no leading zero then
+                      accounts.filter(lambda a: a[0] != "0").map(int))
+s3_files = st.fixed_dictionaries({}, optional={
+    "environment_files": _unique(_s3_arns(_env_keys), 3),
+    "firelens_config": _unique(_s3_arns(_keys), 2),
+    "prefixes": _unique(_s3_arns(_folders), 2),
+    "bucket_owner": s3_owners,
+    "kms_keys": _unique(kms_keys, 2),
+}).filter(lambda block: any(name in block for name in S3_FILE_LISTS))
+
+# pull_through_cache: PULL_THROUGH_CACHE_PREFIX_RE, 2 to 30 characters; the console's default prefixes and others.
+cache_prefixes = st.one_of(
+    st.sampled_from(["docker-hub", "ecr-public", "quay", "k8s", "github", "gitlab", "azure", "chainguard"]),
+    st.from_regex(PULL_THROUGH_CACHE_PREFIX_RE, fullmatch=True).filter(lambda p: 2 <= len(p) <= 30),
+)
+pull_through_cache = st.fixed_dictionaries({"prefixes": _unique(cache_prefixes, 3)},
+                                           optional={"create_repository": st.booleans()})
+runtime_monitoring = st.fixed_dictionaries({"guardduty_agent": st.booleans()})
+
 features = st.fixed_dictionaries({}, optional={
     "ecr_pull": ecr_pull, "awslogs": awslogs, "private_registry_auth": private_registry_auth, "secrets": secrets_feature,
+    "s3_files": s3_files, "pull_through_cache": pull_through_cache, "runtime_monitoring": runtime_monitoring,
 })
 role = st.fixed_dictionaries({}, optional={
     "name": st.from_regex(r"[A-Za-z0-9+=,.@_-]{1,64}", fullmatch=True),
@@ -89,6 +142,26 @@ role = st.fixed_dictionaries({}, optional={
 @st.composite
 def specs(draw) -> dict:
     """A valid spec as data; `managed_policy` is never combined with a VPC endpoint (that is refused)."""
+    return _spec(draw, draw(regions))
+
+
+DEPLOYMENT_REGIONS = {"aws": ["us-east-1", "eu-west-1", "ap-southeast-2", "me-central-1", "ap-southeast-6"],
+                      "aws-cn": ["cn-north-1", "cn-northwest-1"], "aws-us-gov": ["us-gov-west-1", "us-gov-east-1"]}
+"""Where the generated specs deploy: every region of their partition the strategies name, me-central-1 (a GuardDuty
+agent account with leading zeros) and ap-southeast-6 and China (no GuardDuty agent repository)."""
+
+
+@st.composite
+def deployed_specs(draw) -> tuple[dict, tuple[str, str, str]]:
+    """A valid spec and where it deploys, (partition, region, account): a region of the spec's partition (the one
+    its ARNs name), and any account, leading zeros included."""
+    region = draw(regions)
+    partition = PARTITION_OF.get(region, "aws")
+    account = draw(st.one_of(accounts, accounts.map(lambda a: "00" + a[2:])))
+    return _spec(draw, region), (partition, draw(st.sampled_from(DEPLOYMENT_REGIONS[partition])), account)
+
+
+def _spec(draw, region: str) -> dict:
     spec: dict = {"version": 1}
     chosen = draw(features)
     has_endpoint = "vpc_endpoint" in chosen.get("ecr_pull", {})
@@ -106,7 +179,7 @@ def specs(draw) -> dict:
         spec["trust"] = {"source_account": draw(st.booleans())}
     if chosen:
         spec["features"] = chosen
-    return _one_partition(spec, draw(regions))
+    return _one_partition(spec, region)
 
 
 def _one_partition(value, region: str):
