@@ -125,10 +125,17 @@ pull_through_cache = st.fixed_dictionaries({"prefixes": _unique(cache_prefixes, 
                                            optional={"create_repository": st.booleans()})
 runtime_monitoring = st.fixed_dictionaries({"guardduty_agent": st.booleans()})
 
-features = st.fixed_dictionaries({}, optional={
+FEATURES = {
     "ecr_pull": ecr_pull, "awslogs": awslogs, "private_registry_auth": private_registry_auth, "secrets": secrets_feature,
     "s3_files": s3_files, "pull_through_cache": pull_through_cache, "runtime_monitoring": runtime_monitoring,
-})
+}
+"""A strategy per feature of the catalog (a test checks that none is missing)."""
+features = st.fixed_dictionaries({}, optional=FEATURES)
+
+
+def features_with(name: str) -> st.SearchStrategy:
+    """Feature blocks that always hold `name`, and any others."""
+    return st.fixed_dictionaries({name: FEATURES[name]}, optional={k: v for k, v in FEATURES.items() if k != name})
 role = st.fixed_dictionaries({}, optional={
     "name": st.from_regex(r"[A-Za-z0-9+=,.@_-]{1,64}", fullmatch=True),
     "path": st.sampled_from(["/", "/ecs/", "/teams/payments/"]),
@@ -152,18 +159,19 @@ agent account with leading zeros) and ap-southeast-6 and China (no GuardDuty age
 
 
 @st.composite
-def deployed_specs(draw) -> tuple[dict, tuple[str, str, str]]:
-    """A valid spec and where it deploys, (partition, region, account): a region of the spec's partition (the one
-    its ARNs name), and any account, leading zeros included."""
+def deployed_specs(draw, feature: str | None = None) -> tuple[dict, tuple[str, str, str]]:
+    """A valid spec (holding `feature`, if named) and where it deploys, (partition, region, account): a region of
+    the spec's partition (the one its ARNs name), and any account, leading zeros included."""
     region = draw(regions)
     partition = PARTITION_OF.get(region, "aws")
     account = draw(st.one_of(accounts, accounts.map(lambda a: "00" + a[2:])))
-    return _spec(draw, region), (partition, draw(st.sampled_from(DEPLOYMENT_REGIONS[partition])), account)
+    spec = _spec(draw, region, features if feature is None else features_with(feature))
+    return spec, (partition, draw(st.sampled_from(DEPLOYMENT_REGIONS[partition])), account)
 
 
-def _spec(draw, region: str) -> dict:
+def _spec(draw, region: str, blocks: st.SearchStrategy = features) -> dict:
     spec: dict = {"version": 1}
-    chosen = draw(features)
+    chosen = draw(blocks)
     has_endpoint = "vpc_endpoint" in chosen.get("ecr_pull", {})
     managed = draw(st.booleans()) and not has_endpoint
     if not chosen:
@@ -198,3 +206,151 @@ def _one_partition(value, region: str):
 
 def dump(spec: dict) -> str:
     return yaml.safe_dump(spec, sort_keys=False)
+
+
+# --------------------------------------------------------------------------- #
+# Refused specs: a valid spec with one value that the schema, a converter of compiler/spec/names.py, a feature's
+# `validate` or its `conflicts` refuses, with where the refusal points and what it says.
+
+_OTHER_PARTITION = {"aws": "aws-cn", "aws-cn": "aws-us-gov", "aws-us-gov": "aws"}
+
+
+def _partition(region: str) -> str:
+    return PARTITION_OF.get(region, "aws")
+
+
+def _put(draw, spec: dict, feature: str, key: str, value) -> tuple:
+    """`value` in the list `key` of `feature` (replacing an item or added to it, the list made if absent)."""
+    items = spec["features"][feature].setdefault(key, [])
+    index = draw(st.integers(0, len(items)))
+    if index < len(items):
+        items[index] = value
+    else:
+        items.append(value)
+    return ("features", feature, key, index)
+
+
+def _set_block(spec: dict, feature: str, block) -> tuple:
+    spec["features"][feature] = block
+    return ("features", feature)
+
+
+def _s3_value(draw, text: st.SearchStrategy):
+    """Put a drawn `text` among the environment files or FireLens configuration files."""
+    return lambda spec: _put(draw, spec, "s3_files", draw(st.sampled_from(["environment_files", "firelens_config"])),
+                             draw(text))
+
+
+def _s3_refusals(draw, region: str) -> tuple[callable, str]:
+    p = _partition(region)
+    bucket, key = draw(_plain_buckets), draw(_keys)
+    kinds = {
+        "an environment file's key must end in .env": lambda spec: _put(
+            draw, spec, "s3_files", "environment_files",
+            f"arn:{p}:s3:::{bucket}/{key}{draw(st.sampled_from(['.txt', '.env.bak', '-env', '.conf']))}"),
+        "has no object key after the bucket name": _s3_value(
+            draw, st.sampled_from([f"arn:{p}:s3:::{bucket}", f"arn:{p}:s3:::{bucket}/"])),
+        "a prefix ends in /": lambda spec: _put(draw, spec, "s3_files", "prefixes", draw(st.sampled_from(
+            [f"arn:{p}:s3:::{bucket}/{key}", f"arn:{p}:s3:::{bucket}"]))),
+        "is in the deploying partition: write arn:{partition}:s3:::": _s3_value(
+            draw, _located_buckets.map(lambda b: f"arn:{p}:s3:::{b}/{key}.env")),
+        "may stand only in the bucket name, not in the object key": _s3_value(draw, st.sampled_from(
+            [f"arn:{{partition}}:s3:::{bucket}/{{account}}/{key}.env", f"arn:{{partition}}:s3:::{bucket}/{{region}}.env",
+             f"arn:{{partition}}:s3:::{bucket}/{{partition}}.env"])),
+        "the only placeholders a bucket name may hold are {account} and {region}": _s3_value(
+            draw, st.just(f"arn:{{partition}}:s3:::{bucket}-{{partition}}/{key}.env")),
+        "wildcards are not allowed": _s3_value(draw, st.sampled_from(
+            [f"arn:{p}:s3:::{bucket}/*.env", f"arn:{p}:s3:::{bucket}/{key}?.env", f"arn:{p}:s3:::{bucket}*/{key}.env"])),
+        "s3 ARNs have no region": _s3_value(draw, st.just(f"arn:{p}:s3:{region}::{bucket}/{key}.env")),
+        "S3 ARNs have no account": _s3_value(draw, accounts.map(lambda a: f"arn:{p}:s3::{a}:{bucket}/{key}.env")),
+        "expected a bucket name (3 to 63 lowercase letters, digits, . and -)": _s3_value(draw, st.sampled_from(
+            [f"arn:{p}:s3:::{bucket.upper()}X/{key}.env", f"arn:{p}:s3:::{bucket}..x/{key}.env",
+             f"arn:{p}:s3:::ab/{key}.env", f"arn:{p}:s3:::{'b' * 64}/{key}.env", f"arn:{p}:s3:::-{bucket}/{key}.env"])),
+        "with a 12-digit account and the longest region": _s3_value(draw, st.integers(35, 50).map(
+            lambda n: f"arn:{{partition}}:s3:::{'c' * n}-{{account}}-{{region}}/{key}.env")),
+        "expected an S3 object ARN": _s3_value(draw, st.just(f"{bucket}/{key}.env")),
+        "expected an S3 prefix ARN ending in /": lambda spec: _put(draw, spec, "s3_files", "prefixes", f"{bucket}/"),
+        "expected a 12-digit account id, or any": lambda spec: _set_path(spec, ("features", "s3_files", "bucket_owner"),
+            draw(st.sampled_from(["11112222333", "1111222233334", "self", "ANY", "none", 12345]))),
+        "expected environment_files, firelens_config, prefixes or several of them": lambda spec: _set_block(
+            spec, "s3_files", {k: v for k, v in spec["features"]["s3_files"].items() if k not in S3_FILE_LISTS}
+            or {"bucket_owner": "any"}),
+        "expected at least 1 item(s), got 0": lambda spec: _set_path(
+            spec, ("features", "s3_files", draw(st.sampled_from(S3_FILE_LISTS + ("kms_keys",)))), []),
+    }
+    message = draw(st.permutations(sorted(kinds)))[0]  # spread evenly: sampled_from favours the first
+    return kinds[message], message
+
+
+def _set_path(spec: dict, path: tuple, value) -> tuple:
+    parent = spec
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = value
+    return path
+
+
+def _cache_refusals(draw, region: str) -> tuple[callable, str]:
+    prefix = lambda value: lambda spec: _put(draw, spec, "pull_through_cache", "prefixes", value)  # noqa: E731
+    kinds = {
+        "a pull through cache rule prefix has at least 2 characters": prefix(draw(st.from_regex(r"[a-z0-9]", fullmatch=True))),
+        "of at most 30 characters": prefix(draw(st.integers(31, 40).map(lambda n: ("docker-hub/" + "x" * 30)[:n]))),
+        "expected a pull through cache rule prefix such as docker-hub": prefix(draw(st.sampled_from(
+            ["Docker-Hub", "docker-hub/", "/docker-hub", "docker//hub", "docker hub", "-docker", "docker-", "docker_.hub",
+             "ROOT", "docker-hub/*"]))),
+        "missing required key 'prefixes'": lambda spec: _set_block(
+            spec, "pull_through_cache", {"create_repository": draw(st.booleans())}),
+        "expected true or false": lambda spec: _set_path(spec, ("features", "pull_through_cache", "create_repository"),
+                                                         draw(st.sampled_from(["yes", "true", 1, None]))),
+    }
+    message = draw(st.permutations(sorted(kinds)))[0]  # spread evenly: sampled_from favours the first
+    return kinds[message], message
+
+
+def _monitoring_refusals(draw, region: str) -> tuple[callable, str]:
+    kinds = {
+        "missing required key 'guardduty_agent'": lambda spec: _set_block(spec, "runtime_monitoring", {}),
+        "expected true or false": lambda spec: _set_path(spec, ("features", "runtime_monitoring", "guardduty_agent"),
+                                                         draw(st.sampled_from(["true", "on", 1, None, [True]]))),
+    }
+    message = draw(st.permutations(sorted(kinds)))[0]  # spread evenly: sampled_from favours the first
+    return kinds[message], message
+
+
+STACKSET_REGIONS_WITHOUT_AGENT = {"aws": ["us-east-1", "ap-southeast-6"], "aws-cn": ["cn-north-1", "cn-northwest-1"]}
+
+
+def _outside_the_agent_table(draw, spec: dict, partition: str) -> tuple:
+    """runtime_monitoring in a StackSet whose regions include one without a GuardDuty agent repository."""
+    spec["features"]["runtime_monitoring"] = {"guardduty_agent": True}
+    spec.pop("role", None)  # a fixed role name or a boundary pinned to one account collide in a StackSet otherwise
+    spec["stackset"] = {"permission_model": "self_managed", "accounts": [draw(accounts)],
+                        "regions": STACKSET_REGIONS_WITHOUT_AGENT[partition]}
+    return ("stackset", "regions")
+
+
+REFUSED_FEATURES = {"s3_files": _s3_refusals, "pull_through_cache": _cache_refusals,
+                    "runtime_monitoring": _monitoring_refusals}
+
+
+@st.composite
+def refused_specs(draw) -> tuple[dict, tuple | None, str]:
+    """(spec, path of the refused node as keys and indexes, a part of the message): a valid spec holding one of the
+    newest features with one refused value. The path is None where two valid values conflict (partitions)."""
+    feature = draw(st.sampled_from(sorted(REFUSED_FEATURES)))
+    if feature == "runtime_monitoring" and draw(st.booleans()):
+        partition = draw(st.sampled_from(sorted(STACKSET_REGIONS_WITHOUT_AGENT)))
+        spec = _spec(draw, "us-east-1" if partition == "aws" else "cn-north-1", features_with(feature))
+        return spec, _outside_the_agent_table(draw, spec, partition), \
+            "GuardDuty lists no aws-guardduty-agent-fargate repository for"
+    if feature == "s3_files" and draw(st.integers(0, 15)) == 0:
+        region = draw(regions)
+        spec = _spec(draw, region, features_with(feature))
+        p, other = _partition(region), _OTHER_PARTITION[_partition(region)]
+        spec["features"]["s3_files"]["environment_files"] = [f"arn:{p}:s3:::one-bucket/a.env",
+                                                             f"arn:{other}:s3:::other-bucket/b.env"]
+        return spec, None, "a role and everything it is granted live in one partition"
+    region = draw(regions)
+    spec = _spec(draw, region, features_with(feature))
+    refuse, message = REFUSED_FEATURES[feature](draw, region)
+    return spec, refuse(spec), message
