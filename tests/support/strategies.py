@@ -10,7 +10,6 @@ import re
 import yaml
 from hypothesis import strategies as st
 
-from rolec.spec.names import PULL_THROUGH_CACHE_PREFIX_RE
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]
 PARTITION_OF = {"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov"}
@@ -117,9 +116,11 @@ s3_files = st.fixed_dictionaries({}, optional={
 }).filter(lambda block: any(name in block for name in S3_FILE_LISTS))
 
 # pull_through_cache: PULL_THROUGH_CACHE_PREFIX_RE, 2 to 30 characters; the console's default prefixes and others.
+_cache_segments = st.from_regex(r"[a-z0-9]{1,5}(?:[._-][a-z0-9]{1,5}){0,2}", fullmatch=True)
 cache_prefixes = st.one_of(
     st.sampled_from(["docker-hub", "ecr-public", "quay", "k8s", "github", "gitlab", "azure", "chainguard"]),
-    st.from_regex(PULL_THROUGH_CACHE_PREFIX_RE, fullmatch=True).filter(lambda p: 2 <= len(p) <= 30),
+    # PULL_THROUGH_CACHE_PREFIX_RE's shape with bounded parts (its unbounded form mostly draws prefixes too long)
+    st.lists(_cache_segments, min_size=1, max_size=3).map("/".join).filter(lambda p: 2 <= len(p) <= 30),
 )
 pull_through_cache = st.fixed_dictionaries({"prefixes": _unique(cache_prefixes, 3)},
                                            optional={"create_repository": st.booleans()})
