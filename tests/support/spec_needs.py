@@ -1,6 +1,7 @@
-"""What a spec's features need from the execution role in one deployment, written from AWS's pages (the
-feature catalogue /work/shared/aws/EXECUTION_ROLE_FEATURES.md, rows E1-E8, L1-L4, F1, S1-S3; docs/features.md
-names each page), not from rolec's code: requests that must be allowed, and near misses that must be denied.
+"""What a spec's features need from the execution role in one deployment, written from AWS's pages (the team's
+catalogue of them, shared/aws/EXECUTION_ROLE_FEATURES.md beside the repository, rows E1-E8, L1-L4, F1, S1-S3;
+docs/features.md names each page), not from rolec's code: requests that must be allowed, and near misses that
+must be denied.
 
 `Model.allowance` is the least each listed item may be granted, in the documented resource forms; a near miss
 is kept only when no listed item could grant it (a neighbour of one item may be another listed item), so a
@@ -18,6 +19,7 @@ from rolec.aws.guardduty_agent_accounts import ACCOUNTS as GUARDDUTY_AGENT_ACCOU
 from rolec.aws.guardduty_agent_accounts import REPOSITORY as GUARDDUTY_AGENT_REPOSITORY
 
 from .outputs import Deployment
+from .strategies import DEPLOYMENT_REGIONS
 
 AUTH_TOKEN = "ecr:GetAuthorizationToken"
 LAYERS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
@@ -27,10 +29,6 @@ MANAGED_POLICY_ACTIONS = (AUTH_TOKEN, *LAYERS, *LOG_WRITE)
 IMPORT = "ecr:BatchImportUpstreamImage"
 OTHER_ACCOUNT = "999988887777"
 OTHER_KEY = "0f0e0d0c-0b0a-4908-8706-050403020100"
-REGIONS_OF = {"aws": ("us-east-1", "eu-west-1", "ap-southeast-2", "me-central-1", "ap-southeast-6"),
-              "aws-cn": ("cn-north-1", "cn-northwest-1"),
-              "aws-us-gov": ("us-gov-west-1", "us-gov-east-1")}
-"""Regions the properties deploy to: ap-southeast-6 and China are outside GuardDuty's agent table."""
 WRITES = {"s3": ("s3:PutObject", "s3:DeleteObject", "s3:GetObjectVersion", "s3:PutObjectAcl"),
           "ecr": ("ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:DeleteRepository", "ecr:TagResource"),
           "kms": ("kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"),
@@ -121,7 +119,8 @@ def other_partition(arn: str) -> str:
 def other_region(arn: str) -> str:
     region = _fields(arn)[3]
     partition = _fields(arn)[1]
-    return with_field(arn, 3, next(r for r in REGIONS_OF.get(partition, REGIONS_OF["aws"]) if r != region))
+    regions = DEPLOYMENT_REGIONS.get(partition, DEPLOYMENT_REGIONS["aws"])
+    return with_field(arn, 3, next(r for r in regions if r != region))
 
 
 def other_account(arn: str) -> str:
@@ -230,7 +229,7 @@ def runtime_monitoring(block: dict, m: Model, managed: bool) -> None:
         return
     agent = f"arn:{d.partition}:ecr:{d.region}:{account}:repository/{GUARDDUTY_AGENT_REPOSITORY}"
     m.allow(LAYERS, _exact(agent))
-    elsewhere = [r for r in REGIONS_OF[d.partition] if r != d.region and r in GUARDDUTY_AGENT_ACCOUNTS]
+    elsewhere = [r for r in DEPLOYMENT_REGIONS[d.partition] if r != d.region and r in GUARDDUTY_AGENT_ACCOUNTS]
     others = [f"arn:{d.partition}:ecr:{r}:{GUARDDUTY_AGENT_ACCOUNTS[r]}:repository/{GUARDDUTY_AGENT_REPOSITORY}"
               for r in elsewhere]
     for action in LAYERS:
@@ -396,7 +395,7 @@ def _elsewhere(value: str, d: Deployment) -> list[tuple[str, str]]:
     if "{account}" in value:
         found.append((resolve(value, Deployment(d.partition, d.region, OTHER_ACCOUNT)), "another account's bucket"))
     if "{region}" in value:
-        region = next(r for r in REGIONS_OF[d.partition] if r != d.region)
+        region = next(r for r in DEPLOYMENT_REGIONS[d.partition] if r != d.region)
         found.append((resolve(value, Deployment(d.partition, region, d.account)), "another region's bucket"))
     return found
 
@@ -437,7 +436,8 @@ def s3_files(block: dict, m: Model, managed: bool) -> None:
         if is_prefix:
             nearby += [(arn[:-1], "the folder without its slash"), (arn[:-1] + "x/a.env", "a folder named alike")]
         else:
-            nearby += [(arn + "x", "a longer key"), (arn + "/x", "a key under it"), (arn[:-1], "a shorter key")]
+            nearby += [(arn + "x", "a longer key"), (arn + "/x", "a key under it"), (arn[:-1], "a shorter key"),
+                       (f"{bucket}/{key.swapcase()}", "the key in other letter case")]
         for elsewhere, why in _elsewhere(value, d):
             nearby.append((elsewhere + sample, why))
             m.near("s3:GetBucketLocation", _bucket(elsewhere), f"F1/L4 {why}: {value}", own)

@@ -90,8 +90,8 @@ _located_buckets = st.builds(lambda lead, parts: lead + "-".join(parts), _bucket
                              ).filter(lambda b: "{" in b and len(b.replace("{account}", "0" * 12)
                                                                .replace("{region}", "us-isof-south-1")) <= 63)
 # Characters S3 keys may hold that are not the ARN wildcards (refused) nor `{` (placeholders): including those
-# the targets escape or quote ($ % ' " \ #), spaces and a non-ASCII letter.
-_ascii_segments = st.from_regex("[A-Za-z0-9!_.'()=+@,;&$%#\"\\\\ -]{1,10}", fullmatch=True)
+# the targets escape or quote ($ % ' " \ # : [ ] | < > ~ ^), spaces and a non-ASCII letter.
+_ascii_segments = st.from_regex("[A-Za-z0-9!_.'()=+@,;:&$%#~^|<>\\[\\]\"\\\\ -]{1,10}", fullmatch=True)
 _key_segments = st.one_of(_ascii_segments, _ascii_segments, _ascii_segments, st.from_regex("é[a-z]{0,3}", fullmatch=True))
 _keys = st.lists(_key_segments, min_size=1, max_size=3).map("/".join)
 _env_keys = _keys.map(lambda k: k + ".env")
