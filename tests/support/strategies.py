@@ -6,13 +6,20 @@ valid specs with one value the schema or a feature's `validate` refuses."""
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import yaml
 from hypothesis import strategies as st
 
+from rolec.aws.regions import LONGEST_REGION
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]
 PARTITION_OF = {"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov"}
+
+
+def _partition(region: str) -> str:
+    return PARTITION_OF.get(region, "aws")
+
 
 accounts = st.from_regex(r"[0-9]{12}", fullmatch=True)
 regions = st.sampled_from(REGIONS)
@@ -88,7 +95,7 @@ _plain_buckets = st.builds(lambda first, rest: first + "".join(rest), _bucket_wo
 _located_buckets = st.builds(lambda lead, parts: lead + "-".join(parts), _bucket_words.map(lambda w: w + "-"),
                              st.lists(st.sampled_from(["{account}", "{region}", "assets"]), min_size=1, max_size=3)
                              ).filter(lambda b: "{" in b and len(b.replace("{account}", "0" * 12)
-                                                               .replace("{region}", "us-isof-south-1")) <= 63)
+                                                               .replace("{region}", LONGEST_REGION)) <= 63)
 # Characters S3 keys may hold that are not the ARN wildcards (refused) nor `{` (placeholders): including those
 # the targets escape or quote ($ % ' " \ # : [ ] | < > ~ ^), spaces and a non-ASCII letter.
 _ascii_segments = st.from_regex("[A-Za-z0-9!_.'()=+@,;:&$%#~^|<>\\[\\]\"\\\\ -]{1,10}", fullmatch=True)
@@ -137,6 +144,8 @@ features = st.fixed_dictionaries({}, optional=FEATURES)
 def features_with(name: str) -> st.SearchStrategy:
     """Feature blocks that always hold `name`, and any others."""
     return st.fixed_dictionaries({name: FEATURES[name]}, optional={k: v for k, v in FEATURES.items() if k != name})
+
+
 role = st.fixed_dictionaries({}, optional={
     "name": st.from_regex(r"[A-Za-z0-9+=,.@_-]{1,64}", fullmatch=True),
     "path": st.sampled_from(["/", "/ecs/", "/teams/payments/"]),
@@ -164,7 +173,7 @@ def deployed_specs(draw, feature: str | None = None) -> tuple[dict, tuple[str, s
     """A valid spec (holding `feature`, if named) and where it deploys, (partition, region, account): a region of
     the spec's partition (the one its ARNs name), and any account, leading zeros included."""
     region = draw(regions)
-    partition = PARTITION_OF.get(region, "aws")
+    partition = _partition(region)
     account = draw(st.one_of(accounts, accounts.map(lambda a: "00" + a[2:])))
     spec = _spec(draw, region, features if feature is None else features_with(feature))
     return spec, (partition, draw(st.sampled_from(DEPLOYMENT_REGIONS[partition])), account)
@@ -200,7 +209,7 @@ def _one_partition(value, region: str):
     if isinstance(value, str) and value.startswith("arn:"):
         _, partition, service, given, rest = value.split(":", 4)
         if partition != "{partition}":  # the placeholder is the deploying partition wherever it deploys
-            partition = PARTITION_OF.get(region, "aws")
+            partition = _partition(region)
         return f"arn:{partition}:{service}:{region if given else ''}:{rest}"
     return value
 
@@ -214,10 +223,6 @@ def dump(spec: dict) -> str:
 # `validate` or its `conflicts` refuses, with where the refusal points and what it says.
 
 _OTHER_PARTITION = {"aws": "aws-cn", "aws-cn": "aws-us-gov", "aws-us-gov": "aws"}
-
-
-def _partition(region: str) -> str:
-    return PARTITION_OF.get(region, "aws")
 
 
 def _put(draw, spec: dict, feature: str, key: str, value) -> tuple:
@@ -242,7 +247,7 @@ def _s3_value(draw, text: st.SearchStrategy):
                              draw(text))
 
 
-def _s3_refusals(draw, region: str) -> tuple[callable, str]:
+def _s3_refusals(draw, region: str) -> dict[str, Callable[[dict], tuple]]:
     p = _partition(region)
     bucket, key = draw(_plain_buckets), draw(_keys)
     kinds = {
@@ -279,8 +284,7 @@ def _s3_refusals(draw, region: str) -> tuple[callable, str]:
         "expected at least 1 item(s), got 0": lambda spec: _set_path(
             spec, ("features", "s3_files", draw(st.sampled_from(S3_FILE_LISTS + ("kms_keys",)))), []),
     }
-    message = draw(st.permutations(sorted(kinds)))[0]  # spread evenly: sampled_from favours the first
-    return kinds[message], message
+    return kinds
 
 
 def _set_path(spec: dict, path: tuple, value) -> tuple:
@@ -291,7 +295,7 @@ def _set_path(spec: dict, path: tuple, value) -> tuple:
     return path
 
 
-def _cache_refusals(draw, region: str) -> tuple[callable, str]:
+def _cache_refusals(draw, region: str) -> dict[str, Callable[[dict], tuple]]:
     prefix = lambda value: lambda spec: _put(draw, spec, "pull_through_cache", "prefixes", value)  # noqa: E731
     kinds = {
         "a pull through cache rule prefix has at least 2 characters": prefix(draw(st.from_regex(r"[a-z0-9]", fullmatch=True))),
@@ -304,18 +308,16 @@ def _cache_refusals(draw, region: str) -> tuple[callable, str]:
         "expected true or false": lambda spec: _set_path(spec, ("features", "pull_through_cache", "create_repository"),
                                                          draw(st.sampled_from(["yes", "true", 1, None]))),
     }
-    message = draw(st.permutations(sorted(kinds)))[0]  # spread evenly: sampled_from favours the first
-    return kinds[message], message
+    return kinds
 
 
-def _monitoring_refusals(draw, region: str) -> tuple[callable, str]:
+def _monitoring_refusals(draw, region: str) -> dict[str, Callable[[dict], tuple]]:
     kinds = {
         "missing required key 'guardduty_agent'": lambda spec: _set_block(spec, "runtime_monitoring", {}),
         "expected true or false": lambda spec: _set_path(spec, ("features", "runtime_monitoring", "guardduty_agent"),
                                                          draw(st.sampled_from(["true", "on", 1, None, [True]]))),
     }
-    message = draw(st.permutations(sorted(kinds)))[0]  # spread evenly: sampled_from favours the first
-    return kinds[message], message
+    return kinds
 
 
 STACKSET_REGIONS_WITHOUT_AGENT = {"aws": ["us-east-1", "ap-southeast-6"], "aws-cn": ["cn-north-1", "cn-northwest-1"]}
@@ -330,7 +332,8 @@ def _outside_the_agent_table(draw, spec: dict, partition: str) -> tuple:
     return ("stackset", "regions")
 
 
-REFUSED_FEATURES = {"s3_files": _s3_refusals, "pull_through_cache": _cache_refusals,
+REFUSED_FEATURES = {  # feature: (draw, region) -> {a part of the message: the change to a spec, returning its path}
+    "s3_files": _s3_refusals, "pull_through_cache": _cache_refusals,
                     "runtime_monitoring": _monitoring_refusals}
 
 
@@ -353,5 +356,6 @@ def refused_specs(draw) -> tuple[dict, tuple | None, str]:
         return spec, None, "a role and everything it is granted live in one partition"
     region = draw(regions)
     spec = _spec(draw, region, features_with(feature))
-    refuse, message = REFUSED_FEATURES[feature](draw, region)
-    return spec, refuse(spec), message
+    kinds = REFUSED_FEATURES[feature](draw, region)
+    message = draw(st.permutations(sorted(kinds)))[0]  # spreads the kinds evenly: sampled_from favours the first
+    return spec, kinds[message](spec), message
