@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cfnlint.decode import decode_str
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,9 +22,9 @@ from rolec.iam.evaluate import as_list
 from tests.support.compile import compile_text
 from tests.support.examples import count
 from tests.support.iam_eval import is_allowed
-from tests.support.outputs import TARGETS, Deployment, Refused, effective, policies
-from tests.support.spec_needs import Request, model
-from tests.support.strategies import FEATURES, deployed_specs, dump
+from tests.support.outputs import TARGETS, Deployment, Refused, effective, from_cloudformation, policies, resolve_tf_string
+from tests.support.spec_needs import Request, model, serving
+from tests.support.strategies import FEATURES, deployed_specs, dump, stackset_specs
 
 
 def _allowed(policy: dict, request: Request) -> bool:
@@ -62,6 +63,40 @@ def test_both_targets_allow_every_need_and_deny_every_near_miss(feature, data):
         assert not allowed, f"{target} allows near misses:\n{_shown(allowed)}{about}"
         granted = {a.lower() for s in resolved.permissions["Statement"] for a in as_list(s["Action"])}
         assert granted <= needs.actions, f"{target} grants {sorted(granted - needs.actions)}{about}"
+
+
+
+def _stackset_bodies(compiled) -> dict[str, str]:
+    """The template each target's StackSet rolls out: the CloudFormation StackSet's TemplateBody, and the Terraform
+    aws_cloudformation_stack_set's template_body as Terraform reads it (its `$${` escapes undone)."""
+    role_id = compiled.role.id
+    outer, _ = decode_str(compiled.files[f"stacksets/{role_id}.yaml"])
+    (stackset,) = [r for r in outer["Resources"].values() if r["Type"] == "AWS::CloudFormation::StackSet"]
+    module = json.loads(compiled.files[f"stacksets/{role_id}/main.tf.json"])
+    body = module["resource"]["aws_cloudformation_stack_set"]["this"]["template_body"]
+    return {"cloudformation": str(stackset["Properties"]["TemplateBody"]),
+            "terraform": resolve_tf_string(body, Deployment("aws", "us-east-1", "0" * 12), {})}
+
+
+@given(stackset_specs())
+def test_a_stackset_role_allows_what_each_region_it_serves_needs(case):
+    """Rolled out by a StackSet, the role of each region (or, with a home region, the one role) allows what the
+    features need in every region it serves and denies the near misses of all of them."""
+    spec, partition, account, regions, home = case
+    count("decisions: generated StackSet specs")
+    compiled = compile_text(dump(spec))
+    about = f"\n{json.dumps(spec, indent=1)}"
+    for target, body in _stackset_bodies(compiled).items():
+        for region in [home] if home else regions:
+            deployment = Deployment(partition, region, account)
+            served = [Deployment(partition, r, account) for r in regions] if home else [deployment]
+            needs = serving(spec, served)
+            resolved = from_cloudformation(body, deployment)
+            role = effective(resolved)
+            denied = [r for r in needs.needed if not _allowed(role, r)]
+            assert not denied, f"{target} in {region} denies what a feature needs:\n{_shown(denied)}{about}"
+            allowed = [r for r in needs.near_misses if _allowed(role, r)]
+            assert not allowed, f"{target} in {region} allows near misses:\n{_shown(allowed)}{about}"
 
 
 # The property can fail: each widening or narrowing of a real role below is caught by the model's requests.

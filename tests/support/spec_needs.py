@@ -135,6 +135,19 @@ def _under(head: str) -> Callable[[str], bool]:
     return lambda resource: resource.startswith(head)
 
 
+def serving(spec: dict, deployments: list[Deployment]) -> Model:
+    """One role serving several deployments (a StackSet's home-region role serves every StackSet region): the
+    needs and allowance of each, near misses kept only when none of them may be granted them."""
+    merged = Model(deployments[0])
+    for one in (model(spec, d) for d in deployments):
+        merged.needed += one.needed
+        merged.candidates += one.candidates
+        merged.allowance += one.allowance
+        merged.actions |= one.actions
+        merged.refused = merged.refused or one.refused
+    return merged
+
+
 def model(spec: dict, deployment: Deployment) -> Model:
     m = Model(deployment)
     features = spec.get("features", {})

@@ -11,6 +11,7 @@ from typing import Callable
 import yaml
 from hypothesis import strategies as st
 
+from rolec.aws.guardduty_agent_accounts import ACCOUNTS as GUARDDUTY_AGENT_ACCOUNTS
 from rolec.aws.regions import LONGEST_REGION
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]
@@ -177,6 +178,25 @@ def deployed_specs(draw, feature: str | None = None) -> tuple[dict, tuple[str, s
     account = draw(st.one_of(accounts, accounts.map(lambda a: "00" + a[2:])))
     spec = _spec(draw, region, features if feature is None else features_with(feature))
     return spec, (partition, draw(st.sampled_from(DEPLOYMENT_REGIONS[partition])), account)
+
+
+@st.composite
+def stackset_specs(draw) -> tuple[dict, str, str, list[str], str | None]:
+    """A valid spec rolled out by a self-managed StackSet to the deploying account: (spec, partition, account,
+    regions, home region or None). Without role settings (a fixed name or a boundary pinned to one account may
+    collide across regions); with runtime_monitoring on, only regions that have a GuardDuty agent repository."""
+    spec, (partition, _, account) = draw(deployed_specs())
+    spec.pop("role", None)
+    monitored = spec.get("features", {}).get("runtime_monitoring", {}).get("guardduty_agent")
+    choices = [r for r in DEPLOYMENT_REGIONS[partition] if not monitored or r in GUARDDUTY_AGENT_ACCOUNTS]
+    if not choices:  # China: no agent repository anywhere
+        spec["features"]["runtime_monitoring"]["guardduty_agent"] = False
+        choices = DEPLOYMENT_REGIONS[partition]
+    chosen = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=3, unique=True))
+    home = draw(st.one_of(st.none(), st.sampled_from(chosen)))
+    spec["stackset"] = {"permission_model": "self_managed", "accounts": [account], "regions": chosen,
+                        **({"home_region": home} if home else {})}
+    return spec, partition, account, chosen, home
 
 
 def _spec(draw, region: str, blocks: st.SearchStrategy = features) -> dict:
