@@ -204,8 +204,8 @@ def _spec(draw, region: str, blocks: st.SearchStrategy = features) -> dict:
     chosen = draw(blocks)
     has_endpoint = "vpc_endpoint" in chosen.get("ecr_pull", {})
     managed = draw(st.booleans()) and not has_endpoint
-    if not chosen:
-        managed = True
+    if not any(name != "runtime_monitoring" or block["guardduty_agent"] for name, block in chosen.items()):
+        managed = True  # else the role grants nothing, which is refused
     if draw(st.booleans()):
         spec["description"] = draw(st.from_regex(r"[A-Za-z0-9 .,-]{1,60}", fullmatch=True))
     settings = draw(role)
@@ -331,8 +331,15 @@ def _cache_refusals(draw, region: str) -> dict[str, Callable[[dict], tuple]]:
     return kinds
 
 
+def _alone_and_off(spec: dict) -> tuple:
+    spec["features"] = {"runtime_monitoring": {"guardduty_agent": False}}
+    spec.pop("managed_policy", None)
+    return ("features",)
+
+
 def _monitoring_refusals(draw, region: str) -> dict[str, Callable[[dict], tuple]]:
     kinds = {
+        "the role grants nothing: runtime_monitoring grants nothing as written": _alone_and_off,
         "missing required key 'guardduty_agent'": lambda spec: _set_block(spec, "runtime_monitoring", {}),
         "expected true or false": lambda spec: _set_path(spec, ("features", "runtime_monitoring", "guardduty_agent"),
                                                          draw(st.sampled_from(["true", "on", 1, None, [True]]))),
