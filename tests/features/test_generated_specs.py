@@ -1,7 +1,8 @@
 """Decision properties over generated specs: for any mix of features (tests/support/strategies.py) and a deployment
 (partition, region, account), each target's rendered policies, read for that deployment, allow every request the
 features' AWS pages ask for and deny every near miss (tests/support/spec_needs.py), grant no action beyond those
-the features name, and both stop a deployment where GuardDuty publishes no agent repository.
+the features name, and both stop a deployment where GuardDuty publishes no agent repository. Rolled out by a
+StackSet, each region's role (or the home region's one role) does the same for every region it serves.
 
 rolec's IAM evaluator (compiler/iam) answers, on the role's effective policies (its own statements and the AWS
 managed policy when `managed_policy: true`); a request it cannot decide fails the test (tests/support/iam_eval.py).
@@ -22,7 +23,8 @@ from rolec.iam.evaluate import as_list
 from tests.support.compile import compile_text
 from tests.support.examples import count
 from tests.support.iam_eval import is_allowed
-from tests.support.outputs import TARGETS, Deployment, Refused, effective, from_cloudformation, policies, resolve_tf_string
+from tests.support.outputs import (TARGETS, Deployment, Refused, effective, from_cloudformation, policies,
+                                   resolve_tf_string)
 from tests.support.spec_needs import Request, model, serving
 from tests.support.strategies import FEATURES, deployed_specs, dump, stackset_specs
 
