@@ -113,6 +113,44 @@ SCENARIOS = {
 }
 
 
+def linked_need_not_granted(monkeypatch, tmp_path):
+    """specs/app.yaml links a task definition that also needs a parameter the spec does not grant."""
+    (tmp_path / "taskdefs").mkdir()
+    (tmp_path / "taskdefs" / "app.json").write_text(
+        '{"family": "app", "executionRoleArn": "arn:aws:iam::111122223333:role/app", "containerDefinitions": [{"name": '
+        '"app", "image": "nginx", "secrets": [{"name": "DB", "valueFrom": "/app/db"}], "logConfiguration": {'
+        '"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/app"}}}]}')
+    (tmp_path / "specs" / "app.yaml").write_text(GOOD + "task_definitions:\n  - path: ../taskdefs/app.json\n")
+
+
+FURTHER_SCENARIOS = {
+    ("validate", "1", "a linked task definition's need is not granted"): (linked_need_not_granted, ["validate"]),
+    ("infer", "2", "a variable file holds a reference"): (
+        lambda m, t: (t / "bad.tfvars").write_text("region = var.other\n"),
+        ["infer", TASK_DEFINITION, "--var-file", "bad.tfvars"]),
+    ("audit", "2", "a variable file is missing"): (
+        None, ["audit", ROLE_SOURCE, "--spec", "specs/app.yaml", "--var-file", "missing.tfvars"]),
+    ("validate", "2", "a linked task definition is missing"): (
+        lambda m, t: (t / "specs" / "app.yaml").write_text(GOOD + "task_definitions:\n  - path: ../nowhere.json\n"),
+        ["validate"]),
+}
+"""Cases a row names beyond its first scenario."""
+
+
+@pytest.mark.parametrize("command, code, case", sorted(FURTHER_SCENARIOS))
+def test_further_cases_a_row_names(command, code, case, tmp_path, monkeypatch):
+    assert table()[command][code], (command, code)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "app.yaml").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    prepare, args = FURTHER_SCENARIOS[(command, code, case)]
+    if prepare:
+        prepare(monkeypatch, tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == int(code), result.output
+    assert result.stderr and "internal error" not in result.output
+
+
 @pytest.mark.parametrize("command, code", [(command, code) for command, codes in table().items()
                                            for code, possible in codes.items() if possible])
 def test_each_code_the_table_promises(command, code, tmp_path, monkeypatch):

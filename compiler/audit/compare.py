@@ -9,6 +9,7 @@ need's own wildcards included.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..iam.actions import Action, dataset as actions_dataset
@@ -19,6 +20,7 @@ from ..iam.managed import dataset as managed_dataset
 from ..iam.wildcards import UnknownVariable, action_matches, resource_matches
 from ..aws.iam import ECS_TASKS_PRINCIPAL as TRUST_PRINCIPAL
 from ..roles.model import AWS_MANAGED, Policy, SourceRole, Where
+from ..spec.names import SECRET_SUFFIX_MARKER
 from .needs import Need, Needs, Origin
 
 EXECUTION_ROLE_SERVICES = frozenset({"ecr", "logs", "ssm", "secretsmanager", "kms", "s3"})
@@ -128,8 +130,13 @@ def effective_policies(role: SourceRole, location: Location) -> tuple[list[tuple
 
 
 def _context(need: Need, location: Location) -> RequestContext:
-    """The request the task makes carries the values rolec's conditions on this need require."""
-    values = {}
+    """The request the task makes carries the values rolec's conditions on this need require, the owner of a
+    resource whose ARN names its account (aws:ResourceAccount, "the AWS account ID of the resource owner"), and
+    aws:SecureTransport: the agents call AWS's HTTPS endpoints."""
+    values = {"aws:SecureTransport": "true"}
+    owner = location.render(need.resource).split(":")
+    if len(owner) > 5 and owner[0] == "arn" and re.fullmatch(r"\d{12}", owner[4]):
+        values["aws:ResourceAccount"] = owner[4]
     for operator, key, wanted in need.conditions:
         rendered_values = [location.render(v) for v in wanted]
         if rendered_values:
@@ -141,15 +148,42 @@ def _statement_where(policy: Policy, index: int) -> Where:
     return policy.statement_where[index] if index < len(policy.statement_where) else policy.where
 
 
-def find_missing(needs: Needs, known, unknown, location: Location) -> list[Missing]:
+def boundary_of(role: SourceRole, location: Location) -> tuple[Policy, dict] | None:
+    """The permissions boundary with its document rendered for the deployment, when rolec has the document: from
+    the source, or the managed-policy dataset for an AWS managed policy; None otherwise (or without a boundary)."""
+    policy = role.boundary_policy
+    if policy is None and role.boundary:
+        managed = managed_dataset().lookup(role.boundary)
+        policy = Policy(managed.name, AWS_MANAGED, role.where, managed.document, arn=role.boundary) if managed else None
+    return (policy, rendered(policy.document, location)) if policy is not None and policy.document is not None else None
+
+
+def find_missing(needs: Needs, known, unknown, location: Location, boundary=None) -> list[Missing]:
+    """Each need the role's policies do not allow, or (IAM: the effective permissions are the intersection of the
+    identity-based policies and the permissions boundary) its boundary does not."""
     documents = [document for _, document, _ in known]
     found = []
     for need in needs.needs:
+        if need.optional:
+            continue
         verdict = evaluate(documents, need.action, location.render(need.resource), _context(need, location))
+        if verdict.allowed and boundary is not None:
+            limit, document = boundary
+            bounded = evaluate([document], need.action, location.render(need.resource), _context(need, location))
+            if not bounded.allowed:
+                found.append(Missing(need.action, need.resource, need.origins, bounded.decision.value,
+                                     (f"the permissions boundary {limit.arn or limit.name} does not allow it",
+                                      *bounded.reasons), (limit.where,)))
+            continue
         if verdict.allowed:
             continue
         decision = verdict.decision
         reasons = verdict.reasons
+        suffixed = _granted_with_a_suffix(need, documents, location) if decision is Decision.IMPLICIT_DENY else None
+        if suffixed is not None:
+            decision, reasons = Decision.UNDECIDED, (
+                f"the role grants the secret only with the suffix -{suffixed}, and the task names it without its "
+                "suffix: it works only if Secrets Manager gave the secret that suffix",)
         if decision is Decision.IMPLICIT_DENY and unknown:
             decision = Decision.UNDECIDED
             reasons = tuple(f"policy {p.arn or p.name} is attached but its document is not in the source or the "
@@ -158,6 +192,22 @@ def find_missing(needs: Needs, known, unknown, location: Location) -> list[Missi
         where = tuple(_statement_where(known[p][0], s) for p, s in cited)
         found.append(Missing(need.action, need.resource, need.origins, decision.value, reasons, where))
     return found
+
+
+def _granted_with_a_suffix(need: Need, documents: list[dict], location: Location) -> str | None:
+    """For a secret the task names without its six-character suffix (`NAME-??????`): a suffix with which the role
+    grants it (`NAME-AbC123`), or None."""
+    if not need.resource.endswith(SECRET_SUFFIX_MARKER):
+        return None
+    prefix = location.render(need.resource[: -len(SECRET_SUFFIX_MARKER) + 1])
+    for document in documents:
+        for statement in statements(document):
+            for pattern in as_list(statement.get("Resource")) if statement["Effect"] == "Allow" else ():
+                suffix = str(pattern)[len(prefix):] if str(pattern).startswith(prefix) else ""
+                if len(suffix) == 6 and suffix.isalnum() and evaluate(
+                        documents, need.action, prefix + suffix, _context(need, location)).allowed:
+                    return suffix
+    return None
 
 
 def _expand(pattern: str) -> tuple[Action, ...] | None:
@@ -171,6 +221,11 @@ def _covers(pattern: str, need: Need, location: Location) -> bool:
         return resource_matches(location.render(pattern), location.render(need.resource))
     except UnknownVariable:
         return False
+
+
+def _names(need: Need, rendered_resource: str, location: Location) -> bool:
+    """The role names exactly the need's resource, in the need's own form or an equivalent one."""
+    return any(location.render(r) == rendered_resource for r in (need.resource, *need.equivalents))
 
 
 def _risk(unneeded: list[Action], resource: str, unknown_literal: bool, task_role: list[str]) -> tuple[int, list[str]]:
@@ -196,13 +251,37 @@ def _risk(unneeded: list[Action], resource: str, unknown_literal: bool, task_rol
     return score, risks
 
 
+def _other_service(action: str, resource: str) -> bool:
+    """An action of one execution-role service on an ARN of another (GetSecretValue on a key ARN, in a statement
+    that lists both, as AWS's own examples do): never requested, so it grants nothing. These services' actions are
+    authorised only on their own resources."""
+    fields = resource.split(":", 3)
+    if len(fields) < 4 or fields[0] != "arn" or any(c in fields[2] for c in "*?$"):
+        return False
+    acting, owning = action.split(":", 1)[0].lower(), fields[2].lower()
+    return acting != owning and {acting, owning} <= EXECUTION_ROLE_SERVICES
+
+
 def _exec_services(action: str) -> bool:
     return action.split(":", 1)[0].lower() in EXECUTION_ROLE_SERVICES
 
 
-def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], int, int, int]:
-    """Excess per statement × action pattern × resource pattern; and counts of the granted pairs."""
-    found = []
+ENCRYPTED_READS = frozenset({"secretsmanager:getsecretvalue", "ssm:getparameters", "s3:getobject"})
+KEY_DECRYPT = "kms:decrypt"
+
+
+def _key_the_tasks_may_need(item: Excess, needs: Needs) -> bool:
+    """kms:Decrypt alone on named keys, when the tasks read what a customer managed key may encrypt and the needs
+    cannot say which key does (Needs.keys_unknown)."""
+    return needs.keys_unknown and item.resource != "*" and not item.wider \
+        and [a.lower() for a in item.unneeded] == [KEY_DECRYPT] \
+        and any(n.action.lower() in ENCRYPTED_READS for n in needs.needs)
+
+
+def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], int, int, int, list[str]]:
+    """Excess per statement × action pattern × resource pattern; counts of the granted pairs; and notes on the
+    grants rolec cannot judge."""
+    found, notes = [], []
     pairs = writes = stars = 0
     for policy, _, document in known:  # as written: items show ${AWS::Region}, not the deployment judged in
         for index, statement in enumerate(statements(document)):
@@ -223,24 +302,32 @@ def find_excess(needs: Needs, known, location: Location) -> tuple[list[Excess], 
                     granted.setdefault(action.name.lower(), action)
             literal = any(expanded is None for _, expanded in patterns)
             for resource in resources:
-                item = _excess_item(needs, policy, where, tuple(p for p, _ in patterns), list(granted.values()),
+                applying = [a for a in granted.values() if not _other_service(a.name, resource)]
+                if not applying:
+                    continue
+                item = _excess_item(needs, policy, where, tuple(p for p, _ in patterns), applying,
                                     literal, resource, location, conditions)
-                pairs += len(granted)
-                writes += sum(1 for a in granted.values() if a.writes)
-                stars += len(granted) if resource == "*" else 0
-                if item is not None:
+                pairs += len(applying)
+                writes += sum(1 for a in applying if a.writes)
+                stars += len(applying) if resource == "*" else 0
+                if item is not None and _key_the_tasks_may_need(item, needs):
+                    notes.append(f"kms:Decrypt on {resource} ({where.path}:{where.line}:{where.col}): the tasks read "
+                                 "secrets, parameters or S3 files, which need it if this customer managed key encrypts "
+                                 "them; a task definition does not say which key does (a spec lists it under kms_keys)")
+                elif item is not None:
                     found.append(item)
     found.sort(key=lambda e: (-e.risk, e.where, e.actions, e.resource))
-    return found, pairs, writes, stars
+    return found, pairs, writes, stars, notes
 
 
 def _excess_item(needs: Needs, policy: Policy, where: Where, action_patterns: tuple[str, ...], granted: list[Action],
                  literal: bool, resource: str, location: Location, conditions: bool) -> Excess | None:
+    rendered_resource = location.render(resource)
     covered = [n for n in needs.needs if any(action_matches(a.name, n.action) for a in granted)
-               and _covers(resource, n, location)]
+               and (_covers(resource, n, location) or _names(n, rendered_resource, location))]
     needed_names = {n.action.lower() for n in covered}
     unneeded = [a for a in granted if a.name.lower() not in needed_names]
-    exact = {n.action.lower() for n in covered if location.render(n.resource) == location.render(resource)}
+    exact = {n.action.lower() for n in covered if _names(n, rendered_resource, location)}
     wider = sorted(a.name for a in granted if a.name.lower() in needed_names and a.name.lower() not in exact)
     if not unneeded and not wider:
         return None  # every action granted here is needed on exactly this resource (it may cover narrower needs too)
@@ -268,7 +355,9 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
         named = principal if isinstance(principal, dict) else {"AWS": principal}
         for kind, ids in named.items():
             for identifier in as_list(ids):
-                if statement["Effect"] == "Allow" and not (kind == "Service" and identifier == TRUST_PRINCIPAL):
+                # as deployed: `ecs-tasks.${AWS::URLSuffix}` is the ECS tasks principal where the suffix is amazonaws.com
+                if statement["Effect"] == "Allow" and not (kind == "Service"
+                                                           and location.render(str(identifier)) == TRUST_PRINCIPAL):
                     found.append(TrustFinding(",".join(str(a) for a in as_list(statement.get("Action"))), f"{kind}:{identifier}",
                                               f"{kind} principal {identifier} may assume the execution role; only "
                                               f"{TRUST_PRINCIPAL} needs to", where))
@@ -297,7 +386,7 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
     if not wanted and not present_keys & CONFUSED_DEPUTY_KEYS:
         found.append(TrustFinding("sts:AssumeRole", "aws:SourceAccount", "no aws:SourceAccount / aws:SourceArn "
                                   "condition (optional confused-deputy protection)", where, note=True))
-    if role.boundary:
+    if role.boundary and boundary_of(role, location) is None:
         found.append(TrustFinding("*", role.boundary, f"permissions boundary {role.boundary} can only narrow the role; "
                                   "rolec cannot see its document", role.where, note=True))
     return found
@@ -305,9 +394,10 @@ def find_trust(role: SourceRole, needs: Needs, location: Location) -> list[Trust
 
 def audit_role(role: SourceRole, needs: Needs, location: Location) -> RoleAudit:
     known, unknown = effective_policies(role, location)
-    missing = find_missing(needs, known, unknown, location)
-    excess, pairs, writes, stars = find_excess(needs, known, location)
+    missing = find_missing(needs, known, unknown, location, boundary_of(role, location))
+    excess, pairs, writes, stars, key_notes = find_excess(needs, known, location)
     trust = find_trust(role, needs, location)
-    notes = ("service control policies and resource policies can deny what the role allows; rolec cannot see them",)
+    notes = (*key_notes,
+             "service control policies and resource policies can deny what the role allows; rolec cannot see them")
     return RoleAudit(role.name or needs.role_id, role, needs, tuple(missing), tuple(excess), tuple(trust),
                      tuple(unknown), pairs, writes, stars, notes)

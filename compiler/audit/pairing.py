@@ -3,6 +3,7 @@ serves them; role names and ARNs decide only when the sources hold several roles
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..roles.model import SourceRole
@@ -24,8 +25,17 @@ class Wanted:
         return self.stackset_needs if role.deployed_by and self.stackset_needs is not None else self.needs
 
 
+_SAME_TEMPLATE = re.compile(r"\$\{(?:Fn::GetAtt (?P<arn>[A-Za-z0-9]+)\.Arn|Ref (?P<name>[A-Za-z0-9]+))\}")
+"""How a task definition names a role of its own template whose name CloudFormation generates (the value as the
+CloudFormation reader writes it): `!GetAtt Exec.Arn` or `!Ref Exec` is the role with logical id Exec."""
+
+
 def role_name(hint: str) -> str:
-    """`arn:aws:iam::123456789012:role/path/name` -> `name`; a plain name stays."""
+    """`arn:aws:iam::123456789012:role/path/name` -> `name`; `${Fn::GetAtt Exec.Arn}` -> `Exec` (a role of the
+    same template, whose logical id names it); a plain name stays."""
+    same_template = _SAME_TEMPLATE.fullmatch(hint)
+    if same_template:
+        return same_template["arn"] or same_template["name"]
     return hint.rsplit("/", 1)[-1] if hint.startswith("arn:") else hint
 
 
@@ -37,7 +47,8 @@ def pair(roles: list[SourceRole], wanted: list[Wanted]) -> tuple[list[tuple[Sour
     used = set()
     for w in wanted:
         name = role_name(w.role_hint) if w.role_hint else None
-        match = next((r for r in roles if name and (r.name == name or (r.arn and r.arn == w.role_hint))), None)
+        match = next((r for r in roles if name and (name in (r.name, r.logical_id) or (r.arn and r.arn == w.role_hint))),
+                     None)
         if match is None:
             left.append(w)
         else:

@@ -64,6 +64,7 @@ def to_dict(audits: list[RoleAudit], unpaired: Unpaired) -> dict:
                        "note": t.note} for t in audit.trust],
             "unknown_policies": [{"name": p.name, "arn": p.arn, "location": _where(p.where)} for p in audit.unknown_policies],
             "permissions": _summary(audit),
+            "notes": list(audit.source.notes + audit.notes),
         })
     actions, managed = actions_dataset(), managed_dataset()
     return {"version": JSON_VERSION, "rolec": __version__,
@@ -121,7 +122,8 @@ def to_text(audits: list[RoleAudit], unpaired: Unpaired) -> str:
             origin = m.origins[0] if m.origins else None
             more = f" and {len(m.origins) - 1} more" if len(m.origins) > 1 else ""
             lines.append(f"  missing: {m.action} on {m.resource}" + (f" — needed by {origin}{more}" if origin else "")
-                         + ("" if m.decision == "implicit deny" else f" [{m.decision}{': ' + '; '.join(m.reasons) if m.reasons else ''}]"))
+                         + ("" if m.decision == "implicit deny" and not m.reasons
+                            else f" [{m.decision}{': ' + '; '.join(m.reasons) if m.reasons else ''}]"))
         for e in audit.excess:
             lines.append(f"  excess {e.where}: {excess_line(e)}")
             lines.append(f"      risk {e.risk}: {'; '.join(e.risks) or 'low'}")

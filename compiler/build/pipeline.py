@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import multiprocessing
 import os
 import re
@@ -246,21 +247,79 @@ def _count(number: int, noun: str, plural: str = "s") -> str:
     return f"{number} {noun}{'' if number == 1 else plural}"
 
 
-def linked_bytes(spec_file: Path, spec_bytes: bytes) -> bytes:
+def linked_bytes(spec_file: Path, spec_bytes: bytes, memo: dict | None = None) -> bytes:
     """The bytes of the task definitions a spec links (`task_definitions:`), for its cache key: editing one
-    invalidates exactly the specs that link it. Read without validating the spec; the compile validates it."""
+    invalidates exactly the specs that link it. A Terraform file reads what it references from its folder, and any
+    file of it may hold (or, added, duplicate) a declaration it looks up, so every `.tf` and `.tf.json` file of its
+    folder counts (editing, adding or removing a sibling is drift), as for a linked module folder. Read without validating the spec; the compile validates it. `memo` (one build's) keeps what was read
+    for the next spec that links the same files."""
     if b"task_definitions" not in spec_bytes:
         return b""
     folder = os.path.dirname(spec_file)
     linked = b""
     for path in _linked_paths(spec_bytes):
-        try:
-            with open(os.path.join(folder, path), "rb") as handle:
-                content = handle.read()
-        except OSError:
-            content = b"\0missing"
-        linked += b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+        target = os.path.join(folder, path)
+        if path.endswith((".tf", ".tf.json")) or _is_folder(target):
+            from ..sources.tfmodule import folder_of, module_files
+
+            module = str(folder_of(Path(target)))
+            listed = memo.get(module) if memo is not None else None
+            if listed is None:
+                listed = [str(p) for p in module_files(Path(target))]
+                if memo is not None:
+                    memo[module] = listed
+            linked += _contents(listed or [target], memo)
+        else:
+            linked += _contents([target])
     return linked
+
+
+def _is_folder(path: str) -> bool:
+    """Whether a linked path names a folder (a Terraform module); a path ending like a task-definition file is
+    taken for a file without asking the file system (a no-op build reads 1000 of them)."""
+    return not path.endswith((".json", ".yaml", ".yml", ".template", ".jsonnet")) and os.path.isdir(path)
+
+
+def _contents(paths: list[str], memo: dict | None = None) -> bytes:
+    """Each file's name, length and bytes (a missing file as such), for a cache key."""
+    joined = b""
+    for path in paths:
+        chunk = memo.get(("file", path)) if memo is not None else None
+        if chunk is None:
+            try:
+                with open(path, "rb") as handle:
+                    content = handle.read()
+            except OSError:
+                content = b"\0missing"
+            chunk = b"\0" + path.encode() + b"\0" + str(len(content)).encode() + b"\0" + content
+            if memo is not None:
+                memo[("file", path)] = chunk
+        joined += chunk
+    return joined
+
+
+READS = "\0reads"
+"""A cache entry holding only this key points on: the spec's link read the files it lists besides the linked ones
+(`file()`/`templatefile()`), and its outputs are kept under a second key that adds their bytes."""
+
+
+def _cached(cache: BuildCache, role_id: str, key: str) -> dict[str, str] | None:
+    files = cache.get(key)
+    if files is not None and READS in files:
+        files = cache.get(_reads_key(cache, role_id, key, json.loads(files[READS])))
+    return files
+
+
+def _cache(cache: BuildCache, role_id: str, key: str, compiled: Compiled) -> None:
+    reads = compiled.link.reads if compiled.link is not None else ()
+    if reads:
+        cache.put(key, {READS: json.dumps(reads)})
+        key = _reads_key(cache, role_id, key, reads)
+    cache.put(key, compiled.files)
+
+
+def _reads_key(cache: BuildCache, role_id: str, key: str, reads) -> str:
+    return cache.key(role_id, key.encode() + _contents(list(reads)))
 
 
 _TOP_LEVEL_KEY = re.compile(rb"\n(?=[^\s#-])")
@@ -310,6 +369,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
     keys: dict[Path, str] = {}
     misses: list[Path] = []
     diagnostics: list[Diagnostic] = []
+    linked: dict = {}
     for path in spec_files:
         try:
             data = path.read_bytes()
@@ -318,8 +378,8 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
             continue
         files = None
         if cache is not None:
-            keys[path] = cache.key(ids[path], data + linked_bytes(path, data))
-            files = cache.get(keys[path])
+            keys[path] = cache.key(ids[path], data + linked_bytes(path, data, linked))
+            files = _cached(cache, ids[path], keys[path])
         if files is None:
             misses.append(path)
         else:
@@ -333,8 +393,7 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         if compiled is not None:
             results[path] = compiled
             lint_problems.extend(_lint_diagnostics(out_dir, findings))
-            if compiled.link is not None:
-                lint_problems.extend(d for d in compiled.link.diagnostics(strict) if d.severity == "error")
+            lint_problems.extend(link_errors(compiled, strict))
             stats.compiled += 1
             stats.templates_linted += len(lint_job(compiled))
             stats.lint_seconds += seconds
@@ -347,8 +406,16 @@ def build(spec_files: list[Path], out_dir: Path, *, cache: BuildCache | None = N
         terraform_validate_all(fresh, out_dir)
     if cache is not None:
         for item in fresh:
-            cache.put(keys[item.spec_file], item.files)
+            _cache(cache, ids[item.spec_file], keys[item.spec_file], item)
     return [results[p] for p in spec_files]
+
+
+def link_errors(compiled: Compiled, strict: bool) -> list[Diagnostic]:
+    """The findings of a spec's link that fail a build (exit 1): needs of its task definitions it does not grant,
+    and with `strict` grants none of them needs. The rest of the link's diagnostics are warnings."""
+    if compiled.link is None:
+        return []
+    return [d for d in compiled.link.diagnostics(strict) if d.severity == "error"]
 
 
 def terraform_validate_all(compiled: list[Compiled], out_dir: Path) -> list[Diagnostic]:

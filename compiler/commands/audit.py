@@ -16,7 +16,7 @@ from ..audit.pairing import Wanted, pair
 from ..errors import EXIT_ENVIRONMENT, EXIT_FINDINGS as EXIT_FAILED, EXIT_INVALID, SpecError
 from ..iam.location import Location
 from ..roles import RoleSourceError, load
-from ..sources import Bindings
+from ..sources import Bindings, terraform_variables
 
 LOCATION_NAMES = {"AWS::Partition": "partition", "AWS::Region": "region", "AWS::AccountId": "account"}
 
@@ -60,8 +60,8 @@ def _from_task_definitions(paths: list[Path], bindings: Bindings, several_roles:
 
     label = ", ".join(p.as_posix() for p in paths)
     try:
-        found = infer_each([str(p) for p in paths], bindings.values) if several_roles \
-            else [infer([str(p) for p in paths], bindings.values)]
+        found = infer_each([str(p) for p in paths], bindings.values, bindings.variables) if several_roles \
+            else [infer([str(p) for p in paths], bindings.values, variables=bindings.variables)]
     except NothingNeeded as exc:
         for warning in exc.warnings:
             ui.diagnostic(str(warning), warning.severity)
@@ -81,35 +81,41 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
         spec.write_text(text, encoding="utf-8")
         role = compile_spec(spec).role
 
-    def origin(source) -> Origin | None:
-        found = inferred.origins.get(source.key)
-        if found is None:
-            return None
-        where = f"container {found.container}, {found.field}" if found.container else found.field
-        return Origin(found.path, found.line, found.col, where, source.reason)
+    def origin(source) -> tuple[Origin, ...]:
+        """The task-definition fields behind a spec key: the entry's own, or for a key of the list as a whole
+        (`features.ecr_pull.repositories`: the auth token) its entries'. The spec is temporary, so a key infer
+        did not write (`s3_files.bucket_owner`: the default) cites nothing of it."""
+        found = [inferred.origins[source.key]] if source.key in inferred.origins else \
+            [o for key, o in inferred.origins.items() if key.startswith(source.key + "[")]
+        return tuple(Origin(o.path, o.line, o.col, f"container {o.container}, {o.field}" if o.container else o.field,
+                            source.reason) for o in found)
 
     needs = from_role(role, origin)
     # The confused-deputy conditions infer writes are hardening, not something the tasks need: their absence
     # from the role is a note, as for any role.
-    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns)
+    needs = Needs(needs.role_id, needs.needs, (), needs.managed_policy_arns, keys_unknown=True)
     files = sorted({o.path for o in inferred.origins.values()})
     return Wanted(needs, inferred.execution_role, ", ".join(files) or inferred.role_id), text
 
 
 @click.command()
-@click.argument("role_sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--task-definition", "task_definitions", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.argument("role_sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--task-definition", "task_definitions", multiple=True, type=click.Path(path_type=Path),
               help="A task definition the role serves (repeatable); its needs are inferred as by `rolec infer`.")
 @click.option("--spec", type=click.Path(path_type=Path, dir_okay=False), help="A rolec spec whose compiled role is the need.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value (as for `rolec infer`); AWS::Partition, AWS::Region and AWS::AccountId "
                    "choose the deployment the role is judged in (default aws, us-east-1, 123456789012).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file "
+                   "does (repeatable; a later file wins, --set wins over both).")
 @click.option("--format", "fmt", type=click.Choice(sorted(report.RENDERERS)), default="text", show_default=True,
               help="text for people, json for tools, sarif for code scanning.")
 @click.option("--write-spec", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the rolec spec that grants exactly the needs to this file.")
+@click.option("--force", is_flag=True, help="Let --write-spec replace an existing file whose text differs.")
 def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], spec: Path | None, sets: tuple[str, ...],
-          fmt: str, write_spec: Path | None) -> None:
+          var_files: tuple[Path, ...], fmt: str, write_spec: Path | None, force: bool) -> None:
     """Compare hand-written execution roles (ROLE_SOURCE: IAM JSON, aws iam output, CloudFormation, Terraform)
     with what their task definitions or a spec need: missing and excess permissions, trust, and the replacement.
 
@@ -118,6 +124,10 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
         raise click.UsageError("give the needs with either --task-definition FILE ... or --spec SPEC")
     bindings, location = _bindings(sets)
     diagnostics, roles, wanted = [], [], []
+    try:
+        bindings.variables = terraform_variables(list(var_files))
+    except SpecError as exc:
+        _fail(exc.diagnostics)
     try:
         roles = load(list(role_sources), bindings)
     except RoleSourceError as exc:
@@ -130,13 +140,19 @@ def audit(role_sources: tuple[Path, ...], task_definitions: tuple[Path, ...], sp
         _fail(sorted(diagnostics))
     if write_spec is not None and len(wanted) > 1:
         raise click.UsageError("--write-spec: the task definitions name several execution roles; audit one role at a time")
+    spec_text = wanted[0][1]
+    if write_spec is not None and spec_text is not None and not force and write_spec.exists() \
+            and write_spec.read_text(encoding="utf-8", errors="replace") != spec_text:
+        ui.failure(f"rolec: error: {write_spec} exists and differs from the spec audit would write "
+                   "(use --force to replace it)")
+        ui.failure("rolec: nothing was written")
+        sys.exit(EXIT_INVALID)
     for name in sorted(set(bindings.values) - bindings.used):
         ui.diagnostic(f"rolec: warning: --set {name} was not used", "warning")
     pairs, lone_roles, lone_needs = pair(roles, [w for w, _ in wanted])
     audits = [audit_role(role, w.for_role(role), location) for role, w in pairs]
     unpaired = report.Unpaired(tuple(r.name or "?" for r in lone_roles), tuple(w.label for w in lone_needs))
     click.echo(report.RENDERERS[fmt](audits, unpaired), nl=False)
-    spec_text = wanted[0][1]
     if write_spec is not None and spec_text is None:
         ui.diagnostic("rolec: note: the task definitions need no execution role; no spec written", "note")
     elif write_spec is not None:

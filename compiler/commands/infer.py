@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .. import ui
-from ..errors import EXIT_INVALID, SpecError
+from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, SpecError
+from ..sources import terraform_variables
 from ..spec.role_id import ROLE_ID_RE
 from ..taskdefs import Inferred, NothingNeeded, infer as infer_spec, infer_each
 
@@ -29,16 +30,19 @@ def _bindings(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command()
-@click.argument("taskdefs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("taskdefs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--id", "role_id", help="The role id, i.e. the spec file's stem (default: the task definition's family).")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value: a CloudFormation parameter, ImportValue:EXPORT (an Fn::ImportValue by its "
                    "export name), var.NAME, local.NAME, a ${NAME} placeholder or a documentation placeholder (repeatable).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file "
+                   "does (repeatable; a later file wins, --set wins over both). rolec reads no variable file unless given.")
 @click.option("-o", "--output", "output_arg", metavar="PATH",
               help="Write the spec to this file, or one spec per execution role into this folder (ending in /).")
 @click.option("--force", is_flag=True, help="Replace an existing output file whose text differs.")
-def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, ...], output_arg: str | None,
-          force: bool) -> None:
+def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, ...], var_files: tuple[Path, ...],
+          output_arg: str | None, force: bool) -> None:
     """Print (or write) the spec of the execution role that TASKDEF... need."""
     bindings = _bindings(settings)
     output = Path(output_arg) if output_arg else None
@@ -54,10 +58,11 @@ def infer(taskdefs: tuple[Path, ...], role_id: str | None, settings: tuple[str, 
                                "(starting with a letter or digit, at most 64 characters)")
     paths = [str(p) for p in taskdefs]
     try:
+        variables = terraform_variables(list(var_files))
         if folder and role_id is None:
-            specs = infer_each(paths, bindings)
+            specs = infer_each(paths, bindings, variables)
         else:
-            specs = [infer_spec(paths, bindings, role_id)]
+            specs = [infer_spec(paths, bindings, role_id, variables)]
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             ui.diagnostic(str(diagnostic), diagnostic.severity)
@@ -89,16 +94,21 @@ def _write(targets: list[tuple[Path, str]], force: bool) -> None:
     if len(set(names)) != len(names):
         ui.failure("rolec: error: two execution roles would get the same spec file; infer them separately with --id")
         sys.exit(EXIT_INVALID)
-    refused = [t for t, text in targets if t.exists() and t.read_text(encoding="utf-8", errors="replace") != text and not force]
-    if refused:
-        for target in refused:
-            ui.failure(f"rolec: error: {target} exists and differs from the inferred spec (use --force to replace it)")
-        ui.failure("rolec: nothing was written")
-        sys.exit(EXIT_INVALID)
-    for target, text in targets:
-        if target.exists() and target.read_text(encoding="utf-8", errors="replace") == text:
-            ui.info(f"{target} unchanged")
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        ui.info(f"wrote {target}; next: rolec build")
+    try:
+        existing = {t: t.read_text(encoding="utf-8", errors="replace") if t.exists() else None for t, _ in targets}
+        refused = [t for t, text in targets if existing[t] not in (None, text) and not force]
+        if refused:
+            for target in refused:
+                ui.failure(f"rolec: error: {target} exists and differs from the inferred spec (use --force to replace it)")
+            ui.failure("rolec: nothing was written")
+            sys.exit(EXIT_INVALID)
+        for target, text in targets:
+            if existing[target] == text:
+                ui.info(f"{target} unchanged")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            ui.info(f"wrote {target}; next: rolec build")
+    except OSError as exc:  # a path that is a folder, under a file, or not writable: the environment, not the input
+        ui.failure(f"rolec: error: cannot write {exc.filename or 'the spec'}: {exc.strerror}")
+        sys.exit(EXIT_ENVIRONMENT)

@@ -69,8 +69,33 @@ def statements(document: Mapping) -> list[Mapping]:
         for element in ("Action", "Resource", "Principal"):
             if element in statement and f"Not{element}" in statement:
                 raise PolicyError(f"a statement has both {element} and Not{element}")
+        if "Action" not in statement and "NotAction" not in statement:
+            raise PolicyError("a statement has neither Action nor NotAction")
+        for element in ("Action", "NotAction", "Resource", "NotResource"):
+            if not _strings(statement.get(element, "")):
+                raise PolicyError(f"{element} must be a string or a list of strings, got {statement[element]!r}")
+        for element in ("Principal", "NotPrincipal"):
+            value = statement.get(element, "*")
+            if value != "*" and not (isinstance(value, Mapping) and all(_strings(v) for v in value.values())):
+                raise PolicyError(f'{element} must be "*" or an object of strings or lists of strings, got {value!r}')
         if "Condition" in statement:
             check_block(statement["Condition"])
+    return found
+
+
+def _strings(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def identity_statements(document: Mapping) -> list[Mapping]:
+    """The statements of an identity policy (a role's permissions): as `statements`, and each names its
+    resources and no principal."""
+    found = statements(document)
+    for statement in found:
+        if "Principal" in statement or "NotPrincipal" in statement:
+            raise PolicyError("an identity policy statement has no Principal")
+        if "Resource" not in statement and "NotResource" not in statement:
+            raise PolicyError("an identity policy statement has neither Resource nor NotResource")
     return found
 
 
@@ -131,9 +156,7 @@ def evaluate(policies: Iterable[Mapping], action: str, resource: str,
     context = context or RequestContext()
     applying = []
     for p, document in enumerate(policies):
-        for s, statement in enumerate(statements(document)):
-            if "Principal" in statement or "NotPrincipal" in statement:
-                raise PolicyError("an identity policy statement has no Principal")
+        for s, statement in enumerate(identity_statements(document)):
             outcome = statement_applies(statement, action, resource, context)
             if outcome.answer is not Answer.NO:
                 applying.append(((p, s), statement["Effect"], outcome))

@@ -7,11 +7,15 @@ both sides are rendered with the same `Location`, chosen by the caller.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..aws.lookups import LOOKUPS
+from ..aws.regions import PARTITION_OF
 from ..text import Lookup, Pseudo, Text
 
+PARTITION = "${AWS::Partition}"
+_WRITTEN_REGION = re.compile(re.escape(f"arn:{PARTITION}:") + r"[^:]*:(?P<region>[^:$]*):")
 PSEUDO_NAMES = {Pseudo.PARTITION: "AWS::Partition", Pseudo.REGION: "AWS::Region", Pseudo.ACCOUNT: "AWS::AccountId"}
 
 
@@ -29,7 +33,11 @@ class Location:
         return "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
 
     def render(self, value: str) -> str:
-        """A string with `${AWS::…}` pseudo parameters, rendered for this deployment."""
+        """A string with `${AWS::…}` pseudo parameters, rendered for this deployment. In an ARN whose region is
+        written, the deploying partition is that region's: a region belongs to one partition."""
+        written = _WRITTEN_REGION.match(value)
+        if written and written["region"] in PARTITION_OF:
+            value = f"arn:{PARTITION_OF[written['region']]}:{value[len('arn:' + PARTITION + ':'):]}"
         for name, literal in (("AWS::Partition", self.partition), ("AWS::Region", self.region),
                               ("AWS::AccountId", self.account), ("AWS::URLSuffix", self.url_suffix)):
             value = value.replace("${" + name + "}", literal)

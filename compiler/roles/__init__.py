@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from ..errors import SpecError
+from ..errors import Diagnostic, SpecError
+from ..iam.conditions import PolicyError
+from ..iam.evaluate import identity_statements, statements
 from ..sources import Bindings, jsonfile, read_text
 from .documents import where
 from .formats import catalog
@@ -22,7 +24,10 @@ def _read_one(path: Path, bindings: Bindings) -> list[SourceRole]:
                 return module.read(root, bindings)
         shapes = "; ".join(m.DESCRIPTION for m in formats if hasattr(m, "claims"))
         raise error(where(root.at), f"not a role source rolec reads (expected {shapes})")
-    readers = [(len(s), m) for m in formats if hasattr(m, "read_file") for s in m.SUFFIXES if name.endswith(s)]
+    if path.is_dir():
+        readers = [(0, m) for m in formats if getattr(m, "READS_FOLDERS", False)]
+    else:
+        readers = [(len(s), m) for m in formats if hasattr(m, "read_file") for s in m.SUFFIXES if name.endswith(s)]
     if readers:
         return max(readers, key=lambda r: r[0])[1].read_file(path, bindings)  # `.tf.json` before `.json`
     known = ", ".join(sorted({s for m in formats for s in m.SUFFIXES}))
@@ -44,7 +49,8 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
                               old.trust if old.trust is not None else role.trust,
                               old.trust_where if old.trust is not None else role.trust_where,
                               old.policies + role.policies, old.boundary or role.boundary, old.arn or role.arn,
-                              old.notes + role.notes)
+                              old.notes + role.notes, logical_id=old.logical_id or role.logical_id,
+                              boundary_policy=old.boundary_policy or role.boundary_policy)
         named[role.name] = role
     if fragments:
         if len(named) > 1:
@@ -55,7 +61,7 @@ def _combine(found: list[SourceRole]) -> list[SourceRole]:
                                                                 fragments[0].where)
         policies = host.policies + tuple(p for f in fragments for p in f.policies)
         named[host.name] = SourceRole(host.name, host.where, host.trust, host.trust_where, policies, host.boundary,
-                                      host.arn, host.notes)
+                                      host.arn, host.notes, logical_id=host.logical_id, boundary_policy=host.boundary_policy)
     return list(named.values())
 
 
@@ -97,9 +103,26 @@ def load(paths: list[Path], bindings: Bindings | None = None) -> list[SourceRole
             found.extend(_read_one(path, bindings))
         except SpecError as exc:
             diagnostics.extend(exc.diagnostics)
+    for role in found:
+        diagnostics.extend(_identity_problems(role))
     if diagnostics:
         raise RoleSourceError(diagnostics)
     return [_with_bindings(role, bindings) for role in _combine(found)]
+
+
+def _identity_problems(role: SourceRole) -> list:
+    """A role's permission policies are identity policies: a statement IAM would refuse there (no Resource, a
+    Principal) is located now, not met as an internal error when a need is evaluated."""
+    problems = []
+    for policy in role.policies + ((role.boundary_policy,) if role.boundary_policy is not None else ()):
+        for index, statement in enumerate(statements(policy.document) if policy.document is not None else ()):
+            try:
+                identity_statements({"Statement": [statement]})
+            except PolicyError as exc:
+                at = policy.statement_where[index] if index < len(policy.statement_where) else policy.where
+                problems.append(Diagnostic(at.path, at.line, at.col,
+                                           f"policy {policy.name}: not a valid IAM policy statement: {exc}"))
+    return problems
 
 
 __all__ = ["load", "SourceRole", "RoleSourceError", "catalog"]

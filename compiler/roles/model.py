@@ -52,6 +52,11 @@ class SourceRole:
     notes: tuple[str, ...] = field(default=())
     deployed_by: str | None = None
     """The StackSet (logical id or resource address) whose template deploys this role, if any."""
+    logical_id: str | None = None
+    """The role's logical id in a CloudFormation template (a task definition of the template names it so)."""
+    boundary_policy: Policy | None = None
+    """The permissions boundary's document when the source holds it (a managed policy of the same template);
+    an AWS managed boundary is looked up in the managed-policy dataset by its ARN, `boundary`."""
 
 
 class RoleSourceError(SpecError):

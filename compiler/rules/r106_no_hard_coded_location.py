@@ -13,6 +13,9 @@ hard-coded location. Admitted on purpose, and nothing else:
   built from the deploying account and/or region (`cdk-hnb659fds-assets-{account}-{region}`, the
   AWS CDK's assets bucket): the name follows the deployment like the partition does. Nothing else
   of the deployment may stand in an S3 ARN's resource (not in the object key, no partition, no lookup);
+* an ECR repository of the deploying region and account whose name is built from them (the AWS CDK's
+  `cdk-hnb659fds-container-assets-{account}-{region}`): the resource of a regional service is not
+  inspected, since its region and account fields already follow the deployment;
 * in the role a home-region StackSet deploys (its deployment context), each StackSet region with
   the deploying account or the value a lookup holds there: that role grants every name in every
   StackSet region on purpose (passes/expand_regions.py).

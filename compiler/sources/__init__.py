@@ -10,6 +10,8 @@ holes matter.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Union
@@ -114,12 +116,25 @@ class Bindings:
 
     values: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    variables: dict[str, "Node"] = field(default_factory=dict)
+    """Terraform `var.NAME` values read from the variable files given with `--var-file`, each located in its file;
+    a `--set var.NAME=VALUE` wins over them."""
 
     def get(self, name: str) -> str | None:
         if name in self.values:
             self.used.add(name)
             return self.values[name]
         return None
+
+
+def terraform_variables(var_files: list[Path]) -> dict[str, Node]:
+    """`var.NAME` values of the Terraform variable files given with `--var-file` (none: nothing read, and the
+    HCL parser is not imported)."""
+    if not var_files:
+        return {}
+    from .terraform import read_var_files
+
+    return read_var_files(var_files)
 
 
 def fail(at: Span, message: str) -> SpecError:
@@ -130,13 +145,20 @@ TOO_DEEP = "values are nested too deeply for rolec (Python's recursion limit)"
 
 
 def read_text(path: Path, display: str, what: str) -> str:
-    """The file's text, refusing huge files and bytes that are not UTF-8, with their location."""
+    """The file's text, refusing huge files and bytes that are not UTF-8, with their location. Only a regular file
+    is read (a device such as /dev/zero never ends, a pipe waits for a writer), and never past the limit."""
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            kind = "it is a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise fail(Span(display, 1, 1), f"cannot read {what}: {kind}")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
     except OSError as exc:
         raise fail(Span(display, 1, 1), f"cannot read {what}: {exc.strerror}") from None
     if len(data) > MAX_BYTES:
-        raise fail(Span(display, 1, 1), f"{what} is {len(data)} bytes; at most {MAX_BYTES} are accepted")
+        raise fail(Span(display, 1, 1), f"{what} is {max(size, len(data))} bytes; at most {MAX_BYTES} are accepted")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

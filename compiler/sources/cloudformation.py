@@ -25,6 +25,10 @@ from . import cfnyaml, jsonfile
 
 LOOKUP_KEY = "Value"
 """The second-level key of rolec's lookup Mappings (targets/cloudformation.LOOKUP_KEY)."""
+SECRET_ARN = ("arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:")
+SECRET_SUFFIX = "-??????"
+"""A secret's Ref (and Id) is its ARN, "such as …:secret:MySecret-a1b2c3" (AWS::SecretsManager::Secret return
+values): the six characters Secrets Manager adds are known only once it exists, so they stay `??????`."""
 PSEUDO = {"AWS::Partition": Pseudo.PARTITION, "AWS::Region": Pseudo.REGION, "AWS::AccountId": Pseudo.ACCOUNT}
 NO_VALUE = "AWS::NoValue"
 IMPORT_BINDING = "ImportValue:"
@@ -157,7 +161,7 @@ class Template:
             return DROPPED
         bound = self.bindings.get(name)
         if bound is not None:
-            return Node.string([bound], at)
+            return self._list(bound, at) if self._listed(name) else Node.string([bound], at)
         if name in self.parameters:
             return self._parameter(name, at)
         if name in self.resources:
@@ -175,11 +179,24 @@ class Template:
         default = spec.get("Default")
         if default is None:
             return Node(Hole(f"parameter {name}", name, at), at)
+        if default.literal is not None and self._listed(name):
+            return self._list(default.literal, at)
         if default.is_string:
             return Node(default.value, at)
         if isinstance(default.value, (int, float)) and not isinstance(default.value, bool):
             return Node.string([str(default.value)], at)
         return Node(default.value, at)
+
+    def _listed(self, name: str) -> bool:
+        """A CommaDelimitedList or List<…> parameter: "an array of literal strings that are separated by commas",
+        which Ref returns as a list (a default or a --set binding is written with the commas)."""
+        spec = self.parameters[name].value if name in self.parameters and isinstance(self.parameters[name].value, dict) else {}
+        type_name = _literal(spec.get("Type")) or ""
+        return type_name == "CommaDelimitedList" or type_name.startswith("List<")
+
+    @staticmethod
+    def _list(text: str, at: Span) -> Node:
+        return Node([Node.string([item], at) for item in text.split(",")], at)
 
     def _named(self, name: str, key: str, at: Span) -> Node | None:
         """The resolved literal name property of resource `name`, or None when CloudFormation generates it."""
@@ -192,8 +209,7 @@ class Template:
         "AWS::SSM::Parameter": ("Name", lambda n: [n]),
         "AWS::S3::Bucket": ("BucketName", lambda n: [n]),
         "AWS::ECR::Repository": ("RepositoryName", lambda n: [n]),
-        "AWS::SecretsManager::Secret": ("Name", lambda n: ["arn:", Pseudo.PARTITION, ":secretsmanager:", Pseudo.REGION,
-                                                         ":", Pseudo.ACCOUNT, ":secret:", n]),
+        "AWS::SecretsManager::Secret": ("Name", lambda n: [*SECRET_ARN, n, SECRET_SUFFIX]),
     }
     GET_ATTS = {
         ("AWS::Logs::LogGroup", "Arn"): ("LogGroupName", lambda n: ["arn:", Pseudo.PARTITION, ":logs:", Pseudo.REGION, ":",
@@ -202,8 +218,7 @@ class Template:
         ("AWS::ECR::Repository", "Arn"): ("RepositoryName", lambda n: ["arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":",
                                                                        Pseudo.ACCOUNT, ":repository/", n]),
         ("AWS::SSM::Parameter", "Name"): ("Name", lambda n: [n]),
-        ("AWS::SecretsManager::Secret", "Id"): ("Name", lambda n: ["arn:", Pseudo.PARTITION, ":secretsmanager:",
-                                                                  Pseudo.REGION, ":", Pseudo.ACCOUNT, ":secret:", n]),
+        ("AWS::SecretsManager::Secret", "Id"): ("Name", lambda n: [*SECRET_ARN, n, SECRET_SUFFIX]),
     }
 
     def _resource_ref(self, name: str, at: Span) -> Node:

@@ -150,13 +150,29 @@ def _named(value: str, *, service: str, prefix: str, pattern: str, what: str, na
 
 def repository(value: str) -> Text:
     """A repository name, ARN, or ECR repository URI (`A.dkr.ecr.R.amazonaws.com/NAME`, every ECR host
-    form, see aws/ecr.py), the last mapped to the repository ARN in the host's partition."""
+    form, see aws/ecr.py), the last mapped to the repository ARN in the host's partition. A name may hold
+    `{account}` and `{region}` (the AWS CDK's `cdk-hnb659fds-container-assets-{account}-{region}`)."""
     image = parse_repository_uri(value)
     if image is not None:
         return Text.of(image.arn)
+    if not value.startswith("arn:") and "{" in value:
+        return _located_repository(value)
     return _named(value, service="ecr", prefix="repository/", pattern=ECR_REPOSITORY_RE, max_len=256,
                   what="an ECR repository name, ARN (arn:<partition>:ecr:<region>:<account>:repository/<name>) or repository URI",
                   name_what="an ECR repository name (lowercase letters, digits, . _ - and /)")
+
+
+def _located_repository(name: str) -> Text:
+    """A repository of the deploying account and region whose name is built from them: valid for a 12-digit
+    account and the longest region rolec knows."""
+    if "{" in name.replace(ACCOUNT_PLACEHOLDER, "").replace(REGION_PLACEHOLDER, ""):
+        raise Invalid(f"the only placeholders an ECR repository name may hold are {ACCOUNT_PLACEHOLDER} and "
+                      f"{REGION_PLACEHOLDER}, got {shown(name)}")
+    longest = name.replace(ACCOUNT_PLACEHOLDER, TWELVE_DIGITS).replace(REGION_PLACEHOLDER, LONGEST_REGION)
+    _name(longest, ECR_REPOSITORY_RE, "an ECR repository name (lowercase letters, digits, . _ - and /; with a 12-digit "
+          f"account and the longest region, {LONGEST_REGION})", 256)
+    return Text.of("arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":repository/",
+                   *(_PSEUDO_OF.get(piece, piece) for piece in _RESOURCE_PSEUDO.split(name)))
 
 
 def log_group(value: str) -> Text:

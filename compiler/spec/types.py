@@ -112,22 +112,22 @@ class Str(Type):
         scalar_tags = {_TAG + "str"} | ({_TAG + "int"} if self.allow_number else set())
         if not isinstance(node, yaml.ScalarNode) or node.tag not in scalar_tags:
             return self.wrong(node, path, checker)
-        value = node.value
+        try:
+            return self.parse(node.value)
+        except Invalid as exc:
+            return checker.error(node, path, str(exc))
+
+    def parse(self, value: str) -> Any:
+        """The value as the spec holds it; raises Invalid with the reason it is refused."""
         if self.max_len is not None and len(value) > self.max_len:
-            return checker.error(node, path, f"expected {self.what} of at most {self.max_len} characters, got {len(value)}")
+            raise Invalid(f"expected {self.what} of at most {self.max_len} characters, got {len(value)}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             stray = re.search(f"[^{self.characters[1:]}", value) if self.characters else None
             if stray:
-                return checker.error(node, path, (
-                    f"the character {stray.group()!r} (U+{ord(stray.group()):04X}) at position {stray.start() + 1} "
-                    f"is not allowed in {self.what}"))
-            return checker.error(node, path, f"expected {self.what}, got {shown(value)}")
-        if self.convert is not None:
-            try:
-                return self.convert(value)
-            except Invalid as exc:
-                return checker.error(node, path, str(exc))
-        return value
+                raise Invalid(f"the character {stray.group()!r} (U+{ord(stray.group()):04X}) at position "
+                              f"{stray.start() + 1} is not allowed in {self.what}")
+            raise Invalid(f"expected {self.what}, got {shown(value)}")
+        return self.convert(value) if self.convert is not None else value
 
     def json_schema(self) -> dict:
         schema: dict = {"type": ["string", "integer"] if self.allow_number else "string", "description": self.what}

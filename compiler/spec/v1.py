@@ -171,8 +171,11 @@ def _one_partition(document: dict, checker: Checker) -> None:
 TASK_DEFINITION = Obj(
     "a mapping with path and optionally set",
     {
-        "path": Field(Str("a task-definition file, relative to the spec", pattern=r"[^\x00-\x1f]+", max_len=1024),
-                      required=True, doc="A task definition this role serves (any format `rolec infer` reads)."),
+        "path": Field(Str("a task-definition file (or a Terraform module's folder), relative to the spec",
+                          pattern=r"[^\x00-\x1f]+", max_len=1024),
+                      required=True, doc="A task definition this role serves (any format `rolec infer` reads; a Terraform "
+                                         "file is read with what it references from its folder, or name the module's "
+                                         "folder to read it whole)."),
         "set": Field(Map(Str("a binding name (a CloudFormation parameter, ImportValue:EXPORT, var.NAME, local.NAME "
                              "or a placeholder)",
                              pattern=r"[^\s=]+", max_len=256),

@@ -59,22 +59,23 @@ class NothingNeeded(RolecError):
         super().__init__(message)
 
 
-def infer(paths: list[str], bindings: dict[str, str], role_id: str | None = None) -> Inferred:
-    """The spec for the execution role these task definitions share.
+def infer(paths: list[str], bindings: dict[str, str], role_id: str | None = None, variables: dict | None = None) -> Inferred:
+    """The spec for the execution role these task definitions share. `variables` are Terraform `var.NAME` values
+    read from variable files (`sources.terraform.read_var_files`).
 
     Raises errors.SpecError with located diagnostics on bad or unresolved input (and when the
     task definitions name different execution roles), NothingNeeded when no role is needed."""
     from .spec import infer_all
 
-    inferred = infer_all(paths, bindings, role_id, split=False)
+    inferred = infer_all(paths, bindings, role_id, split=False, variables=variables)
     return inferred[0]
 
 
-def infer_each(paths: list[str], bindings: dict[str, str]) -> list[Inferred]:
+def infer_each(paths: list[str], bindings: dict[str, str], variables: dict | None = None) -> list[Inferred]:
     """One spec per execution role (role id: each group's family), for `rolec infer -o FOLDER`."""
     from .spec import infer_all
 
-    return infer_all(paths, bindings, None, split=True)
+    return infer_all(paths, bindings, None, split=True, variables=variables)
 
 
 __all__ = ["Origin", "Inferred", "NothingNeeded", "infer", "infer_each"]

@@ -45,6 +45,9 @@ class Link:
     """Grants no linked task definition needs (warnings; errors with --strict)."""
     warnings: list[Diagnostic] = field(default_factory=list)
     """The task definitions' own warnings (e.g. a secret ARN in environment[].valueFrom)."""
+    reads: tuple[str, ...] = ()
+    """Files the containers were read from besides the linked files (`file()`/`templatefile()` of a Terraform
+    module): known only once read, so the build keys the cached outputs on their bytes too."""
 
     def diagnostics(self, strict: bool) -> list[Diagnostic]:
         unneeded = [Diagnostic(d.path, d.line, d.col, d.message) for d in self.unneeded] if strict else self.unneeded
@@ -57,16 +60,18 @@ def check(spec, spec_file: Path) -> Link:
 
     results: list[Needs] = []
     problems: list[Diagnostic] = []
+    reads: set[str] = set()
     for index, entry in enumerate(spec.task_definitions):
         where = Span(spec.path, *spec.positions.get(f"task_definitions[{index}].path", (1, 1)))
         path = spec_file.parent / entry["path"]
-        if not path.is_file():
-            problems.append(where.error(f"task_definitions[{index}].path: {entry['path']!r} is not a file "
-                                        f"(paths are relative to the spec)"))
+        if not path.is_file() and not path.is_dir():
+            problems.append(where.error(f"task_definitions[{index}].path: {entry['path']!r} is not a file or a Terraform "
+                                        f"module's folder (paths are relative to the spec)"))
             continue
         bindings = Bindings({k: str(v) for k, v in entry["set"].items()})
         try:
             for task in read(path, display(path), bindings):
+                reads.update(c.at.path for c in task.containers if c.at.path != task.path)
                 result = Needs()
                 needs_of(task, bindings, result)
                 problems += result.errors + result.warnings
@@ -79,7 +84,7 @@ def check(spec, spec_file: Path) -> Link:
             problems.append(at.error(f"task_definitions[{index}].set.{name} is not used by {entry['path']}", "warning"))
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)
-    link = Link(warnings=problems)
+    link = Link(warnings=problems, reads=tuple(sorted(reads)))
     _compare(spec, results, link)
     return link
 

@@ -23,6 +23,8 @@ class TaskDefinition:
     """requiresCompatibilities as written; None when the format has no task level (a container list)."""
     task_arn: Node | None = None
     has_task_level: bool = True
+    root: Node | None = None
+    """The task-level object as read (None for a container list), for the fields only checked, not used."""
 
     @property
     def name(self) -> str | None:
@@ -73,7 +75,7 @@ def task_definition(root: Node, path: str, containers: Node | None, at: Span) ->
             raise fail(container.at, container.value.message("a container definition"))
         mapping(container, "a container definition")
     return TaskDefinition(path, at, listed, field(root, "family"), field(root, "executionRoleArn"),
-                          field(root, "taskRoleArn"), platforms(root), field(root, "taskDefinitionArn"))
+                          field(root, "taskRoleArn"), platforms(root), field(root, "taskDefinitionArn"), root=root)
 
 
 def platforms(root: Node) -> tuple[str, ...]:

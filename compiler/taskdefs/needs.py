@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field as dataclass_field
+from functools import cache
 
+from ..aws.arn import PARTITIONS
 from ..aws.ecr import parse_image, split_reference
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic
+from ..features import catalog
 from ..sources import Bindings, Hole, Node, Span
-from ..spec.names import environment_file, s3_object
-from ..spec.types import Invalid
+from ..spec.names import SECRET_SUFFIX_MARKER, environment_file, s3_object
+from ..spec.types import Invalid, Str
 from ..text import Pseudo
 from . import Origin
 from .model import TaskDefinition, field, items, mapping
@@ -28,6 +31,12 @@ PLACEHOLDER = {Pseudo.PARTITION: "{partition}", Pseudo.REGION: "{region}", Pseud
 _ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.+)", re.S)
 _SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 FARGATE_ONLY_PLATFORMS = {"FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}
+DEPLOYING_REGISTRY = "{account}.dkr.ecr.{region}.amazonaws.com"
+_DEPLOYING_ACCOUNT_HOST = re.compile(r"\{account\}\.dkr\.ecr\.(?P<region>\{region\}|[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?")
+"""An ECR host of the deploying account (aws/aws-us-gov, or China's), in the deploying region or a written one."""
+URL_SUFFIX = "AWS::URLSuffix"
+"""CloudFormation's domain of the deploying partition (amazonaws.com, amazonaws.com.cn, …): in an ECR host of the
+deploying account and region, it names DEPLOYING_REGISTRY."""
 PULL_THROUGH_CACHE_PREFIXES = ("docker-hub", "ecr-public", "quay", "kubernetes", "github")
 """The prefixes the ECR console proposes for pull through cache rules (shared/aws/EXECUTION_ROLE_FEATURES.md §3)."""
 
@@ -51,10 +60,10 @@ class Needs:
 
 
 class _Mapper:
-    def __init__(self, task: TaskDefinition, bindings: Bindings, result: Needs):
+    def __init__(self, task: TaskDefinition, bindings: Bindings, result: Needs, *, instance_role: bool):
         self.task, self.bindings, self.result = task, bindings, result
         self.account = _task_account(task)
-        self.instance_role = task.has_task_level and task.execution_role is None and set(task.compatibilities or ()) <= {"EC2"}
+        self.instance_role = instance_role
         """EC2 without an execution role: the container instance role pulls from ECR and sends awslogs."""
 
     # -- reporting ----------------------------------------------------------------------------
@@ -72,6 +81,12 @@ class _Mapper:
         return bool(holes)
 
     def add(self, feature: str, key: str, entry: str, node: Node, container: str | None, path: str):
+        """The entry, if the spec takes it as written: infer never writes a spec that `rolec validate` refuses."""
+        try:
+            entry_type(feature, key).parse(entry)
+        except Invalid as exc:
+            self.error(node.at, f"{path} {entry!r}: {exc}")
+            return
         origin = Origin(node.at.path, node.at.line, node.at.col, container, path)
         self.result.needs.append(Need(feature, key, entry, origin))
 
@@ -85,8 +100,26 @@ class _Mapper:
             return None
         return "".join(PLACEHOLDER[p] if isinstance(p, Pseudo) else p for p in node.value)
 
+    def typed(self, node: Node | None, what: str, *, boolean: bool = False) -> bool:
+        """A field the ECS API types as a string (or a boolean, when `boolean`): False, reported, for any other
+        value; an open value (a hole) is the caller's to judge."""
+        if node is None or node.is_string or isinstance(node.value, Hole) or (boolean and isinstance(node.value, bool)):
+            return True
+        self.error(node.at, f"{what}: expected a string, got {node.plain()!r}")
+        return False
+
     # -- task level ---------------------------------------------------------------------------
     def task_level(self) -> None:
+        for name in ("family", "executionRoleArn", "taskRoleArn", "networkMode", "taskDefinitionArn"):
+            self.typed(field(self.task.root, name), name)
+        compatibilities = field(self.task.root, "requiresCompatibilities")
+        if compatibilities is not None and not isinstance(compatibilities.value, Hole):
+            listed = compatibilities.value if isinstance(compatibilities.value, list) else None
+            if listed is None:
+                self.error(compatibilities.at, f"requiresCompatibilities: expected a list of strings such as "
+                                               f"[FARGATE], got {compatibilities.plain()!r}")
+            for item in listed or ():
+                self.typed(item, "requiresCompatibilities[]")
         for name, node in (("executionRoleArn", self.task.execution_role), ("taskRoleArn", self.task.task_role)):
             literal = node.literal if node is not None else None
             if literal is None:
@@ -99,7 +132,7 @@ class _Mapper:
     # -- containers ---------------------------------------------------------------------------
     def container(self, node: Node) -> None:
         name_node = field(node, "name")
-        name = name_node.plain() if name_node is not None else None
+        name = name_node.plain() if name_node is not None and self.typed(name_node, "name") else None
         self.image(field(node, "image"), name)
         credentials = mapping(field(node, "repositoryCredentials"), "repositoryCredentials")
         parameter = field(credentials, "credentialsParameter")
@@ -112,7 +145,8 @@ class _Mapper:
         for index, secret in enumerate(items(field(log, "secretOptions"), "logConfiguration.secretOptions")):
             self.secret(mapping(secret, f"secretOptions[{index}]"), name, f"logConfiguration.secretOptions[{index}].valueFrom")
         driver = field(log, "logDriver")
-        if driver is not None and driver.literal == "awslogs" and not self.instance_role:
+        if driver is not None and self.typed(driver, "logConfiguration.logDriver") and driver.literal == "awslogs" \
+                and not self.instance_role:
             self.awslogs(mapping(field(log, "options"), "logConfiguration.options"), log, name)
         for index, env in enumerate(items(field(node, "environment"), "environment")):
             value_from = field(mapping(env, f"environment[{index}]"), "valueFrom")
@@ -121,6 +155,8 @@ class _Mapper:
                                             "in environment, so this value is never injected; move the entry to secrets")
         for index, item in enumerate(items(field(node, "environmentFiles"), "environmentFiles")):
             self.environment_file(mapping(item, f"environmentFiles[{index}]"), name, index)
+        for index, item in enumerate(items(field(node, "credentialSpecs"), "credentialSpecs")):
+            self.credential_spec(item, name, f"credentialSpecs[{index}]")
         self.firelens(mapping(field(node, "firelensConfiguration"), "firelensConfiguration"), name)
 
     def image(self, node: Node | None, container: str | None) -> None:
@@ -134,6 +170,9 @@ class _Mapper:
         rendered = "".join(next(k for k, v in marks.items() if v is p) if isinstance(p, Hole)
                            else PLACEHOLDER[p] if isinstance(p, Pseudo) else p for p in parts)
         host, path, _tag, _digest = split_reference(rendered)
+        if host in {DEPLOYING_REGISTRY.replace(".amazonaws.com", f".{mark}") for mark, hole in marks.items()
+                    if hole.written == URL_SUFFIX}:
+            host = DEPLOYING_REGISTRY  # the deploying partition's domain: this registry in every partition
         repository = f"{host}/{path}" if host else path
         open_parts = [hole for mark, hole in marks.items() if mark in repository]
         for hole in open_parts:
@@ -141,11 +180,18 @@ class _Mapper:
         if open_parts:
             return
         if host is not None and "{" in host:
-            if host == "{account}.dkr.ecr.{region}.amazonaws.com":
+            registry = _DEPLOYING_ACCOUNT_HOST.fullmatch(host)
+            if registry and registry["region"] == "{region}":
                 self.add("ecr_pull", "repositories", path, node, container, "image")
+            elif registry and registry["region"] in PARTITION_OF \
+                    and (PARTITION_OF[registry["region"]] == "aws-cn") == host.endswith(".cn"):
+                # R106's form: a written region of the deploying partition and account
+                self.add("ecr_pull", "repositories", f"arn:{{partition}}:ecr:{registry['region']}:{{account}}:repository/"
+                         f"{path}", node, container, "image")
             else:
-                self.error(node.at, f"image {rendered!r}: an ECR registry in the deploying account and region is "
-                                    "written {account}.dkr.ecr.{region}.amazonaws.com; rolec cannot express this host")
+                self.error(node.at, f"image {rendered!r}: an ECR registry of the deploying account is written "
+                                    "{account}.dkr.ecr.REGION.amazonaws.com, REGION a region or the deploying one; "
+                                    "rolec cannot express this host")
             return
         repository = self.bind_host(repository)
         try:
@@ -225,12 +271,18 @@ class _Mapper:
         if not parts["resource"].startswith("secret:") or not name:
             self.error(node.at, f"{path} {text!r}: expected arn:<partition>:secretsmanager:<region>:<account>:secret:<name>")
             return
+        if name.endswith(SECRET_SUFFIX_MARKER):  # a secret of the same template or module: its name, suffix unknown
+            name = name.removesuffix(SECRET_SUFFIX_MARKER)
+            self.add_arn(feature, key, parts, f"secret:{name}{SECRET_SUFFIX_MARKER}", name, node, container, path)
+            return
         if _SUFFIX.search(name) and not re.search(r"[A-Z0-9]", name[-6:]):
             self.error(node.at, f"{path} {text!r}: rolec cannot tell whether '{name[-7:]}' is Secrets Manager's "
                                 f"six-character suffix or the end of the name '{name}' (a partial ARN); the grant differs, "
                                 "so write the secret's full ARN (with its suffix, e.g. -AbC123)")
             return
-        self.add_arn(feature, key, parts, f"secret:{name}", name, node, container, path)
+        suffix = _SUFFIX.search(name)  # as a name (deploying region and account), the secret is what precedes it
+        self.add_arn(feature, key, parts, f"secret:{name}", name[: suffix.start()] if suffix else name, node,
+                     container, path)
 
     def ssm_parameter(self, node: Node, text: str, container, path) -> None:
         parts = self.arn(node, text, path, "ssm")
@@ -278,6 +330,12 @@ class _Mapper:
         located = (parts["partition"], parts["region"], parts["account"])
         if located == ("{partition}", "{region}", "{account}"):
             self.add(feature, key, name, node, container, path)
+        elif located[1:] == ("{region}", "{account}") and located[0] in PARTITIONS:
+            # `!Sub arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:…`: the name's ARN wherever the ARN can be right
+            self.warning(node.at, f"{path}: the ARN writes partition '{located[0]}' with the deploying region and "
+                                  f"account; rolec grants the name in the deploying partition, which is this ARN in "
+                                  f"{located[0]} (in another partition the task definition names nothing that exists)")
+            self.add(feature, key, name, node, container, path)
         elif parts["region"] == "{region}":
             self.error(node.at, f"{path}: an ARN in the deploying region but a fixed partition or account "
                                 f"({parts['partition']}, {parts['account']}) cannot be written in a spec; "
@@ -306,24 +364,46 @@ class _Mapper:
         entry = name if region == "{region}" else f"arn:{{partition}}:logs:{region}:{{account}}:log-group:{name}"
         self.add("awslogs", "log_groups", entry, group, container, "logConfiguration.options.awslogs-group")
         create = field(options, "awslogs-create-group")
-        if create is not None and str(create.plain()).lower() == "true" and self.result.create_group is None:
+        if create is not None and self.typed(create, "logConfiguration.options.awslogs-create-group", boolean=True) \
+                and str(create.plain()).lower() == "true" and self.result.create_group is None:
             self.result.create_group = Origin(create.at.path, create.at.line, create.at.col, container,
                                               "logConfiguration.options.awslogs-create-group")
 
     def environment_file(self, item: Node, container: str | None, index: int) -> None:
         path = f"environmentFiles[{index}].value"
         kind = field(item, "type")
-        if kind is not None and kind.literal != "s3":
+        if kind is not None and (not self.typed(kind, f"environmentFiles[{index}].type") or kind.literal != "s3"):
             return
         value = field(item, "value")
         text = self.text(value, path) if value is not None else None
         if text is not None and self.s3_file(value, text, path, environment_file):
             self.add("s3_files", "environment_files", text, value, container, path)
 
+    def credential_spec(self, node: Node, container: str | None, path: str) -> None:
+        """A gMSA CredSpec, `credentialspec:ARN` or `credentialspecdomainless:ARN`, read by the agent with the execution
+        role from Parameter Store or S3 (ContainerDefinition.credentialSpecs; FEATURES G1)."""
+        text = self.text(node, path)
+        if text is None:
+            return
+        kind, _, arn = text.partition(":")
+        if kind not in ("credentialspec", "credentialspecdomainless") or not arn.startswith("arn:"):
+            self.error(node.at, f"{path} {text!r}: expected credentialspec:ARN or credentialspecdomainless:ARN, the ARN "
+                                "of an SSM parameter or S3 object")
+            return
+        if arn.split(":")[2:3] != ["ssm"]:
+            self.error(node.at, f"{path} {text!r}: rolec has no feature for a credential spec in S3 (the execution role "
+                                "reads it with s3:GetObject); store it in Parameter Store, or write the role by hand")
+            return
+        self.ssm_parameter(node, arn, container, path)
+        if kind == "credentialspecdomainless":
+            self.warning(node.at, f"{path}: a domainless CredSpec names a Secrets Manager secret inside the file "
+                                  "(HostAccountConfig.PluginInput.CredentialArn), which the execution role reads too; the "
+                                  "task definition cannot show it: add it under features.secrets.secrets_manager")
+
     def firelens(self, config: Node | None, container: str | None) -> None:
         options = mapping(field(config, "options"), "firelensConfiguration.options")
         kind = field(options, "config-file-type")
-        if kind is None or kind.literal != "s3":
+        if kind is None or not self.typed(kind, "firelensConfiguration.options.config-file-type") or kind.literal != "s3":
             return
         path = "firelensConfiguration.options.config-file-value"
         value = field(options, "config-file-value")
@@ -349,6 +429,12 @@ class _Mapper:
         return True
 
 
+@cache
+def entry_type(feature: str, key: str) -> Str:
+    """The type of one item of the spec list `features.FEATURE.KEY` (its schema in the feature catalog)."""
+    return next(f for f in catalog() if f.name == feature).schema.fields[key].type.item
+
+
 def _task_account(task: TaskDefinition) -> str | None:
     for node in (task.task_arn, task.execution_role):
         literal = node.literal if node is not None else None
@@ -359,7 +445,20 @@ def _task_account(task: TaskDefinition) -> str | None:
 
 
 def needs_of(task: TaskDefinition, bindings: Bindings, result: Needs) -> None:
-    mapper = _Mapper(task, bindings, result)
+    """On EC2 without an execution role, the instance role's duties (ECR pulls, awslogs) are left out; but a task
+    that needs anything more must name an execution role, and the agent then pulls and logs with it as on
+    Fargate, so its needs are mapped again with those duties."""
+    instance_role = task.has_task_level and task.execution_role is None and set(task.compatibilities or ()) <= {"EC2"}
+    _map(task, bindings, result, instance_role)
+    if instance_role and result.needs and not result.errors:
+        fresh = Needs()
+        _map(task, bindings, fresh, False)
+        result.needs[:], result.create_group = fresh.needs, fresh.create_group
+        result.errors[:], result.warnings[:] = fresh.errors, fresh.warnings
+
+
+def _map(task: TaskDefinition, bindings: Bindings, result: Needs, instance_role: bool) -> None:
+    mapper = _Mapper(task, bindings, result, instance_role=instance_role)
     mapper.task_level()
     for container in task.containers:
         mapper.container(container)

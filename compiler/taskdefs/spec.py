@@ -31,8 +31,9 @@ LISTS = {
 """The spec lists infer fills, in the order they are written."""
 
 
-def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *, split: bool) -> list[Inferred]:
-    bound = Bindings(dict(bindings))
+def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *, split: bool,
+              variables: dict | None = None) -> list[Inferred]:
+    bound = Bindings(dict(bindings), variables=dict(variables or {}))
     tasks: list[TaskDefinition] = []
     errors: list[Diagnostic] = []
     for path in paths:
@@ -57,13 +58,17 @@ def infer_all(paths: list[str], bindings: dict[str, str], role_id: str | None, *
     unused = tuple(sorted(set(bindings) - bound.used))
     inferred = []
     notes = []
-    for key, members in groups.items():
+    taken: dict[str, int] = {}
+    for key, members in sorted(groups.items(), key=lambda group: str(group[0])):
         kept, note = _without_instance_role_duties(members, warnings)
         if note:
             notes.append(note)
         if not any(r.needs for _, r in kept):
             continue
         ident = role_id or _default_id(kept)
+        taken[ident] = taken.get(ident, 0) + 1
+        if taken[ident] > 1:  # one spec per role (-o FOLDER): roles of task definitions with the same family or file
+            ident = f"{ident[:60]}-{taken[ident]}"
         inferred.append(_inferred(kept, ident, key, sorted(set(warnings)), tuple(paths), unused))
     if not inferred:
         raise NothingNeeded("; ".join(notes) or "the task definitions need nothing from an execution role "
@@ -88,21 +93,27 @@ def _groups(per_task, split: bool) -> dict:
     return roles
 
 
+INSTANCE_ROLE_DUTIES = frozenset({"ecr_pull", "awslogs"})
+"""What the container instance role does on EC2 for a task without an execution role."""
+
+
 def _without_instance_role_duties(members, warnings: list[Diagnostic]):
     """On EC2 without an execution role the container instance role pulls from ECR and writes awslogs (needs.py
     leaves those out); a task that needs more (secrets, registry credentials, S3 files), or runs on Fargate,
-    must name an execution role."""
+    must name an execution role (needs.py then keeps the pulls and awslogs, which the agent makes with it)."""
     kept, notes = [], []
     for task, result in members:
         if not task.has_task_level or task.execution_role is not None:
             kept.append((task, result))
             continue
+        ec2_only = set(task.compatibilities or ()) <= {"EC2"}
         if not result.needs:
-            if set(task.compatibilities or ()) <= {"EC2"}:
+            if ec2_only:
                 notes.append(f"{task.path}: the task definition names no executionRoleArn and runs on EC2 only, where "
                              "the container instance role pulls the images and sends awslogs: it needs no execution role")
             continue
-        needs = ", ".join(sorted({n.origin.field.split("[")[0].split(".")[0] for n in result.needs}))
+        asking = [n for n in result.needs if not ec2_only or n.feature not in INSTANCE_ROLE_DUTIES]
+        needs = ", ".join(sorted({n.origin.field.split("[")[0].split(".")[0] for n in asking}))
         warnings.append(task.at.error(
             f"the task definition names no executionRoleArn, but it needs one for {needs} (the task fails at launch "
             "without it); add executionRoleArn naming the role this spec builds", "warning"))
@@ -150,6 +161,8 @@ def _inferred(members, role_id: str, execution_role, warnings, sources, unused) 
 
 
 def _printable(text: str) -> str:
+    """Text copied from the task definitions into the YAML (a description, a comment): one line, never YAML syntax
+    of its own (a line break in a container name would start a spec entry)."""
     return re.sub(r"[^\x20-\x7e]", "?", text)
 
 
@@ -159,7 +172,7 @@ def render(inferred: Inferred) -> str:
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_PATH}",
         f"# ECS task execution role '{inferred.role_id}', inferred by `rolec infer` from "
-        f"{', '.join(inferred.sources)}.",
+        f"{_printable(', '.join(inferred.sources))}.",
         "# Each entry names the task-definition field it comes from. Build with `rolec build`;",
         "# see why each permission exists with `rolec explain`. A customer managed KMS key that",
         "# encrypts a secret is not in the task definition: add it under kms_keys.",
@@ -180,14 +193,16 @@ def render(inferred: Inferred) -> str:
             if isinstance(value, list):
                 lines.append(f"    {key}:")
                 for index, entry in enumerate(value):
-                    lines.append(f"      - {_scalar(entry)}  # {inferred.origins[f'features.{feature}.{key}[{index}]']}")
+                    origin = inferred.origins[f"features.{feature}.{key}[{index}]"]
+                    lines.append(f"      - {_scalar(entry)}  # {_printable(str(origin))}")
             else:
                 origin = inferred.origins.get(f"features.{feature}.{key}")
-                lines.append(f"    {key}: {str(value).lower()}" + (f"  # {origin}" if origin else ""))
+                lines.append(f"    {key}: {str(value).lower()}" + (f"  # {_printable(str(origin))}" if origin else ""))
     return "\n".join(lines) + "\n"
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9/_.@+=-](?:[A-Za-z0-9/_.:@+=, -]*[A-Za-z0-9/_.@+=-])?")
+_PLAIN = re.compile(r"[A-Za-z0-9/_.+=-](?:[A-Za-z0-9/_.:@+=, -]*[A-Za-z0-9/_.@+=-])?")
+"""What YAML reads back as the same string unquoted ('@' and '`' are reserved at the start of a plain scalar)."""
 _SPECIAL = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 

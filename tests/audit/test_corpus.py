@@ -6,7 +6,8 @@ The expected verdicts are my reading of each pair: the needs come from the AWS d
 auth, secrets), the grants from reading the role file; the bindings are the ones a reader would supply
 (the same as the task-definition tests use). Where a file leaves a permission-changing value open, the
 verdict is the located error (exit 2). For each pair that can be judged, the replacement spec written by
-`--write-spec` builds a role that audits exact against the same task definition.
+`--write-spec` builds a role that audits exact against the same task definition. The corpus folder is read as it is
+(tests/support/corpus.py): a Terraform file with what it references from it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from click.testing import CliRunner
 
 from rolec.cli import main
 from rolec.roles import RoleSourceError, load
+from rolec.sources import Bindings
 
-CORPUS = Path(__file__).resolve().parents[1] / "taskdefs" / "corpus"
+from ..support.corpus import CORPUS
+
 ACCOUNT = "123456789012"
 
 
@@ -105,6 +108,9 @@ VERDICTS = {
         "t19-tetraforce-ghpkg-registry-auth.yaml", bindings={"DockerRepoSecret": sm("tetraforce/ghpkg-AbC123")},
         excess={35: ("logs:DeleteLogGroup", "logs:PutLogEvents"),
                 44: ("secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds")}),
+    # The task definition's containers are built with merge(). The role, read with its module, names the ECR repository
+    # of the task definition's file (bindable: var.environment_name) and a worker log group the corpus copy does not hold
+    # (test_t25_role_reads_the_repository_and_log_group_of_its_module).
     "t25-report-a-defect-for-expr-secrets.role.tf": Verdict("t25-report-a-defect-for-expr-secrets.tf", exit_code=2,
                                                             error="40:5: a container definition depends on merge("),
     # A private ECR image: the ECR *Public* power-user policy does nothing for it; CloudWatchFullAccess is
@@ -123,8 +129,9 @@ def sets(bindings: dict) -> list[str]:
 
 
 def audit(role: str, verdict: Verdict, *extra: str):
-    return CliRunner().invoke(main, ["audit", str(CORPUS / role), "--task-definition", str(CORPUS / verdict.task_definition),
-                                     *sets(verdict.bindings), "--format", "json", *extra])
+    return CliRunner().invoke(main, ["audit", str(CORPUS / role), "--task-definition",
+                                     str(CORPUS / verdict.task_definition), *sets(verdict.bindings), "--format", "json",
+                                     *extra])
 
 
 def test_every_corpus_role_has_a_verdict():
@@ -183,10 +190,7 @@ STATEMENT_LINES = {
 
 @pytest.mark.parametrize("role", sorted(STATEMENT_LINES))
 def test_role_statements_keep_their_lines(role):
-    bindings = None
-    if role.startswith("t02"):
-        from rolec.sources import Bindings
-        bindings = Bindings({"SecretA720EF05": sm("s-AbC123")})
+    bindings = Bindings({"SecretA720EF05": sm("s-AbC123")}) if role.startswith("t02") else None
     [found] = load([CORPUS / role], bindings)
     lines = [w.line for p in found.policies for w in p.statement_where]
     assert lines == STATEMENT_LINES[role]
@@ -196,10 +200,27 @@ def test_role_statements_keep_their_lines(role):
     ("t01-copilot-svc-prod.role.yml", "55:13: error: Fn::If: 'HasEnvFile' is not a condition of this template"),
     ("t04-cdk-firelens-s3-config-ssm-image.role.json", "41:20: error: policy TaskDefExecutionRoleDefaultPolicy0DBB737A depends on "
                                                        "Fn::GetAtt TaskDeflogrouterLogGroup2684E4A8.Arn"),
-    ("t25-report-a-defect-for-expr-secrets.role.tf", "46:23: error: aws_iam_policy.ecs_execution_policy depends on "
-                                                     "aws_ecr_repository.app_repository.arn"),
 ])
 def test_role_files_that_refer_outside_themselves_are_located_errors(role, error):
     with pytest.raises(RoleSourceError) as caught:
         load([CORPUS / role])
     assert f"{CORPUS / role}:{error}" in str(caught.value)
+
+
+def test_t25_role_reads_the_repository_and_log_group_of_its_module():
+    """report-a-defect's policy names the ECR repository and log groups of compute.tf, another file of its module
+    (read alone, the role file stopped at 46:23 on aws_ecr_repository.app_repository.arn). Read with its module,
+    the repository's name is known up to var.environment_name (bindable); the worker's log group is declared in
+    no file of the corpus copy, which kept only the app's task definition, so it stays a located error."""
+    role, task_definition = CORPUS / "t25-report-a-defect-for-expr-secrets.role.tf", \
+        CORPUS / "t25-report-a-defect-for-expr-secrets.tf"
+    with pytest.raises(RoleSourceError) as caught:
+        load([role])
+    assert str(caught.value) == (
+        f"{task_definition}:3:45: error: aws_iam_policy.ecs_execution_policy depends on var.environment_name, which is "
+        "only known at deploy time; bind it with --set var.environment_name=VALUE")
+    with pytest.raises(RoleSourceError) as caught:
+        load([role], Bindings({"var.environment_name": "staging"}))
+    assert str(caught.value) == (
+        f"{role}:58:11: error: aws_iam_policy.ecs_execution_policy depends on aws_cloudwatch_log_group.worker_logs.arn, "
+        "which rolec cannot resolve: resource aws_cloudwatch_log_group.worker_logs is not declared in any file of the module")

@@ -81,8 +81,9 @@ def test_an_added_action_is_excess(tmp_path):
 
 def test_a_dropped_action_is_missing(tmp_path):
     result = audit(mutate(tmp_path, CFN, "                  - logs:PutLogEvents\n", ""), PAYMENTS)
-    assert {(m.action, m.resource.rsplit(":", 2)[-2:][-1]) for m in result.missing} == {
-        ("logs:PutLogEvents", "/ecs/payments-api"), ("logs:PutLogEvents", "*")}
+    # one need per action: the group's streams, which CloudWatch Logs authorises (the bare group ARN is the same need)
+    assert {(m.action, m.resource.split(":log-group:")[-1]) for m in result.missing} == {
+        ("logs:PutLogEvents", "/ecs/payments-api:log-stream:*")}
     assert all(m.decision == "implicit deny" and m.origins[0].detail == "features.awslogs.log_groups[0]"
                and m.origins[0].path.endswith("payments-api.yaml") for m in result.missing)
     assert not result.excess

@@ -45,7 +45,8 @@ def test_findings_exit_1_with_json_items_in_pseudo_parameter_form(tmp_path):
     single = run(str(ROLE_FIXTURES / "iam-policy-json/good-secret.json"), "--spec", str(spec), "--format", "json")
     [role] = json.loads(single.stdout)["roles"]
     missing = {(m["action"], m["resource"]) for m in role["missing"]}
-    assert ("logs:PutLogEvents", "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/app") in missing
+    assert ("logs:PutLogEvents",
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/app:log-stream:*") in missing
     assert ("secretsmanager:GetSecretValue",
             "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/db-??????") in missing
     assert single.exit_code == 1
@@ -128,3 +129,71 @@ def test_account_export_pairs_task_definitions_by_execution_role_and_reports_the
     assert any(e["action"] == "secretsmanager:*" and "secretsmanager:DeleteSecret" in e["risky"] for e in web["excess"])
     assert document["unpaired"]["roles"] == ["batch-exec"]
     assert document["unpaired"]["needs"] == [str(FIXTURES / "report-taskdef.json")]
+
+
+def test_every_missing_need_of_a_task_definition_is_traced_to_the_task_definition(tmp_path):
+    """issue 16: missing — 'each need the role does not grant, with the task definition's file:line, the container';
+    the auth token (asked for by the repositories as a whole) and an S3 file's bucket owner condition are too,
+    never the temporary spec audit compiles."""
+    taskdef = tmp_path / "web.json"
+    taskdef.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"],
+                                   "executionRoleArn": "arn:aws:iam::123456789012:role/web", "containerDefinitions": [
+        {"name": "app", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1",
+         "environmentFiles": [{"type": "s3", "value": "arn:aws:s3:::cfg-bucket/web.env"}]}]}, indent=1))
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::other"}]}))
+    result = run(str(role), "--task-definition", str(taskdef), "--format", "json")
+    [audited] = json.loads(result.stdout)["roles"]
+    actions = {m["action"] for m in audited["missing"]}
+    assert {"ecr:GetAuthorizationToken", "s3:GetObject", "s3:GetBucketLocation"} <= actions
+    for missing in audited["missing"]:
+        assert missing["needed_by"] and all(o["path"] == str(taskdef) for o in missing["needed_by"]), missing
+
+
+def test_write_spec_never_silently_replaces_a_different_file(tmp_path):
+    """As `rolec infer -o` (docs/task-definitions.md): an existing file with other text (a hand-edited spec with its
+    kms_keys) is refused, exit 2, nothing written, unless --force; the same text is left alone."""
+    taskdef = tmp_path / "web.json"
+    taskdef.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"], "containerDefinitions": [
+        {"name": "app", "image": "nginx", "secrets": [{"name": "A", "valueFrom": "/web/a"}]}]}))
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "*"}]}))
+    spec = tmp_path / "web.yaml"
+    spec.write_text("version: 1\n# hand-edited\n")
+    refused = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec))
+    assert refused.exit_code == 2 and "--force" in refused.output and refused.stdout == ""
+    assert spec.read_text() == "version: 1\n# hand-edited\n"
+    forced = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec), "--force")
+    assert forced.exit_code == 1 and "ssm_parameters" in spec.read_text()
+    again = run(str(role), "--task-definition", str(taskdef), "--write-spec", str(spec))
+    assert again.exit_code == 1
+
+
+def test_the_json_report_carries_the_notes_the_text_report_prints(tmp_path):
+    """A note (here: kms:Decrypt on a key a task definition cannot name) does not change the exit code, but a tool
+    reading --format json must see it as a person reading the text does."""
+    taskdef = tmp_path / "web.json"
+    taskdef.write_text(json.dumps({"family": "web", "requiresCompatibilities": ["FARGATE"], "containerDefinitions": [
+        {"name": "app", "image": "nginx", "secrets": [{"name": "A", "valueFrom": "/web/a"}]}]}))
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/web/a"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}]}))
+    result = run(str(role), "--task-definition", str(taskdef), "--format", "json")
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, OUTPUT_SCHEMA)
+    assert result.exit_code == 0 and any(key in note for note in document["roles"][0]["notes"])
+
+
+def test_a_folder_that_is_no_terraform_module_given_as_a_role_source_or_task_definition_is_a_located_error(tmp_path):
+    """A folder is read as a Terraform module; one without .tf files is bad input, located (not a usage message)."""
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Version": "2012-10-17", "Statement": []}))
+    for args in ((str(tmp_path), "--task-definition", str(role)), (str(role), "--task-definition", str(tmp_path))):
+        result = run(*args)
+        assert result.exit_code == 2 and \
+            f"{tmp_path}:1:1: error: {tmp_path} holds no .tf or .tf.json file: it is not a Terraform module" in result.output, \
+            result.output

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from rolec.cli import main
 
-CORPUS = Path(__file__).parent.parent / "taskdefs" / "corpus"
+from ..support.corpus import CORPUS
+
 T10 = str(CORPUS / "t10-devops-demo-ecr-awslogs.json")
 T17 = str(CORPUS / "t17-plusone-sm-datasource-arns.tf")
 
@@ -101,8 +102,7 @@ def test_malformed_binding_is_a_usage_error():
 
 def test_unresolved_value_names_the_binding_and_writes_nothing(tmp_path):
     target = tmp_path / "out.yaml"
-    result = run("infer", T17.replace("t17-plusone-sm-datasource-arns", "t26-demo-cicd-interpolated-ecr-uri"),
-                 "-o", str(target))
+    result = run("infer", str(CORPUS / "t26-demo-cicd-interpolated-ecr-uri.tf"), "-o", str(target))
     assert result.exit_code == 2
     assert ":11:41: error: the image's registry and repository depends on var.region" in result.stderr
     assert "--set var.region=VALUE" in result.stderr
@@ -126,7 +126,8 @@ def test_fargate_task_without_execution_role_is_warned(tmp_path):
 
 
 def test_deterministic():
-    assert run("infer", T17).stdout == run("infer", T17).stdout
+    first = run("infer", T17)
+    assert first.exit_code == 0 and first.stdout == run("infer", T17).stdout
 
 
 def test_pull_through_cache_prefix_and_runtime_monitoring_are_pointed_out(tmp_path):
@@ -143,3 +144,19 @@ def test_pull_through_cache_prefix_and_runtime_monitoring_are_pointed_out(tmp_pa
     body["requiresCompatibilities"] = ["EC2"]
     Path(fargate).write_text(json.dumps(body, indent=2))
     assert "runtime_monitoring" not in run("infer", fargate).stdout
+
+
+def test_an_output_rolec_cannot_write_is_an_environment_failure_not_an_internal_error(tmp_path):
+    """The project's exit codes: 3 for an environment failure (a file that cannot be written), 70 only for a bug."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("infer", T10, "-o", str(blocker / "spec.yaml"))
+    assert result.exit_code == 3 and "cannot write" in result.output, result.output
+
+
+def test_a_folder_that_is_no_terraform_module_given_as_a_task_definition_is_a_located_error(tmp_path):
+    """Bad input is `file:line:col: error: …`, exit 2, like a missing file (not a usage message); a folder is read
+    as a Terraform module."""
+    result = run("infer", str(tmp_path))
+    assert result.exit_code == 2 and \
+        f"{tmp_path}:1:1: error: {tmp_path} holds no .tf or .tf.json file: it is not a Terraform module" in result.output

@@ -96,3 +96,31 @@ def test_pseudo_parameters_render_at_the_callers_location():
     assert evaluate(granted, "logs:PutLogEvents", Location().render(need)).allowed
     assert not evaluate(granted, "logs:PutLogEvents", china.render(need)).allowed  # hard-coded partition
     assert pseudo_form(Text.of("x-", Pseudo.REGION)) == "x-${AWS::Region}"
+
+
+@pytest.mark.parametrize("statement", [
+    {"Effect": "Allow", "Action": 5, "Resource": "*"},
+    {"Effect": "Allow", "Action": ["s3:GetObject", 5], "Resource": "*"},
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": {"a": 1}},
+    {"Effect": "Allow", "NotResource": [["x"]], "Action": "s3:GetObject"},
+    {"Effect": "Allow", "Resource": "*"},
+])
+def test_a_statement_iam_refuses_is_refused_when_its_shape_is_checked(statement):
+    """IAM JSON policy elements: Action/NotAction and Resource/NotResource take a string or an array of strings,
+    and every statement has an Action or NotAction; anything else is MalformedPolicyDocument."""
+    from rolec.iam.evaluate import identity_statements, statements
+
+    with pytest.raises(PolicyError):
+        identity_statements({"Statement": [statement]})
+    if "Resource" in statement or "NotResource" in statement:
+        with pytest.raises(PolicyError):
+            statements({"Statement": [statement]})
+
+
+def test_identity_statements_need_a_resource_and_no_principal():
+    from rolec.iam.evaluate import identity_statements, statements
+
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    assert statements(trust)
+    with pytest.raises(PolicyError, match="Principal"):
+        identity_statements(trust)

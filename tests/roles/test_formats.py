@@ -33,7 +33,8 @@ def test_bad_fixture_is_refused_with_its_location(path):
     with pytest.raises(RoleSourceError) as caught:
         load([path])
     diagnostic = caught.value.diagnostics[0]
-    assert diagnostic.path == path.as_posix() and diagnostic.line >= 1 and diagnostic.col >= 1
+    in_source = diagnostic.path.startswith(f"{path.as_posix()}/") if path.is_dir() else diagnostic.path == path.as_posix()
+    assert in_source and diagnostic.line >= 1 and diagnostic.col >= 1
 
 
 def test_policy_document_statements_keep_their_lines():
@@ -102,7 +103,7 @@ def test_cloudformation_value_from_another_stack_bound_by_its_export_name():
 
 
 def test_terraform_role_inline_attached_and_for_each():
-    [role] = load([FIXTURES / "terraform/good-role.tf"])
+    [role] = load([FIXTURES / "terraform/good-role/main.tf"])
     assert role.name == "app-exec" and role.trust["Statement"][0]["Principal"] == {"Service": ["ecs-tasks.amazonaws.com"]}
     assert [(p.name, p.kind) for p in role.policies] == [
         ("logs", INLINE), ("secrets", CUSTOMER_MANAGED), ("AmazonECSTaskExecutionRolePolicy", AWS_MANAGED)]
@@ -112,5 +113,5 @@ def test_terraform_role_inline_attached_and_for_each():
 
 
 def test_terraform_unknown_for_each_is_located():
-    with pytest.raises(RoleSourceError, match=r"bad-for-each-unknown.tf:12:16: error: .*for_each is not a literal set"):
-        load([FIXTURES / "terraform/bad-for-each-unknown.tf"])
+    with pytest.raises(RoleSourceError, match=r"bad-for-each-unknown/main.tf:12:16: error: .*for_each is not a literal set"):
+        load([FIXTURES / "terraform/bad-for-each-unknown/main.tf"])

@@ -54,7 +54,7 @@ def test_resolved_values():
     v = resolve()
     assert v["a"].literal == "/ecs/prod"
     assert v["b"].value == ("arn:", Pseudo.PARTITION, ":logs:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":log-group:/ecs/prod:*")
-    assert v["c"].value[-1] == ":secret:app-prod"
+    assert v["c"].value[-1] == ":secret:app-prod-??????"  # Ref returns the ARN, with the suffix Secrets Manager adds
     assert v["d"].literal == "/app/db"
     assert v["e"].value == ("prod-", Pseudo.REGION, "-${Literal}")
     assert v["f"].literal == "yes-prod"
@@ -136,3 +136,42 @@ def test_an_import_whose_export_name_cannot_be_bound_is_a_hole_that_says_why():
     assert v["listed"].value.binding is None and "not a string" in v["listed"].value.reason
     # A parameter's name is never read as an export's: `--set Anonymous=x` names the log group, not an export.
     assert v["generated"].value.binding == "ImportValue:x"
+
+
+def test_a_role_granting_its_secret_by_ref_grants_that_secret(tmp_path):
+    """Ref of an AWS::SecretsManager::Secret is its full ARN (with the suffix), so `Resource: !Ref Secret` grants the
+    secret a task names by its full ARN: the audit does not report it missing."""
+    from rolec.audit.compare import audit_role
+    from rolec.audit.needs import Need, Needs, Origin
+    from rolec.iam.location import Location
+    from rolec.roles import load
+
+    path = tmp_path / "role.yaml"
+    path.write_text("""\
+Resources:
+  Secret: {Type: AWS::SecretsManager::Secret, Properties: {Name: prod/db}}
+  Exec:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: secretsmanager:GetSecretValue, Resource: !Ref Secret}]
+""")
+    [role] = load([path])
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"
+    needs = Needs("app", (Need("secretsmanager:GetSecretValue", arn, (), (Origin("t.json", 1, 1, "secrets[0]"),)),), (), ())
+    assert audit_role(role, needs, Location()).missing == ()
+
+
+def test_a_list_parameter_is_a_list():
+    """CloudFormation parameter types: CommaDelimitedList (and List<…>) is 'an array of literal strings that are
+    separated by commas'; Ref returns the list (RequiresCompatibilities: !Ref Compat)."""
+    root = parse("Parameters:\n  Compat: {Type: CommaDelimitedList, Default: 'FARGATE,EC2'}\n"
+                 "Resources: {}\nOutputs:\n  V:\n    Value: !Ref Compat\n", "t.yaml")
+    value = Template(root, Bindings({})).resolve(root.value["Outputs"].value["V"].value["Value"])
+    assert [item.literal for item in value.value] == ["FARGATE", "EC2"]
+    bound = Template(root, Bindings({"Compat": "EC2"})).resolve(root.value["Outputs"].value["V"].value["Value"])
+    assert [item.literal for item in bound.value] == ["EC2"]

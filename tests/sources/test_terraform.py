@@ -85,7 +85,7 @@ def test_evaluated(module):
 def test_open_values_are_holes_at_their_location(module):
     v = values(module())
     assert v["f"].value == Hole("var.region", "var.region", Span("main.tf", 33, 9))
-    for key, reason in (("g", "for expressions"), ("h", "merge()"), ("j", "is not in this file"),
+    for key, reason in (("g", "for expressions"), ("h", "merge()"), ("j", "is not declared in any file of the module"),
                         ("m", "conditional")):
         assert isinstance(v[key].value, Hole) and reason in v[key].value.reason, key
         assert v[key].value.binding is None

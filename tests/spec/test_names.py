@@ -166,3 +166,39 @@ def test_bucket_placeholders_out_of_place_are_refused(value, message):
 def test_the_longest_bucket_name_that_fits():
     fits = f"arn:{{partition}}:s3:::{'b' * (63 - 12 - 1 - len(LONGEST_REGION))}-{{account}}{{region}}/k.env"
     assert s3_object(fits).arn.pseudos == {Pseudo.PARTITION, Pseudo.ACCOUNT, Pseudo.REGION}
+
+
+# --------------------------------------------------------------------------- #
+# An ECR repository named after the deploying account and region (the AWS CDK's container assets repository).
+
+CDK_CONTAINER_ASSETS = "cdk-hnb659fds-container-assets-{account}-{region}"
+
+
+def test_a_repository_named_after_the_deploying_account_and_region():
+    """The AWS CDK pushes `ContainerImage.fromAsset` images to `cdk-hnb659fds-container-assets-ACCOUNT-REGION` of the
+    deploying account and region (its default bootstrap); a spec names it as it names the CDK's assets bucket."""
+    assert repository(CDK_CONTAINER_ASSETS) == Text.of(
+        "arn:", Pseudo.PARTITION, ":ecr:", Pseudo.REGION, ":", Pseudo.ACCOUNT, ":repository/cdk-hnb659fds-container-assets-",
+        Pseudo.ACCOUNT, "-", Pseudo.REGION)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d.partition)
+def test_the_deploying_accounts_assets_repository_is_pulled_and_no_other(tmp_path, target, deployment):
+    r = build(tmp_path, {"features": {"ecr_pull": {"repositories": [CDK_CONTAINER_ASSETS]}}}, target, deployment)
+    name = f"cdk-hnb659fds-container-assets-{deployment.account}-{deployment.region}"
+    assert r.allows("ecr:BatchGetImage", deployment.arn("ecr", f"repository/{name}"))
+    for near in (name.replace(deployment.account, "999988887777"), name.replace(deployment.region, "eu-west-3"), name + "x"):
+        assert not r.allows("ecr:BatchGetImage", deployment.arn("ecr", f"repository/{near}")), near
+
+
+@pytest.mark.parametrize("value,message", [
+    ("cdk-assets-{partition}", "the only placeholders an ECR repository name may hold"),
+    ("cdk-assets-{stage}", "the only placeholders an ECR repository name may hold"),
+    ("CDK-assets-{account}", "expected an ECR repository name"),
+    ("cdk-assets-{account}-", "expected an ECR repository name"),
+    ("arn:{partition}:ecr:eu-west-1:{account}:repository/assets-{account}", "got resource"),
+])
+def test_repository_placeholders_out_of_place_are_refused(value, message):
+    with pytest.raises(Invalid, match=re.escape(message)):
+        repository(value)

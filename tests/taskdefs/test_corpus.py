@@ -6,6 +6,8 @@ for provenance) against MY expected verdict, derived from the AWS documentation
   mistake; and, for deploy-time values, the `--set` bindings a reader would supply;
 * with those bindings, the inferred spec built to CloudFormation and Terraform allows exactly the actions the
   task needs on the resources it needs (IAM evaluator: needed actions allowed, near misses denied, no other action).
+
+The corpus folder is read as it is (tests/support/corpus.py): a Terraform file with what it references from it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,9 @@ from rolec.build.pipeline import compile_spec
 from rolec.errors import SpecError
 from rolec.taskdefs import NothingNeeded, infer
 
+from ..support.corpus import CORPUS
 from ..support.outputs import AWS, AWS_CN, TARGETS, Deployment, policies
 from ..support.taskdef_needs import ACCOUNT, Need, assert_exactly, cdk_asset, ecr, logs, parameter, s3, secret
-
-CORPUS = Path(__file__).parent / "corpus"
 
 
 @dataclass(frozen=True)
@@ -188,35 +189,36 @@ def test_every_corpus_file_has_a_verdict():
     assert sorted(VERDICTS) == TASK_DEFINITIONS
 
 
-def _errors(name: str, bindings: dict) -> str:
+def _errors(path: Path, bindings: dict) -> str:
     with pytest.raises(SpecError) as caught:
-        infer([str(CORPUS / name)], bindings)
+        infer([str(path)], bindings)
     return "\n".join(str(d) for d in caught.value.diagnostics if d.severity == "error")
 
 
-def _expect_located(text: str, name: str, expected: tuple[str, ...]) -> None:
+def _expect_located(text: str, path: Path, expected: tuple[str, ...]) -> None:
     for item in expected:
         where, _, fragment = item.partition(": ")
-        lines = [line for line in text.splitlines() if line.startswith(f"{CORPUS / name}:{where}: error: ")] \
+        lines = [line for line in text.splitlines() if line.startswith(f"{path}:{where}: error: ")] \
             if where[:1].isdigit() else text.splitlines()
         assert any((fragment if where[:1].isdigit() else item) in line for line in lines), (item, text)
 
 
 @pytest.mark.parametrize("name", TASK_DEFINITIONS)
 def test_as_written(name):
-    verdict = VERDICTS[name]
+    verdict, path = VERDICTS[name], CORPUS / name
     if verdict.nothing:
         with pytest.raises(NothingNeeded, match="needs no execution role"):
-            infer([str(CORPUS / name)], {})
+            infer([str(path)], {})
     elif verdict.errors:
-        _expect_located(_errors(name, {}), name, verdict.errors)
+        _expect_located(_errors(path, {}), path, verdict.errors)
     else:
-        infer([str(CORPUS / name)], {})
+        infer([str(path)], {})
 
 
 @pytest.mark.parametrize("name", [n for n in TASK_DEFINITIONS if VERDICTS[n].still_fails])
 def test_what_no_binding_fixes(name):
-    _expect_located(_errors(name, VERDICTS[name].bindings), name, VERDICTS[name].still_fails)
+    path = CORPUS / name
+    _expect_located(_errors(path, VERDICTS[name].bindings), path, VERDICTS[name].still_fails)
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -236,9 +238,9 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "task-definitions.md"
 START, END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
 
 
-def _outcome(name: str, bindings: dict) -> str:
+def _outcome(path: Path, bindings: dict) -> str:
     try:
-        inferred = infer([str(CORPUS / name)], bindings)
+        inferred = infer([str(path)], bindings)
     except NothingNeeded:
         return "needs no execution role (exit 0, nothing written)"
     except SpecError as exc:
@@ -261,8 +263,8 @@ def corpus_table() -> str:
         verdict = VERDICTS[name]
         fmt = format_of(Input(CORPUS / name, name, Bindings())).name
         bound = " ".join(f"`--set {k}={v}`" for k, v in verdict.bindings.items())
-        with_bindings = f"{bound} → {_outcome(name, verdict.bindings)}" if verdict.bindings else "—"
-        rows.append(f"| {name} | {fmt} | {_outcome(name, {})} | {with_bindings} |")
+        with_bindings = f"{bound} → {_outcome(CORPUS / name, verdict.bindings)}" if verdict.bindings else "—"
+        rows.append(f"| {name} | {fmt} | {_outcome(CORPUS / name, {})} | {with_bindings} |")
     return "\n".join(rows)
 
 

@@ -4,6 +4,7 @@ need nothing, or raise SpecError with `file:line:col: error:` diagnostics; never
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -42,7 +43,7 @@ def damaged(draw) -> tuple[str, bytes]:
 def test_damaged_task_definitions_never_crash(tmp_path, case):
     count("fuzz: damaged task definitions")
     name, data = case
-    path = tmp_path / name
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / name  # a folder each: a Terraform file is read with its whole folder
     path.write_bytes(data)
     try:
         infer([str(path)], {})

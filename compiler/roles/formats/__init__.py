@@ -3,7 +3,8 @@
 Each module defines `NAME`, `DESCRIPTION`, `SUFFIXES` (file endings it reads) and either
 `claims(root) -> bool` + `read(root, bindings)` (a JSON file, given as its located tree, `sources.Node`:
 the first module in name order that claims it reads it) or `read_file(path, bindings)` (other files,
-by ending), or both; each returns `list[SourceRole]`.
+by ending), or both; each returns `list[SourceRole]`. A module with `READS_FOLDERS = True` also reads a folder given
+as a role source (Terraform: the folder is the module).
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ def read(root, bindings) -> list[SourceRole]:
                 known = customer[policy.arn]
                 policy = Policy(policy.name, CUSTOMER_MANAGED, policy.where, known.document, known.statement_where, policy.arn)
             policies.append(policy)
-        roles.append(SourceRole(name, where(entry.at), trust, trust_at, tuple(policies), boundary_of(role),
-                                text_of(role.get("Arn"))))
+        boundary = boundary_of(role)
+        roles.append(SourceRole(name, where(entry.at), trust, trust_at, tuple(policies), boundary,
+                                text_of(role.get("Arn")), boundary_policy=customer.get(boundary)))
     return roles

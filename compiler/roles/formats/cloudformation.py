@@ -85,6 +85,17 @@ def _managed_policy(template: cfn.Template, logical_id: str, at) -> Policy:
     return Policy(name, CUSTOMER_MANAGED, where(at), doc, positions)
 
 
+def _listed(template: cfn.Template, props: dict, key: str, logical_id: str, what: str, *, as_written=False) -> list[Node]:
+    """The items of a list property, resolved; `as_written` keeps the items of a literal list as written (a Ref
+    among them stays a Ref)."""
+    if key not in props:
+        return []
+    node = props[key] if as_written and isinstance(props[key].value, list) else template.resolve(props[key])
+    if not isinstance(node.value, list):
+        raise fail(node.at, f"{logical_id}: {key}: expected {what}, got {node.plain()!r}")
+    return node.value
+
+
 def read(root, bindings, outer_text: str | None = None) -> list[SourceRole]:
     template = cfn.Template(root, bindings)
     roles = template.resources_of_type("AWS::IAM::Role")
@@ -95,12 +106,16 @@ def read(root, bindings, outer_text: str | None = None) -> list[SourceRole]:
 
     for logical_id, resource in template.resources_of_type("AWS::IAM::Policy"):
         props = template.properties(resource)
+        if "PolicyDocument" not in props:
+            raise fail(resource.at, f"{logical_id}: an AWS::IAM::Policy needs a PolicyDocument")
         for role_id in _role_ids(template, props.get("Roles"), names, attached):
             name = text_of(template.resolve(props["PolicyName"])) if "PolicyName" in props else None
             attached[role_id].append(inline(name or logical_id, template.resolve(props["PolicyDocument"]), INLINE,
                                             resource.at))
     for logical_id, resource in template.resources_of_type("AWS::IAM::RolePolicy"):
         props = template.properties(resource)
+        if "PolicyDocument" not in props:
+            raise fail(resource.at, f"{logical_id}: an AWS::IAM::RolePolicy needs a PolicyDocument")
         for role_id in _role_ids(template, props.get("RoleName"), names, attached):
             attached[role_id].append(inline(logical_id, template.resolve(props["PolicyDocument"]), INLINE, resource.at))
     for logical_id in sorted(managed_ids):
@@ -116,27 +131,37 @@ def read(root, bindings, outer_text: str | None = None) -> list[SourceRole]:
         trust_node = template.resolve(props["AssumeRolePolicyDocument"])
         trust, _ = document(trust_node, f"the trust policy of {logical_id}", keep_holes=True)
         policies = []
-        for item in template.resolve(props["Policies"]).value if "Policies" in props else []:
+        for item in _listed(template, props, "Policies", logical_id, "a list of policies"):
             entry = item.value if isinstance(item.value, dict) else {}
             if "PolicyDocument" not in entry:
                 iam_json(item, f"a policy of {logical_id}")  # a Hole here is refused with its binding
                 raise fail(item.at, f"{logical_id}: each of Policies needs a PolicyName and a PolicyDocument")
             name = text_of(entry.get("PolicyName")) or str(entry["PolicyName"].plain()) if "PolicyName" in entry else logical_id
             policies.append(inline(name, entry["PolicyDocument"], INLINE, item.at))
-        for item in props["ManagedPolicyArns"].value if "ManagedPolicyArns" in props else []:
+        for item in _listed(template, props, "ManagedPolicyArns", logical_id, "a list of policy ARNs",
+                            as_written=True):
             ref = _ref(item)
             if ref in managed_ids:
                 policies.append(_managed_policy(template, ref, item.at))
                 continue
             resolved = template.resolve(item)
             arn = iam_json(resolved, f"a managed policy ARN of {logical_id}")
+            if not isinstance(arn, str):
+                raise fail(item.at, f"{logical_id}: ManagedPolicyArns: expected a policy ARN, got {arn!r}")
             policies.append(Policy(arn.rsplit("/", 1)[-1], AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED,
                                    where(item.at), arn=arn))
-        boundary = None
-        if "PermissionsBoundary" in props:
+        boundary, boundary_policy = None, None
+        if _ref(props.get("PermissionsBoundary", Node(None, resource.at))) in managed_ids:
+            boundary = _ref(props["PermissionsBoundary"])
+            boundary_policy = _managed_policy(template, boundary, props["PermissionsBoundary"].at)
+        elif "PermissionsBoundary" in props:
             boundary = iam_json(template.resolve(props["PermissionsBoundary"]), f"the permissions boundary of {logical_id}")
+            if not isinstance(boundary, str):
+                raise fail(props["PermissionsBoundary"].at, f"{logical_id}: PermissionsBoundary: expected a policy ARN, "
+                                                            f"got {boundary!r}")
         found.append(SourceRole(names[logical_id], where(resource.at), trust, where(trust_node.at),
-                                tuple(policies) + tuple(attached[logical_id]), boundary))
+                                tuple(policies) + tuple(attached[logical_id]), boundary, logical_id=logical_id,
+                                boundary_policy=boundary_policy))
     for name in sorted(set(attached) - {logical_id for logical_id, _ in roles}):
         found.append(SourceRole(name, attached[name][0].where, policies=tuple(attached[name]),
                                 notes=(f"role {name} is not created by this template; its trust policy and other "

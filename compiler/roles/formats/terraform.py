@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lark import Tree
 
+from ...errors import SpecError
 from ...iam.managed import is_aws_managed
 from ...sources import Hole, Node, Span, fail
 from ...sources import terraform as tf
@@ -26,6 +27,7 @@ from ..stackset import embedded_template
 NAME = "terraform"
 DESCRIPTION = "Terraform HCL or JSON with aws_iam_role resources"
 SUFFIXES = (".tf", ".tf.json")
+READS_FOLDERS = True
 _WHOLE_INTERPOLATION = re.compile(r"^\$\{(?P<inner>[^${}]+)\}$")
 _REFERENCE = re.compile(r"^(?P<kind>data\.)?(?P<type>aws_[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\.(?P<attribute>[a-z_]+)$")
 
@@ -74,9 +76,9 @@ class _Nested:
 
 
 def _policy_document_data(module: tf.Module, name: str, at, keep_holes: bool = False) -> tuple[dict, tuple]:
-    block = module.find("data", "aws_iam_policy_document", name)
+    block = module.find("data", "aws_iam_policy_document", name, at=at)
     if block is None:
-        raise fail(at, f"data.aws_iam_policy_document.{name} is not in this file")
+        raise fail(at, f"data.aws_iam_policy_document.{name} is not declared in any file of the module")
     for unsupported in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
         if unsupported in block.attributes:
             raise fail(block.at, f"data.aws_iam_policy_document.{name}: {unsupported} is not read by rolec audit")
@@ -143,12 +145,12 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
     at = where(block.at)
     if reference and reference[1] == "aws_iam_policy" and reference[3] in ("arn", "id"):
         if reference[0] == "resource":
-            policy = module.find("resource", "aws_iam_policy", reference[2])
+            policy = module.find("resource", "aws_iam_policy", reference[2], at=arn_node.at)
             if policy is None or "policy" not in policy.attributes:
-                raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not in the files given")
+                raise fail(arn_node.at, f"aws_iam_policy.{reference[2]} is not declared in any file of the module")
             doc, positions = _document(module, policy.attributes["policy"], f"aws_iam_policy.{reference[2]}", bindings)
             return Policy(_label(module, policy), CUSTOMER_MANAGED, at, doc, positions)
-        data = module.find("data", "aws_iam_policy", reference[2])
+        data = module.find("data", "aws_iam_policy", reference[2], at=arn_node.at)
         if data is None or "arn" not in data.attributes:
             raise fail(arn_node.at, f"data.aws_iam_policy.{reference[2]}: rolec reads it only when it gives a literal arn")
         arn_node = module.evaluate(data.attributes["arn"])
@@ -156,13 +158,15 @@ def _attached(module: tf.Module, block, arn_node: Node, bindings, expression=Non
     return Policy(arn.rsplit("/", 1)[-1], AWS_MANAGED if is_aws_managed(arn) else CUSTOMER_MANAGED, at, arn=arn)
 
 
-def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
-    """The roles declared in the files `own` (display paths) of the module."""
-    role_blocks = [b for b in module.resources("aws_iam_role") if b.at.path in own]
+def read_module(module: tf.Module, bindings) -> list[SourceRole]:
+    """The roles of the module's given blocks (a folder's every file, a file's own, or what an override file changes)."""
+    role_blocks = module.resources("aws_iam_role")
     roles = {b.labels[1]: _label(module, b) for b in role_blocks}
-    existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",) and b.at.path in own]
+    existing = [b for b in module.blocks if b.kind == "data" and b.labels[:1] == ("aws_iam_role",)]
     roles.update({f"data.{b.labels[1]}": _label(module, b) for b in existing})
     attached: dict[str, list[Policy]] = {name: [] for name in roles}
+    elsewhere = _attached_elsewhere(module, {**{b.labels[1]: b for b in role_blocks},
+                                             **{f"data.{b.labels[1]}": b for b in existing}}, roles)
     for block in module.resources("aws_iam_role_policy"):
         role = _role_of(module.evaluate(block.attributes["role"]), roles, block.attributes["role"]) \
             if "role" in block.attributes else None
@@ -182,7 +186,10 @@ def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
             continue
         arn_value = module.evaluate(block.attributes["policy_arn"])
         if isinstance(arn_value.value, Hole) and arn_value.value.written in ("each.value", "each.key"):
-            values = _for_each_values(module, block.attributes.get("for_each"))
+            if "for_each" not in block.attributes:
+                raise fail(arn_value.at, f"{'.'.join(block.labels)}: {arn_value.value.written} without for_each, "
+                                         "which Terraform refuses")
+            values = _for_each_values(module, block.attributes["for_each"])
             if values is None:
                 raise fail(arn_value.at, f"{'.'.join(block.labels)}: for_each is not a literal set; rolec cannot tell which policies it attaches")
             policies = [_attached(module, block, v, bindings) for v in values]
@@ -212,17 +219,52 @@ def read_module(module: tf.Module, bindings, own: set[str]) -> list[SourceRole]:
         if "permissions_boundary" in block.attributes:
             boundary = iam_json(module.evaluate(block.attributes["permissions_boundary"]), f"the permissions boundary of {key}")
         found.append(SourceRole(roles[key], where(block.at), trust, where(trust_at), tuple(policies) + tuple(attached[key]),
-                                boundary))
+                                boundary, notes=elsewhere.get(key, ())))
     for block in existing:
         name = roles[f"data.{block.labels[1]}"]
         found.append(SourceRole(name, where(block.at), policies=tuple(attached[f"data.{block.labels[1]}"]),
                                 notes=(f"role {name} is read with data \"aws_iam_role\", not created here; its trust policy "
-                                       "and other policies are not shown",)))
+                                       "and other policies are not shown",) + elsewhere.get(f"data.{block.labels[1]}", ())))
     return found
 
 
+ATTACHMENTS = ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+
+
+def _attached_elsewhere(module: tf.Module, declared: dict, roles: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """A note for each policy or attachment that another file of the folder writes for a role of the file given (its
+    `role` names the role by its literal name, or by a reference that file resolves to it, or that several files'
+    declarations would answer): a file is read with what it references, not with what refers to it, so only the
+    module's folder audits those policies."""
+    notes: dict[str, tuple[str, ...]] = {}
+    for block in (b for type_name in ATTACHMENTS for b in module.elsewhere(type_name)):
+        try:
+            targets = [(module.evaluate(block.attributes["role"]), block.attributes["role"])] \
+                if "role" in block.attributes else []
+            if "roles" in block.attributes:
+                listed = module.evaluate(block.attributes["roles"])
+                targets += [(item, None) for item in listed.value] if isinstance(listed.value, list) else []
+        except SpecError:
+            continue  # a value rolec cannot evaluate names no role it can tell
+        for node, raw in targets:
+            key, reference = _role_of(node, roles, raw), _reference(node, raw)
+            if key is None:
+                continue
+            try:
+                pinned = reference is None or module.find(reference[0], *reference[1:3], at=node.at) is declared[key]
+                verb = "gives"
+            except SpecError:  # declared in several files, this role's among them
+                pinned, verb = True, f"may give (it names {'.'.join(reference[1:3])}, which several files declare)"
+            if pinned:
+                notes[key] = notes.get(key, ()) + (
+                    f"{'.'.join(block.labels)} at {block.at.path}:{block.at.line} {verb} this role a policy, and rolec "
+                    "reads a file with what it references, not with what refers to it: audit the module's folder to "
+                    "judge that policy too",)
+    return notes
+
+
 def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
-    """The roles of the CloudFormation templates that `aws_cloudformation_stack_set` resources deploy."""
+    """The roles of the CloudFormation templates that the given files' `aws_cloudformation_stack_set` resources deploy."""
     from . import cloudformation
 
     found = []
@@ -237,10 +279,13 @@ def _stackset_roles(module: tf.Module, bindings) -> list[SourceRole]:
 
 
 def read_file(path: Path, bindings) -> list[SourceRole]:
-    """The roles of one Terraform file (the shared reader locates expressions within one file, so a module
-    split over several files is read file by file; a reference to another file is a located error)."""
+    """The roles declared in a Terraform file, or in every file of a module's folder. A file is read with what it
+    references from the other .tf/.tf.json files of its folder: the policies, documents and resources its roles and
+    attachments name may be in other files; attachments written in other files are read with the folder only."""
     module = tf.read(path, path.as_posix(), bindings)
-    found = read_module(module, bindings, {module.display}) + _stackset_roles(module, bindings)
+    found = read_module(module, bindings) + _stackset_roles(module, bindings)
     if not found:
-        raise fail(Span(module.display, 1, 1), "no aws_iam_role resource in this Terraform file")
+        where = "this Terraform module" if path.is_dir() else \
+            "this Terraform file (give the file that declares the role, or the module's folder)"
+        raise fail(Span(path.as_posix(), 1, 1), f"no aws_iam_role resource in {where}")
     return found

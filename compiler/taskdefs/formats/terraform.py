@@ -1,5 +1,9 @@
 """Terraform `aws_ecs_task_definition` resources, in HCL (`.tf`) or Terraform JSON (`.tf.json`):
-container_definitions as jsonencode(...), a JSON string or heredoc, or file()/templatefile() of a file next to it."""
+container_definitions as jsonencode(...), a JSON string or heredoc, or file()/templatefile() of a file next to it.
+
+A file is read with what it references from its module (the other `.tf`/`.tf.json` files of its folder), so its
+values may come from any file of it; the task definitions are the file's own, or every one of the module when a
+folder is given."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ ARGUMENTS = {"family": "family", "execution_role_arn": "executionRoleArn", "task
 
 
 def claims(source: Input) -> bool:
-    return source.path.suffix == ".tf" or source.path.name.endswith(".tf.json")
+    return source.path.suffix == ".tf" or source.path.name.endswith(".tf.json") or source.path.is_dir()
 
 
 def read(source: Input) -> list[TaskDefinition]:
@@ -22,15 +26,18 @@ def read(source: Input) -> list[TaskDefinition]:
     module = terraform.read(source.path, source.display, source.bindings)
     blocks = module.resources(TYPE)
     if not blocks:
-        raise fail(module.blocks[0].at if module.blocks else Span(source.display, 1, 1), f"the file has no {TYPE} resource")
+        what = "module" if source.path.is_dir() else "file"
+        first = module.blocks[0].at if module.blocks else Span(source.display, 1, 1)
+        raise fail(first, f"the {what} has no {TYPE} resource")
     result = []
     for block in blocks:
         root = Node({json_name: module.evaluate(block.attributes[name])
                      for name, json_name in ARGUMENTS.items() if name in block.attributes}, block.at)
         definitions = block.attributes.get("container_definitions")
         containers = terraform.decode_json(module.evaluate(definitions), source.bindings) if definitions is not None else None
-        result.append(task_definition(root, source.display, containers, block.at))
+        result.append(task_definition(root, block.at.path, containers, block.at))
     return result
 
 
-FORMAT = Format("terraform", 10, f"Terraform {TYPE} resources (HCL .tf or Terraform JSON .tf.json)", claims, read)
+FORMAT = Format("terraform", 10, f"Terraform {TYPE} resources (HCL .tf or Terraform JSON .tf.json, or a module's folder)",
+                claims, read)

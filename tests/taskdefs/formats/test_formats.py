@@ -14,7 +14,8 @@ from rolec.cli import main
 from rolec.taskdefs.formats import catalog
 
 HERE = Path(__file__).parent
-GOOD = sorted(p.name for p in (HERE / "good").iterdir() if not p.name.endswith((".spec.yaml", ".containers.json")))
+GOOD = sorted(p.name for p in (HERE / "good").iterdir() if not p.name.endswith(".spec.yaml"))
+"""Files, and folders: a folder is a Terraform module (every .tf and .tf.json file in it), read as a whole."""
 BAD = sorted(p.name for p in (HERE / "bad").iterdir() if not p.name.endswith(".err"))
 BINDINGS = {"container-list.json": ["repository_url=111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders",
                                     "log_group=/ecs/orders"]}
@@ -22,8 +23,8 @@ BINDINGS = {"container-list.json": ["repository_url=111122223333.dkr.ecr.eu-west
 FORMAT_OF = {
     "register.json": "register", "describe-wrapped.json": "describe", "describe-bare.json": "describe",
     "container-list.json": "container-list", "container.json": "container", "cloudformation.yaml": "cloudformation",
-    "cloudformation.json": "cloudformation", "terraform-jsonencode.tf": "terraform", "terraform-heredoc.tf": "terraform",
-    "terraform-file.tf": "terraform", "terraform.tf.json": "terraform",
+    "cloudformation.json": "cloudformation", "terraform-jsonencode": "terraform", "terraform-heredoc": "terraform",
+    "terraform-file": "terraform", "terraform-json": "terraform", "terraform-module": "terraform",
 }
 
 

@@ -1,0 +1,11 @@
+resource "aws_ecs_task_definition" "orders" {
+  family = "orders"
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "nginx"
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { awslogs-group = local.group, awslogs-region = "eu-west-1" }
+    }
+  }])
+}

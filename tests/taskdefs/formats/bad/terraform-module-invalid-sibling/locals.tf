@@ -1,0 +1,2 @@
+locals {
+  group = "/ecs/orders"

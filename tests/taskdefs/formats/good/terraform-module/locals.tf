@@ -1,0 +1,3 @@
+locals {
+  prefix = "orders-${var.environment}"
+}

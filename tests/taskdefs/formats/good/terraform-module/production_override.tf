@@ -1,0 +1,4 @@
+# Terraform merges an override file into the blocks it names: the environment's default becomes "production".
+variable "environment" {
+  default = "production"
+}
