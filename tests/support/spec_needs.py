@@ -172,7 +172,8 @@ def _auth_token(m: Model) -> None:
 
 
 def _repository(value: str, d: Deployment) -> str:
-    return resolve(value, d) if value.startswith("arn:") else d.arn("ecr", f"repository/{value}")
+    """A repository's ARN; a name may be built from `{account}` and `{region}` like an S3 bucket's."""
+    return resolve(value, d) if value.startswith("arn:") else d.arn("ecr", f"repository/{resolve(value, d)}")
 
 
 def ecr_pull(block: dict, m: Model, managed: bool) -> None:
@@ -194,6 +195,11 @@ def ecr_pull(block: dict, m: Model, managed: bool) -> None:
                               (other_account(arn), "another account"), (other_region(arn), "another region"),
                               (other_partition(arn), "another partition")):
                 m.near(action, near, f"E1 {why}: {value}", good)
+            if "{" in value and not value.startswith("arn:"):  # named after the deployment: not another one's
+                for other in (Deployment(d.partition, d.region, OTHER_ACCOUNT),
+                              Deployment(d.partition, other_region(arn).split(":")[3], d.account)):
+                    m.near(action, d.arn("ecr", f"repository/{resolve(value, other)}"),
+                           f"E1: the repository named after another deployment: {value}", good)
             if endpoint:
                 m.near(action, arn, f"E3: {value} not through the endpoint", {})
                 m.near(action, arn, f"E3: {value} through another endpoint",

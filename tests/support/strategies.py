@@ -42,7 +42,14 @@ parameter_names = st.builds(lambda parts, lead: lead + "/".join(parts), st.lists
 key_ids = st.uuids().map(str)
 aliases = word.map(lambda w: f"alias/{w}").filter(lambda a: not a.startswith("alias/aws"))
 
-repositories = st.one_of(repository_names, _arn("ecr", repository_names.map(lambda n: f"repository/{n}")))
+# A name may be built from the deploying account and region (the AWS CDK's container assets repository).
+located_repository_names = st.one_of(
+    st.just("cdk-hnb659fds-container-assets-{account}-{region}"),
+    st.builds(lambda path, parts: f"{path}/" + "-".join(parts), repository_names,
+              st.lists(st.sampled_from(["{account}", "{region}", "assets"]), min_size=1, max_size=3)
+              .filter(lambda parts: any("{" in part for part in parts))))
+repositories = st.one_of(repository_names, _arn("ecr", repository_names.map(lambda n: f"repository/{n}")),
+                         located_repository_names)
 log_groups = st.one_of(log_group_names, _arn("logs", log_group_names.map(lambda n: f"log-group:{n}")))
 secrets = st.one_of(
     secret_names,
