@@ -149,6 +149,8 @@ def serving(spec: dict, deployments: list[Deployment]) -> Model:
 
 
 def model(spec: dict, deployment: Deployment) -> Model:
+    """What `spec` needs deployed as `deployment`: each feature's requests and near misses, the customer managed
+    keys of every feature together, and the AWS managed policy's actions on "*" with `managed_policy: true`."""
     m = Model(deployment)
     features = spec.get("features", {})
     managed = spec.get("managed_policy", False)
