@@ -12,7 +12,8 @@ import yaml
 from . import loader, stackset
 from ..aws.regions import PARTITION_OF
 from ..errors import Diagnostic, SpecError
-from ..features import catalog
+from ..features import Context, Feature, catalog
+from ..ir import Grant
 from .role_id import role_id
 from ..aws.iam import PATH_RE
 from .names import IAM_NAME_RE, existing_role, literal, policy
@@ -109,6 +110,12 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
     features = {name: block for name, block in document["features"].items() if block is not None}
     if not features and not document["managed_policy"]:
         checker.error(node, path, "the role grants nothing: list at least one feature under 'features' or set managed_policy: true")
+    elif not document["managed_policy"] and not any(_grants_something(f, features[f.name]) for f in catalog()
+                                                    if f.name in features):
+        line, col = checker.positions.get("features", (1, 1))
+        checker.diagnostics.append(Diagnostic(checker.display, line, col, (
+            f"features: the role grants nothing: {', '.join(features)} grant{'s' if len(features) == 1 else ''} "
+            "nothing as written; list a feature that grants permissions under 'features' or set managed_policy: true")))
     for feature in catalog():
         if features.get(feature.name) is None:
             continue
@@ -117,6 +124,11 @@ def _whole_spec(document: dict, node, path: str, checker: Checker) -> None:
             checker.diagnostics.append(Diagnostic(checker.display, line, col, f"{key}: {message}"))
     _one_partition(document, checker)
     stackset.check_with_role(document, checker)
+
+
+def _grants_something(feature: Feature, block: dict) -> bool:
+    """Whether the block, as written, asks for a permission (runtime_monitoring with guardduty_agent: false does not)."""
+    return any(isinstance(item, Grant) for item in feature.grants(block, Context(feature.name, {}, False)))
 
 
 def _given_arns(value, path: str = "") -> Iterator[tuple[str, str]]:

@@ -282,8 +282,8 @@ SEMANTIC_ERRORS = {
     # S3 object, environment file and prefix ARNs; ARN placeholders.
     "s3-object-without-key.yaml", "s3-environment-file-not-env.yaml", "s3-prefix-without-slash.yaml",
     "arn-placeholder-account-only.yaml",
-    # Runtime Monitoring in a StackSet region without a GuardDuty agent repository.
-    "runtime-monitoring-stackset-region.yaml",
+    # Runtime Monitoring in a StackSet region without a GuardDuty agent repository, or off as the only feature.
+    "runtime-monitoring-stackset-region.yaml", "runtime-monitoring-off-alone.yaml",
 }
 
 

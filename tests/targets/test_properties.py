@@ -3,9 +3,12 @@ deterministic, grants the same in both targets, and scopes every resource (only 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 
 from rolec.build.pipeline import linter
+from rolec.aws.guardduty_agent_accounts import REPOSITORY
+from rolec.aws.lookups import GUARDDUTY_AGENT_ACCOUNT
 from rolec.text import Pseudo
 
 from tests.support.compile import compile_text
@@ -33,11 +36,22 @@ def test_only_the_auth_token_is_granted_on_every_resource(spec):
 @given(specs())
 def test_names_resolve_in_the_deploying_partition(spec):
     """A resource given as a name carries all three pseudo parameters, one given as an ARN with `{partition}` and
-    `{account}` those two (its region is literal); none has a literal `arn:aws:` unless given as a plain ARN."""
+    `{account}` those two (its region is literal); the GuardDuty agent repository the deploying partition and region
+    with the account looked up for that region; an S3 ARN with `{partition}` that one, and the deploying account and
+    region only where its bucket name holds them. None has a literal `arn:aws:` unless given as a plain ARN."""
     role = compile_text(dump(spec)).role
     for statement in role.statements:
         for resource in statement.resources:
-            if resource.pseudos:
+            if resource.lookups:
+                assert resource.lookups == (GUARDDUTY_AGENT_ACCOUNT,)
+                assert resource.pseudos == {Pseudo.PARTITION, Pseudo.REGION}
+                assert resource.key.endswith(f":repository/{REPOSITORY}"), resource.key
+            elif resource.key.startswith("arn:${Partition}:s3:::"):
+                bucket, _, key = resource.key.removeprefix("arn:${Partition}:s3:::").partition("/")
+                located = {p for p in (Pseudo.ACCOUNT, Pseudo.REGION) if "${" + p.value + "}" in bucket}
+                assert resource.pseudos == {Pseudo.PARTITION, *located}, resource.key
+                assert "${" not in key, resource.key
+            elif resource.pseudos:
                 assert resource.pseudos in ({Pseudo.PARTITION, Pseudo.REGION, Pseudo.ACCOUNT},
                                             {Pseudo.PARTITION, Pseudo.ACCOUNT})
                 assert not resource.key.startswith("arn:aws")
@@ -45,10 +59,20 @@ def test_names_resolve_in_the_deploying_partition(spec):
 
 @given(specs())
 def test_both_targets_grant_the_same(spec):
-    from tests.support.outputs import DEPLOYMENTS, normalise, policies
+    from tests.support.outputs import DEPLOYMENTS, Refused, normalise, policies
 
     compiled = compile_text(dump(spec))
     for deployment in DEPLOYMENTS:
+        if any(lookup.get(deployment.region) is None for lookup in compiled.role.lookups):
+            # A value looked up per region that this region lacks (the GuardDuty agent account in China):
+            # both targets stop the deployment, with the same message.
+            refusals = set()
+            for target in ("cloudformation", "terraform"):
+                with pytest.raises(Refused) as refused:
+                    policies(compiled, target, deployment)
+                refusals.add(str(refused.value).split(": ", 1)[1])
+            assert len(refusals) == 1
+            continue
         cfn, tf = (policies(compiled, target, deployment) for target in ("cloudformation", "terraform"))
         assert normalise(cfn.permissions) == normalise(tf.permissions)
         assert normalise(cfn.trust) == normalise(tf.trust)
