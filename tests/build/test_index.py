@@ -144,10 +144,13 @@ def test_a_damaged_index_is_ignored(tmp_path, later, reads):
     assert reads["entries"] == SPEC_COUNT, "with its digest wrong, the index must not be used"
 
 
-def test_files_changed_just_before_the_build_are_compared_byte_for_byte_next_time(tmp_path, reads):
+def test_files_changed_just_before_the_build_are_compared_byte_for_byte_next_time(tmp_path, reads, monkeypatch):
     """Without settling: the outputs a build wrote a moment ago could change within the same timestamp
-    tick, so no build records their statuses and each one reads them again."""
+    tick, so no build records their statuses and each one reads them again. Each build here starts 50 ms
+    after the first output was written, however long the machine takes between them."""
     run(tmp_path)
+    first_written = min(p.stat().st_ctime_ns for p in (tmp_path / "out").rglob("*") if p.is_file())
+    monkeypatch.setattr(index_module, "now", lambda: first_written + 50_000_000)
     for _ in range(2):
         reads.update(outputs=0)
         assert run(tmp_path) == 0
