@@ -15,6 +15,11 @@ from ..build.discover import discover
 from ..build.pipeline import Compiled, compile_all
 
 SPECS = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+VAR_FILES = click.option(
+    "--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+    help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file does "
+         "(repeatable; a later file wins, --set wins over both). rolec reads no variable file unless given.")
+"""`infer` and `audit` read Terraform task definitions and roles alike."""
 
 
 def compile_specs(inputs: tuple[Path, ...]) -> list[Compiled]:

@@ -17,6 +17,7 @@ from ..errors import EXIT_ENVIRONMENT, EXIT_FINDINGS as EXIT_FAILED, EXIT_INVALI
 from ..iam.location import Location
 from ..roles import RoleSourceError, load
 from ..sources import Bindings, terraform_variables
+from . import VAR_FILES
 
 LOCATION_NAMES = {"AWS::Partition": "partition", "AWS::Region": "region", "AWS::AccountId": "account"}
 
@@ -106,9 +107,7 @@ def _wanted(inferred, bindings: Bindings) -> tuple[Wanted, str]:
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value (as for `rolec infer`); AWS::Partition, AWS::Region and AWS::AccountId "
                    "choose the deployment the role is judged in (default aws, us-east-1, 123456789012).")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file "
-                   "does (repeatable; a later file wins, --set wins over both).")
+@VAR_FILES
 @click.option("--format", "fmt", type=click.Choice(sorted(report.RENDERERS)), default="text", show_default=True,
               help="text for people, json for tools, sarif for code scanning.")
 @click.option("--write-spec", type=click.Path(path_type=Path, dir_okay=False),

@@ -17,6 +17,7 @@ from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, SpecError
 from ..sources import terraform_variables
 from ..spec.role_id import ROLE_ID_RE
 from ..taskdefs import Inferred, NothingNeeded, infer as infer_spec, infer_each
+from . import VAR_FILES
 
 
 def _bindings(values: tuple[str, ...]) -> dict[str, str]:
@@ -35,9 +36,7 @@ def _bindings(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Bind a deploy-time value: a CloudFormation parameter, ImportValue:EXPORT (an Fn::ImportValue by its "
                    "export name), var.NAME, local.NAME, a ${NAME} placeholder or a documentation placeholder (repeatable).")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Read Terraform var.NAME values from a variable file (.tfvars or .tfvars.json), as terraform -var-file "
-                   "does (repeatable; a later file wins, --set wins over both). rolec reads no variable file unless given.")
+@VAR_FILES
 @click.option("-o", "--output", "output_arg", metavar="PATH",
               help="Write the spec to this file, or one spec per execution role into this folder (ending in /).")
 @click.option("--force", is_flag=True, help="Replace an existing output file whose text differs.")
